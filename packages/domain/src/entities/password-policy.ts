@@ -1,0 +1,53 @@
+import { ValidationError } from "../errors.ts";
+
+export const PASSWORD_MIN_LENGTH = 8;
+// Beyond this a password only costs hashing time; it also bounds what a client can make us hash.
+export const PASSWORD_MAX_LENGTH = 4096;
+
+// The head of the public lists of leaked passwords that Django's CommonPasswordValidator also refuses.
+const COMMON_PASSWORDS = new Set([
+  "password",
+  "password1",
+  "password123",
+  "12345678",
+  "123456789",
+  "1234567890",
+  "qwertyuiop",
+  "qwerty123",
+  "iloveyou",
+  "sunshine",
+  "princess",
+  "football",
+  "baseball",
+  "welcome1",
+  "admin123",
+  "letmein1",
+  "abc12345",
+  "trustno1",
+  "passw0rd",
+  "superman",
+  "11111111",
+  "00000000",
+]);
+
+/**
+ * Django's default password validators: minimum length, not too similar to the username
+ * or email, not a common password, not entirely numeric. Throws a ValidationError on the
+ * `password` field listing every rule broken.
+ */
+export function assertAcceptablePassword(password: string, user: { username: string; email?: string }): void {
+  const messages: string[] = [];
+  if (password.length < PASSWORD_MIN_LENGTH)
+    messages.push(`This password is too short. It must contain at least ${PASSWORD_MIN_LENGTH} characters.`);
+  if (password.length > PASSWORD_MAX_LENGTH)
+    messages.push(`This password is too long. It must contain at most ${PASSWORD_MAX_LENGTH} characters.`);
+  const lowered = password.toLowerCase();
+  const similarTo = [user.username, (user.email ?? "").split("@")[0] ?? ""]
+    .map((value) => value.toLowerCase())
+    .filter((value) => value.length >= 3);
+  if (similarTo.some((value) => lowered.includes(value) || value.includes(lowered)))
+    messages.push("The password is too similar to the username or email.");
+  if (COMMON_PASSWORDS.has(lowered)) messages.push("This password is too common.");
+  if (/^\d+$/.test(password)) messages.push("This password is entirely numeric.");
+  if (messages.length > 0) throw new ValidationError({ password: messages });
+}

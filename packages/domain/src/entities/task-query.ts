@@ -1,0 +1,81 @@
+import { ValidationError } from "../errors.ts";
+import { invalidStatusMessage, isTaskStatus, TASK_STATUSES, type TaskStatus } from "./task-status.ts";
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** The fields a list of tasks may be ordered by, as clients name them. */
+export const TASK_ORDERING_FIELDS = ["created_at", "updated_at", "status", "title"] as const;
+export type TaskOrderingField = (typeof TASK_ORDERING_FIELDS)[number];
+
+export interface TaskOrderingTerm {
+  readonly field: TaskOrderingField;
+  readonly direction: "asc" | "desc";
+}
+
+/**
+ * A full ordering. Storage appends `id` as the last key, in the direction of the last
+ * term, so that equal keys still have one order and pages never overlap or skip (and one
+ * index per field serves both directions).
+ */
+export type TaskOrdering = readonly TaskOrderingTerm[];
+
+export const DEFAULT_TASK_ORDERING: TaskOrdering = [{ field: "created_at", direction: "desc" }];
+
+export interface TaskPageRequest {
+  readonly page: number;
+  readonly pageSize: number;
+  readonly ordering: TaskOrdering;
+  /** Empty: every status. */
+  readonly statuses: readonly TaskStatus[];
+}
+
+/** Parses `ordering=-status,title`. Empty or missing gives the default ordering. */
+export function parseTaskOrdering(raw: string | undefined): TaskOrdering {
+  const parts = splitList(raw);
+  if (parts.length === 0) return DEFAULT_TASK_ORDERING;
+  const terms: TaskOrderingTerm[] = [];
+  const unknown: string[] = [];
+  for (const part of parts) {
+    const direction = part.startsWith("-") ? "desc" : "asc";
+    const field = part.replace(/^-/, "");
+    if (!(TASK_ORDERING_FIELDS as readonly string[]).includes(field)) unknown.push(part);
+    else if (!terms.some((term) => term.field === field)) terms.push({ field: field as TaskOrderingField, direction });
+  }
+  if (unknown.length > 0)
+    throw new ValidationError({
+      ordering: unknown.map(
+        (part) => `"${part}" is not a field you can order by. Choose among: ${TASK_ORDERING_FIELDS.join(", ")}.`,
+      ),
+    });
+  return terms;
+}
+
+/** Parses `status=todo,doing`. Empty or missing means every status. */
+export function parseTaskStatuses(raw: string | undefined): TaskStatus[] {
+  const parts = splitList(raw);
+  const invalid = parts.filter((part) => !isTaskStatus(part));
+  if (invalid.length > 0) throw new ValidationError({ status: invalid.map(invalidStatusMessage) });
+  return TASK_STATUSES.filter((status) => parts.includes(status));
+}
+
+/** Checks a page number and size; a size over the maximum is capped, as DRF's max_page_size does. */
+export function parsePaging(
+  page: number | undefined,
+  pageSize: number | undefined,
+): { page: number; pageSize: number } {
+  const errors: Record<string, string[]> = {};
+  if (page !== undefined && !(Number.isInteger(page) && page >= 1))
+    errors.page = ["A page number must be a whole number of at least 1."];
+  if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 1))
+    errors.page_size = ["A page size must be a whole number of at least 1."];
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  return { page: page ?? 1, pageSize: Math.min(pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) };
+}
+
+function splitList(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+}

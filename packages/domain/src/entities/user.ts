@@ -1,0 +1,129 @@
+import { ValidationError } from "../errors.ts";
+
+export const USERNAME_MAX_LENGTH = 150;
+export const EMAIL_MAX_LENGTH = 254;
+const USERNAME_PATTERN = /^[\p{L}\p{N}@.+_-]+$/u;
+// Deliberately loose, like Django's EmailValidator in spirit: one @, a dot in the domain, no spaces.
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface UserProps {
+  readonly id: string;
+  readonly username: string;
+  readonly email: string;
+  readonly passwordHash: string;
+  readonly isStaff: boolean;
+  readonly isSuperuser: boolean;
+  readonly isActive: boolean;
+  readonly dateJoined: Date;
+  readonly lastLogin: Date | null;
+  /**
+   * Bumped whenever the user's existing tokens must stop working (a new password, a
+   * deactivation). Every token carries the version it was issued under; a token whose
+   * version is not the current one is refused. A counter, not an instant, so that a
+   * token issued in the same second as the change is still judged correctly.
+   */
+  readonly tokenVersion: number;
+}
+
+/**
+ * Usernames are unique regardless of case ("Alice" and "alice" are one user), stricter
+ * than Django's default; this is the form that uniqueness and look-ups compare.
+ */
+export function normalizeUsername(username: string): string {
+  return username.normalize("NFKC").toLowerCase();
+}
+
+export class User implements UserProps {
+  readonly id: string;
+  readonly username: string;
+  readonly email: string;
+  readonly passwordHash: string;
+  readonly isStaff: boolean;
+  readonly isSuperuser: boolean;
+  readonly isActive: boolean;
+  readonly dateJoined: Date;
+  readonly lastLogin: Date | null;
+  readonly tokenVersion: number;
+
+  private constructor(props: UserProps) {
+    this.id = props.id;
+    this.username = props.username;
+    this.email = props.email;
+    this.passwordHash = props.passwordHash;
+    this.isStaff = props.isStaff;
+    this.isSuperuser = props.isSuperuser;
+    this.isActive = props.isActive;
+    this.dateJoined = props.dateJoined;
+    this.lastLogin = props.lastLogin;
+    this.tokenVersion = props.tokenVersion;
+  }
+
+  /** Checks a username and an email the way `create` does, without making a user. */
+  static validate(input: { username: string; email?: string }): { username: string; email: string } {
+    const errors: Record<string, string[]> = {};
+    const username = input.username.normalize("NFKC").trim();
+    const email = (input.email ?? "").trim();
+    if (username.length === 0) errors.username = ["This field may not be blank."];
+    else if ([...username].length > USERNAME_MAX_LENGTH)
+      errors.username = [`Ensure this field has no more than ${USERNAME_MAX_LENGTH} characters.`];
+    else if (!USERNAME_PATTERN.test(username))
+      errors.username = [
+        "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
+      ];
+    if (email.length > EMAIL_MAX_LENGTH)
+      errors.email = [`Ensure this field has no more than ${EMAIL_MAX_LENGTH} characters.`];
+    else if (email.length > 0 && !EMAIL_PATTERN.test(email)) errors.email = ["Enter a valid email address."];
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    return { username, email };
+  }
+
+  static create(input: {
+    id: string;
+    username: string;
+    email?: string;
+    passwordHash: string;
+    isStaff?: boolean;
+    isSuperuser?: boolean;
+    now: Date;
+  }): User {
+    const { username, email } = User.validate(input);
+    const isSuperuser = input.isSuperuser ?? false;
+    return new User({
+      id: input.id,
+      username,
+      email,
+      passwordHash: input.passwordHash,
+      // As in Django's createsuperuser, a superuser is always staff.
+      isStaff: isSuperuser || (input.isStaff ?? false),
+      isSuperuser,
+      isActive: true,
+      dateJoined: input.now,
+      lastLogin: null,
+      tokenVersion: 0,
+    });
+  }
+
+  static rehydrate(props: UserProps): User {
+    return new User(props);
+  }
+
+  /** A new password; every token issued before it stops working. */
+  withPassword(passwordHash: string): User {
+    return new User({ ...this, passwordHash, tokenVersion: this.tokenVersion + 1 });
+  }
+
+  /** Cannot log in any more, and every token already issued stops working. */
+  deactivate(): User {
+    if (!this.isActive) return this;
+    return new User({ ...this, isActive: false, tokenVersion: this.tokenVersion + 1 });
+  }
+
+  activate(): User {
+    if (this.isActive) return this;
+    return new User({ ...this, isActive: true });
+  }
+
+  recordLogin(now: Date): User {
+    return new User({ ...this, lastLogin: now });
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Domain errors carry a stable `code` and a human message; they know nothing of HTTP.
+ * The API maps codes to problem details in exactly one place.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export type FieldErrors = Readonly<Record<string, readonly string[]>>;
+
+export class ValidationError extends DomainError {
+  readonly code = "VALIDATION_FAILED";
+  readonly errors: FieldErrors;
+
+  constructor(errors: FieldErrors) {
+    const fields = Object.keys(errors);
+    super(`Invalid ${fields.length === 1 ? "field" : "fields"}: ${fields.join(", ")}.`);
+    this.errors = errors;
+  }
+}
+
+export class UsernameTaken extends ValidationError {
+  readonly username: string;
+
+  constructor(username: string) {
+    super({ username: ["A user with that username already exists."] });
+    this.username = username;
+  }
+}
+
+export class TaskNotFound extends DomainError {
+  readonly code = "TASK_NOT_FOUND";
+
+  constructor() {
+    super("No task matches the given query.");
+  }
+}
+
+export class UserNotFound extends DomainError {
+  readonly code = "USER_NOT_FOUND";
+  readonly username: string;
+
+  constructor(username: string) {
+    super(`No user named "${username}".`);
+    this.username = username;
+  }
+}
+
+export class PageNotFound extends DomainError {
+  readonly code = "PAGE_NOT_FOUND";
+  readonly page: number;
+
+  constructor(page: number) {
+    super("Invalid page.");
+    this.page = page;
+  }
+}
+
+/** Wrong password, unknown user or inactive user: one message, so none can be told apart. */
+export class InvalidCredentials extends DomainError {
+  readonly code = "INVALID_CREDENTIALS";
+
+  constructor() {
+    super("No active account found with the given credentials.");
+  }
+}
+
+/**
+ * A token that is malformed, forged, expired, of the wrong type, spent, revoked, or
+ * whose user may no longer use it. `reason` is for logs only; clients see one message.
+ */
+export class InvalidToken extends DomainError {
+  readonly code = "INVALID_TOKEN";
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super("Token is invalid or expired.");
+    this.reason = reason;
+  }
+}
+
+/** The storage behind a port cannot be reached or did not answer in time. */
+export class ServiceUnavailable extends DomainError {
+  readonly code = "SERVICE_UNAVAILABLE";
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super("The service is temporarily unavailable.");
+    this.reason = reason;
+  }
+}

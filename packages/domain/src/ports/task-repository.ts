@@ -1,0 +1,33 @@
+import type { Task } from "../entities/task.ts";
+import type { TaskPageRequest } from "../entities/task-query.ts";
+import type { TaskStatus } from "../entities/task-status.ts";
+
+export interface TaskPage {
+  readonly items: Task[];
+  /** How many tasks match, over all pages. */
+  readonly count: number;
+}
+
+export interface TaskFilter {
+  readonly ownerId?: string;
+  /** Empty or missing: every status. */
+  readonly statuses?: readonly TaskStatus[];
+  /** Case-insensitive substring of the title or the description. */
+  readonly search?: string;
+}
+
+export interface TaskRepository {
+  add(task: Task): Promise<void>;
+  /** `null` for an unknown id, and for a string that cannot be an id at all. */
+  findById(id: string): Promise<Task | null>;
+  update(task: Task): Promise<void>;
+  /** Returns whether there was one. */
+  delete(id: string): Promise<boolean>;
+  /**
+   * One page of an owner's tasks, filtered, ordered (with `id` as the final tie-break in
+   * the direction of the last term) and paged by the storage, with the total count.
+   */
+  listForOwner(ownerId: string, request: TaskPageRequest): Promise<TaskPage>;
+  /** For the operator: every matching task, newest first (by created_at, then id). */
+  list(filter: TaskFilter): Promise<Task[]>;
+}

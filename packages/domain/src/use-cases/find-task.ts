@@ -1,0 +1,11 @@
+import { type Actor, canAccessTask } from "../entities/ownership.ts";
+import type { Task } from "../entities/task.ts";
+import { TaskNotFound } from "../errors.ts";
+import type { TaskRepository } from "../ports/task-repository.ts";
+
+/** The task, if the actor may access it; a task they may not access is reported as missing. */
+export async function findTaskOrFail(tasks: TaskRepository, actor: Actor, id: string): Promise<Task> {
+  const task = await tasks.findById(id);
+  if (!task || !canAccessTask(actor, task)) throw new TaskNotFound();
+  return task;
+}

@@ -1,0 +1,30 @@
+import type { Task } from "../entities/task.ts";
+import { parseTaskStatuses } from "../entities/task-query.ts";
+import type { TaskRepository } from "../ports/task-repository.ts";
+import type { UserRepository } from "../ports/user-repository.ts";
+import { findUserOrFail } from "./find-user.ts";
+
+export interface TaskWithOwner {
+  readonly task: Task;
+  readonly ownerUsername: string;
+}
+
+type Deps = { tasks: TaskRepository; users: UserRepository };
+
+/** The operator's view of every task, filtered by owner username, status list and text. */
+export class ListAllTasks {
+  private readonly deps: Deps;
+
+  constructor(deps: Deps) {
+    this.deps = deps;
+  }
+
+  async execute(input: { username?: string; status?: string; search?: string }): Promise<TaskWithOwner[]> {
+    const statuses = parseTaskStatuses(input.status);
+    const owner = input.username === undefined ? undefined : await findUserOrFail(this.deps.users, input.username);
+    const search = input.search?.trim() || undefined;
+    const tasks = await this.deps.tasks.list({ ownerId: owner?.id, statuses, search });
+    const usernames = new Map((owner ? [owner] : await this.deps.users.list()).map((user) => [user.id, user.username]));
+    return tasks.map((task) => ({ task, ownerUsername: usernames.get(task.ownerId) ?? task.ownerId }));
+  }
+}

@@ -1,0 +1,24 @@
+import { assertAcceptablePassword } from "../entities/password-policy.ts";
+import type { User } from "../entities/user.ts";
+import type { PasswordHasher } from "../ports/password-hasher.ts";
+import type { UserRepository } from "../ports/user-repository.ts";
+import { findUserOrFail } from "./find-user.ts";
+
+type Deps = { users: UserRepository; hasher: PasswordHasher };
+
+/** Sets a new password; every token the user had stops working. */
+export class SetPassword {
+  private readonly deps: Deps;
+
+  constructor(deps: Deps) {
+    this.deps = deps;
+  }
+
+  async execute(input: { username: string; password: string }): Promise<User> {
+    const user = await findUserOrFail(this.deps.users, input.username);
+    assertAcceptablePassword(input.password, user);
+    const updated = user.withPassword(await this.deps.hasher.hash(input.password));
+    await this.deps.users.update(updated);
+    return updated;
+  }
+}

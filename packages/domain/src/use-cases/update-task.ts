@@ -1,0 +1,23 @@
+import type { Actor } from "../entities/ownership.ts";
+import type { Task, TaskChanges } from "../entities/task.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { TaskRepository } from "../ports/task-repository.ts";
+import { findTaskOrFail } from "./find-task.ts";
+
+type Deps = { tasks: TaskRepository; clock: Clock };
+
+/** PATCH: changes the given fields and leaves the others as they are. */
+export class UpdateTask {
+  private readonly deps: Deps;
+
+  constructor(deps: Deps) {
+    this.deps = deps;
+  }
+
+  async execute(input: { actor: Actor; id: string; changes: TaskChanges }): Promise<Task> {
+    const task = await findTaskOrFail(this.deps.tasks, input.actor, input.id);
+    const updated = task.update(input.changes, this.deps.clock.now());
+    await this.deps.tasks.update(updated);
+    return updated;
+  }
+}
