@@ -1,8 +1,3 @@
-import { defineProject } from "vitest/config";
+import { defineWorkspaceProject } from "../../vitest.shared.ts";
 
-export default defineProject({
-  test: {
-    name: "domain",
-    include: ["test/**/*.test.ts"],
-  },
-});
+export default defineWorkspaceProject("domain");
