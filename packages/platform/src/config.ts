@@ -1,0 +1,220 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { parseEnv } from "node:util";
+import { parseDuration } from "./duration.ts";
+
+/** Every variable the server and taskctl read (CONTRACT.md section 3, plus the tuning knobs). */
+export const CONFIG_VARIABLES = [
+  "NODE_ENV",
+  "DATABASE_URL",
+  "DATABASE_POOL_SIZE",
+  "DATABASE_CONNECT_TIMEOUT",
+  "DATABASE_STATEMENT_TIMEOUT",
+  "DATA_DIR",
+  "RUN_MIGRATIONS",
+  "JWT_SECRET",
+  "JWT_ISSUER",
+  "JWT_AUDIENCE",
+  "ACCESS_TOKEN_TTL",
+  "REFRESH_TOKEN_TTL",
+  "HOST",
+  "PORT",
+  "CORS_ORIGINS",
+  "LOGIN_MAX_FAILURES",
+  "LOGIN_FAILURE_WINDOW",
+  "REDIS_URL",
+  "LOG_LEVEL",
+  "API_DOCS",
+] as const;
+
+export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const JWT_SECRET_MIN_BYTES = 32;
+const JWT_SECRET_FILE = "jwt-secret";
+
+export interface DatabaseConfig {
+  /** A PostgreSQL server; `undefined` means the embedded database in `dataDir`. */
+  readonly url: string | undefined;
+  readonly dataDir: string;
+  readonly poolSize: number;
+  readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+}
+
+export interface Config {
+  readonly production: boolean;
+  readonly database: DatabaseConfig;
+  readonly runMigrations: boolean;
+  /** `undefined` outside production when unset: a development secret is kept in DATA_DIR. */
+  readonly jwtSecret: string | undefined;
+  readonly jwtIssuer: string;
+  readonly jwtAudience: string;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly host: string;
+  readonly port: number;
+  readonly corsOrigins: readonly string[];
+  readonly loginMaxFailures: number;
+  readonly loginFailureWindowSeconds: number;
+  readonly redisUrl: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly apiDocs: boolean;
+}
+
+/** Invalid configuration: `problems` names each bad variable and what is wrong with it. */
+export class ConfigError extends Error {
+  readonly problems: readonly { variable: ConfigVariable; message: string }[];
+
+  constructor(problems: readonly { variable: ConfigVariable; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** What a variable's parser returns instead of a value when the value is wrong. */
+class Problem {
+  readonly message: string;
+
+  constructor(message: string) {
+    this.message = message;
+  }
+}
+
+/**
+ * The process environment over the `.env` file of `cwd`, if there is one: a variable set
+ * in the environment wins, as with Node's `--env-file`.
+ */
+export function readEnvironment(cwd: string = process.cwd(), env: Environment = process.env): Environment {
+  const file = join(cwd, ".env");
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, "utf8")) : {};
+  return { ...fromFile, ...env };
+}
+
+/** Validates every variable and reports all problems at once. `cwd` anchors a relative DATA_DIR. */
+export function loadConfig(env: Environment, cwd: string = process.cwd()): Config {
+  const problems: { variable: ConfigVariable; message: string }[] = [];
+  const read = <T>(variable: ConfigVariable, fallback: T, parse: (raw: string) => T | Problem): T => {
+    const raw = readString(env, variable);
+    if (raw === undefined) return fallback;
+    const parsed = parse(raw);
+    if (parsed instanceof Problem) {
+      problems.push({ variable, message: parsed.message });
+      return fallback;
+    }
+    return parsed;
+  };
+  const positiveInteger = (raw: string) =>
+    /^\d+$/.test(raw) && Number(raw) > 0
+      ? Number(raw)
+      : new Problem(`expected a whole number greater than 0, got "${raw}"`);
+  const duration = (raw: string) =>
+    parseDuration(raw) ?? new Problem(`expected a duration such as 900s, 15m, 2h or 7d, got "${raw}"`);
+  const boolean = (raw: string) => {
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    return new Problem(`expected true or false, got "${raw}"`);
+  };
+
+  const production = env.NODE_ENV === "production";
+  const url = readString(env, "DATABASE_URL");
+  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url))
+    problems.push({ variable: "DATABASE_URL", message: "expected a postgres:// or postgresql:// URL" });
+  const dataDirRaw = readString(env, "DATA_DIR");
+  if (production && url === undefined && dataDirRaw === undefined)
+    problems.push({
+      variable: "DATABASE_URL",
+      message: "required in production (or set DATA_DIR to use the embedded database on purpose)",
+    });
+
+  const jwtSecret = readString(env, "JWT_SECRET");
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret, "utf8") < JWT_SECRET_MIN_BYTES)
+    problems.push({ variable: "JWT_SECRET", message: `must be at least ${JWT_SECRET_MIN_BYTES} bytes long` });
+  if (production && jwtSecret === undefined)
+    problems.push({ variable: "JWT_SECRET", message: "required in production (no secret is generated there)" });
+
+  const port = read("PORT", 3000, (raw) =>
+    /^\d+$/.test(raw) && Number(raw) <= 65_535
+      ? Number(raw)
+      : new Problem(`expected a port number from 0 to 65535, got "${raw}"`),
+  );
+  const corsOrigins = (env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
+  for (const origin of corsOrigins)
+    if (!isOrigin(origin))
+      problems.push({ variable: "CORS_ORIGINS", message: `"${origin}" is not an origin like https://app.example.com` });
+  const redisUrl = readString(env, "REDIS_URL");
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+    problems.push({ variable: "REDIS_URL", message: "expected a redis:// or rediss:// URL" });
+  const logLevel = read<LogLevel>("LOG_LEVEL", "info", (raw) =>
+    (LOG_LEVELS as readonly string[]).includes(raw)
+      ? (raw as LogLevel)
+      : new Problem(`expected one of ${LOG_LEVELS.join(", ")}, got "${raw}"`),
+  );
+
+  const config: Config = {
+    production,
+    database: {
+      url,
+      dataDir: resolve(cwd, dataDirRaw ?? ".data"),
+      poolSize: read("DATABASE_POOL_SIZE", 10, positiveInteger),
+      connectTimeoutMs: read("DATABASE_CONNECT_TIMEOUT", 5, duration) * 1000,
+      statementTimeoutMs: read("DATABASE_STATEMENT_TIMEOUT", 10, duration) * 1000,
+    },
+    runMigrations: read("RUN_MIGRATIONS", true, boolean),
+    jwtSecret,
+    jwtIssuer: readString(env, "JWT_ISSUER") ?? "tasks-api",
+    jwtAudience: readString(env, "JWT_AUDIENCE") ?? "tasks-api",
+    accessTokenTtlSeconds: read("ACCESS_TOKEN_TTL", 15 * 60, duration),
+    refreshTokenTtlSeconds: read("REFRESH_TOKEN_TTL", 7 * 86_400, duration),
+    host: readString(env, "HOST") ?? "127.0.0.1",
+    port,
+    corsOrigins,
+    loginMaxFailures: read("LOGIN_MAX_FAILURES", 10, positiveInteger),
+    loginFailureWindowSeconds: read("LOGIN_FAILURE_WINDOW", 15 * 60, duration),
+    redisUrl,
+    logLevel,
+    apiDocs: read("API_DOCS", true, boolean),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/**
+ * The JWT secret: JWT_SECRET when set, otherwise (outside production only) a random one
+ * generated on first use and kept in DATA_DIR, readable by its owner alone.
+ */
+export async function resolveJwtSecret(config: Config): Promise<string> {
+  if (config.jwtSecret !== undefined) return config.jwtSecret;
+  if (config.production) throw new ConfigError([{ variable: "JWT_SECRET", message: "required in production" }]);
+  const file = join(config.database.dataDir, JWT_SECRET_FILE);
+  await mkdir(config.database.dataDir, { recursive: true });
+  try {
+    await writeFile(file, randomBytes(48).toString("base64url"), { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  return (await readFile(file, "utf8")).trim();
+}
+
+function readString(env: Environment, variable: ConfigVariable): string | undefined {
+  const value = env[variable]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./config.ts";
+export * from "./duration.ts";
+export * from "./system-clock.ts";
+export * from "./uuid-v7-id-generator.ts";

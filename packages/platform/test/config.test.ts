@@ -1,0 +1,143 @@
+import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, readEnvironment, resolveJwtSecret } from "../src/config.ts";
+
+const SECRET = "s".repeat(32);
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, "/srv/app");
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.variable}: ${p.message}`);
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("defaults to the embedded database in ./.data and the contract's defaults", () => {
+    const config = loadConfig({}, "/srv/app");
+    expect(config.database).toEqual({
+      url: undefined,
+      dataDir: "/srv/app/.data",
+      poolSize: 10,
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 10_000,
+    });
+    expect(config).toMatchObject({
+      production: false,
+      jwtSecret: undefined,
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlSeconds: 604_800,
+      host: "127.0.0.1",
+      port: 3000,
+      corsOrigins: [],
+      loginMaxFailures: 10,
+      loginFailureWindowSeconds: 900,
+      redisUrl: undefined,
+      logLevel: "info",
+      runMigrations: true,
+      apiDocs: true,
+    });
+  });
+
+  it("reads every variable it is given", () => {
+    const config = loadConfig(
+      {
+        DATABASE_URL: "postgres://u@db:5432/app",
+        DATA_DIR: "var/data",
+        JWT_SECRET: SECRET,
+        ACCESS_TOKEN_TTL: "5m",
+        REFRESH_TOKEN_TTL: "1d",
+        HOST: "0.0.0.0",
+        PORT: "8080",
+        CORS_ORIGINS: "https://app.example.com, http://localhost:8000",
+        LOGIN_MAX_FAILURES: "3",
+        LOGIN_FAILURE_WINDOW: "60",
+        REDIS_URL: "redis://127.0.0.1:6379",
+        LOG_LEVEL: "debug",
+        RUN_MIGRATIONS: "false",
+        API_DOCS: "0",
+        DATABASE_POOL_SIZE: "4",
+      },
+      "/srv/app",
+    );
+    expect(config).toMatchObject({
+      database: { url: "postgres://u@db:5432/app", dataDir: "/srv/app/var/data", poolSize: 4 },
+      jwtSecret: SECRET,
+      accessTokenTtlSeconds: 300,
+      refreshTokenTtlSeconds: 86_400,
+      host: "0.0.0.0",
+      port: 8080,
+      corsOrigins: ["https://app.example.com", "http://localhost:8000"],
+      loginMaxFailures: 3,
+      loginFailureWindowSeconds: 60,
+      redisUrl: "redis://127.0.0.1:6379",
+      logLevel: "debug",
+      runMigrations: false,
+      apiDocs: false,
+    });
+  });
+
+  it("names every bad variable at once", () => {
+    expect(
+      problemsOf({
+        PORT: "70000",
+        ACCESS_TOKEN_TTL: "soon",
+        JWT_SECRET: "short",
+        DATABASE_URL: "mysql://x",
+        LOG_LEVEL: "loud",
+        CORS_ORIGINS: "https://ok.example.com,not-an-origin,https://x.example.com/path",
+        LOGIN_MAX_FAILURES: "0",
+        REDIS_URL: "http://redis",
+        RUN_MIGRATIONS: "maybe",
+      }),
+    ).toEqual([
+      "DATABASE_URL: expected a postgres:// or postgresql:// URL",
+      "JWT_SECRET: must be at least 32 bytes long",
+      'PORT: expected a port number from 0 to 65535, got "70000"',
+      'CORS_ORIGINS: "not-an-origin" is not an origin like https://app.example.com',
+      'CORS_ORIGINS: "https://x.example.com/path" is not an origin like https://app.example.com',
+      "REDIS_URL: expected a redis:// or rediss:// URL",
+      'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'RUN_MIGRATIONS: expected true or false, got "maybe"',
+      'ACCESS_TOKEN_TTL: expected a duration such as 900s, 15m, 2h or 7d, got "soon"',
+      'LOGIN_MAX_FAILURES: expected a whole number greater than 0, got "0"',
+    ]);
+  });
+
+  it("defaults nothing insecure in production", () => {
+    expect(problemsOf({ NODE_ENV: "production" })).toEqual([
+      "DATABASE_URL: required in production (or set DATA_DIR to use the embedded database on purpose)",
+      "JWT_SECRET: required in production (no secret is generated there)",
+    ]);
+    expect(loadConfig({ NODE_ENV: "production", DATA_DIR: "/data", JWT_SECRET: SECRET }).production).toBe(true);
+  });
+});
+
+describe("readEnvironment", () => {
+  it("reads .env under the process environment, which wins", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "config-"));
+    await writeFile(join(dir, ".env"), "PORT=4000\nHOST=0.0.0.0\n");
+    expect(readEnvironment(dir, { PORT: "5000" })).toMatchObject({ PORT: "5000", HOST: "0.0.0.0" });
+    expect(readEnvironment(join(dir, "missing"), { PORT: "5000" })).toEqual({ PORT: "5000" });
+  });
+});
+
+describe("resolveJwtSecret", () => {
+  it("generates a development secret once, keeps it private in DATA_DIR, and reuses it", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "secret-"));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    const first = await resolveJwtSecret(config);
+    expect(Buffer.byteLength(first)).toBeGreaterThanOrEqual(32);
+    expect(await resolveJwtSecret(config)).toBe(first);
+    expect(await readFile(join(dataDir, "jwt-secret"), "utf8")).toBe(first);
+    expect((await stat(join(dataDir, "jwt-secret"))).mode & 0o777).toBe(0o600);
+  });
+
+  it("prefers JWT_SECRET", async () => {
+    expect(await resolveJwtSecret(loadConfig({ JWT_SECRET: SECRET }))).toBe(SECRET);
+  });
+});
