@@ -1,0 +1,3 @@
+export { findPostgresServer, type PostgresLookup, type PostgresServer } from "./postgres-server.ts";
+export { isCi, runPostgresSuite } from "./postgres-suite.ts";
+export { createTestDatabase, type TestDatabase } from "./test-database.ts";
