@@ -1,0 +1,4 @@
+export * from "./argon2-password-hasher.ts";
+export * from "./jwt-token-service.ts";
+export * from "./token-claims.ts";
+export * from "./token-settings.ts";

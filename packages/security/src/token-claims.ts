@@ -1,0 +1,79 @@
+import { InvalidToken, type TokenClaims } from "@tasks/domain";
+import type { TokenSettings } from "./token-settings.ts";
+
+/** The `token_type` claim: a refresh token is never an access token, nor the reverse. */
+export type TokenType = "access" | "refresh";
+
+/** The payload of every token: registered claims plus simplejwt's `token_type`, `sid` and `ver`. */
+export interface TokenPayload {
+  /** The user's id. */
+  readonly sub: string;
+  /** Seconds since the epoch, like `exp`. */
+  readonly iat: number;
+  readonly exp: number;
+  readonly jti: string;
+  readonly iss: string;
+  readonly aud: string;
+  readonly token_type: TokenType;
+  /** The session (one login, the family of its refresh tokens). */
+  readonly sid: string;
+  /** The user's token version when issued: bumped to revoke every token of the user. */
+  readonly ver: number;
+}
+
+/**
+ * What the service signs for `claims`, valid for the type's lifetime from `now` (whole
+ * seconds, as JWT has them). `iss` and `aud` are added by the signer from `jwtSignOptions`.
+ */
+export function tokenPayload(
+  claims: TokenClaims,
+  type: TokenType,
+  settings: TokenSettings,
+  now: Date,
+): Omit<TokenPayload, "iss" | "aud"> {
+  const iat = Math.floor(now.getTime() / 1000);
+  const ttl = type === "access" ? settings.accessTokenTtlSeconds : settings.refreshTokenTtlSeconds;
+  return {
+    sub: claims.userId,
+    iat,
+    exp: iat + ttl,
+    jti: claims.tokenId,
+    token_type: type,
+    sid: claims.sessionId,
+    ver: claims.tokenVersion,
+  };
+}
+
+/**
+ * The domain's claims from a payload whose signature, algorithm, `typ`, `iss`, `aud`,
+ * `exp` and required claims fast-jwt has already verified with `jwtVerifyOptions`: checks
+ * what fast-jwt cannot (claim types, the token type, an `iat` in the future beyond the
+ * leeway). Throws `InvalidToken`.
+ */
+export function readTokenClaims(
+  payload: unknown,
+  expectedType: TokenType,
+  settings: TokenSettings,
+  now: Date,
+): TokenClaims {
+  if (typeof payload !== "object" || payload === null) throw new InvalidToken("payload is not an object");
+  const claims = payload as Record<string, unknown>;
+  const userId = nonEmptyString(claims, "sub");
+  const sessionId = nonEmptyString(claims, "sid");
+  const tokenId = nonEmptyString(claims, "jti");
+  const { ver, iat, token_type: tokenType } = claims;
+  if (typeof ver !== "number" || !Number.isSafeInteger(ver) || ver < 0)
+    throw new InvalidToken("claim ver is not an integer >= 0");
+  if (typeof iat !== "number" || !Number.isFinite(iat)) throw new InvalidToken("claim iat is not a number");
+  if ((iat - settings.clockToleranceSeconds) * 1000 > now.getTime())
+    throw new InvalidToken(`issued in the future (iat ${iat})`);
+  if (tokenType !== expectedType)
+    throw new InvalidToken(`wrong token type: expected ${expectedType}, got ${JSON.stringify(tokenType)}`);
+  return { userId, sessionId, tokenId, tokenVersion: ver };
+}
+
+function nonEmptyString(claims: Record<string, unknown>, name: string): string {
+  const value = claims[name];
+  if (typeof value !== "string" || value === "") throw new InvalidToken(`claim ${name} is not a non-empty string`);
+  return value;
+}
