@@ -1,0 +1,243 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { RequestContext } from "@mikro-orm/core";
+import type { SqlEntityManager } from "@mikro-orm/postgresql";
+import {
+  ServiceUnavailable,
+  type SessionRepository,
+  type TaskRepository,
+  type UnitOfWork,
+  type UserRepository,
+} from "@tasks/domain";
+import { DataDirLock } from "./embedded/data-dir-lock.ts";
+import { serveOverSocket } from "./embedded/embedded-server.ts";
+import { DatabaseInUse, toDomainError } from "./errors.ts";
+import { createOrm, type Orm, type OrmTarget } from "./orm.ts";
+import { MikroOrmSessionRepository } from "./repositories/mikro-orm-session.repository.ts";
+import { MikroOrmTaskRepository } from "./repositories/mikro-orm-task.repository.ts";
+import { MikroOrmUnitOfWork } from "./repositories/mikro-orm-unit-of-work.ts";
+import { MikroOrmUserRepository } from "./repositories/mikro-orm-user.repository.ts";
+
+export interface DatabaseOptions {
+  /** DATABASE_URL: `postgres://...`; unset gives the embedded PostgreSQL (PGlite). */
+  url?: string;
+  /** DATA_DIR, where the embedded database lives; unset gives an in-memory one. */
+  dataDir?: string;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** Opening a connection or waiting for a free one in the pool (default 5000). */
+  connectTimeoutMs?: number;
+  /** Longest a statement may run on PostgreSQL (default 10000). */
+  statementTimeoutMs?: number;
+  /**
+   * Share the embedded database with other local processes (taskctl) while this one runs
+   * it, through a unix socket in DATA_DIR. The API server sets it.
+   */
+  serveEmbedded?: boolean;
+}
+
+export type Engine = "postgresql" | "pglite";
+
+export interface Database {
+  readonly engine: Engine;
+  readonly users: UserRepository;
+  readonly tasks: TaskRepository;
+  readonly sessions: SessionRepository;
+  readonly unitOfWork: UnitOfWork;
+  /**
+   * Runs work with its own EntityManager fork (MikroORM's RequestContext): one per HTTP
+   * request or CLI command. The repositories above resolve to the current fork.
+   */
+  withContext<T>(work: () => Promise<T>): Promise<T>;
+  /** Applies pending migrations; applying none is fine. */
+  migrate(): Promise<{ applied: string[] }>;
+  migrationStatus(): Promise<{ applied: string[]; pending: string[] }>;
+  /** `SELECT 1` within `timeoutMs`, else throws `ServiceUnavailable`. */
+  ping(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+/** The embedded database's files, inside DATA_DIR (which holds other things too). */
+export const PGLITE_DIRECTORY = "pglite";
+/** Connections the socket accepts beyond the owner's own pool: taskctl and the like. */
+const SOCKET_GUEST_CONNECTIONS = 8;
+// A unix socket path longer than this does not fit in sockaddr_un on Linux and macOS.
+const MAX_SOCKET_PATH = 103;
+// Serialises concurrent `migrate()` calls on one PostgreSQL database (the API and taskctl may start together).
+const MIGRATION_LOCK_KEY = 7_310_024;
+
+/** Only for test support: a migrated data directory to start an embedded database from. */
+export interface OpenInternals {
+  readonly initialData?: () => Promise<Blob>;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return openDatabaseWith(options, {});
+}
+
+export async function openDatabaseWith(options: DatabaseOptions, internals: OpenInternals): Promise<Database> {
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  if (options.url !== undefined) {
+    const target: OrmTarget = {
+      kind: "postgresql",
+      url: options.url,
+      poolSize,
+      connectTimeoutMs,
+      statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    };
+    return new MikroOrmDatabase("postgresql", await createOrm(target), async () => {});
+  }
+  if (options.dataDir === undefined) {
+    const pglite = await createPglite(undefined, internals);
+    const orm = await createOrm({ kind: "pglite", pglite }).catch(async (error: unknown) => {
+      await pglite.close();
+      throw error;
+    });
+    return new MikroOrmDatabase("pglite", orm, () => pglite.close());
+  }
+  return openDataDir(resolve(options.dataDir), options.serveEmbedded === true, poolSize, connectTimeoutMs, internals);
+}
+
+/**
+ * The embedded database in DATA_DIR. Whoever takes the lock opens the files; if it serves
+ * them, its own ORM goes through the socket like every other client. A process that finds
+ * the lock held by a live server connects through that server's socket; one held by a
+ * process that does not serve is refused with `DatabaseInUse`.
+ */
+async function openDataDir(
+  dataDir: string,
+  serve: boolean,
+  poolSize: number,
+  connectTimeoutMs: number,
+  internals: OpenInternals,
+): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true });
+  const socketDir = serve ? socketDirectory(dataDir) : null;
+  const attempt = DataDirLock.acquire(dataDir, socketDir);
+  if (!attempt.acquired) {
+    const { holder } = attempt;
+    if (holder.socketDir === null) throw new DatabaseInUse(dataDir, holder.pid, holder.command);
+    // A guest: one connection is all a command needs, and it leaves the owner's slots free.
+    const orm = await createOrm({ kind: "socket", socketDir: holder.socketDir, poolSize: 1, connectTimeoutMs });
+    return new MikroOrmDatabase("pglite", orm, async () => {});
+  }
+  const { lock } = attempt;
+  const cleanups: Array<() => Promise<void> | void> = [() => lock.release()];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    const pglite = await createPglite(join(dataDir, PGLITE_DIRECTORY), internals);
+    cleanups.push(() => pglite.close());
+    let target: OrmTarget = { kind: "pglite", pglite };
+    if (socketDir !== null) {
+      cleanups.push(await serveOverSocket(pglite, socketDir, poolSize + SOCKET_GUEST_CONNECTIONS));
+      target = { kind: "socket", socketDir, poolSize, connectTimeoutMs };
+    }
+    const orm = await createOrm(target);
+    return new MikroOrmDatabase("pglite", orm, closeAll);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function socketDirectory(dataDir: string): string {
+  if (join(dataDir, ".s.PGSQL.5432").length <= MAX_SOCKET_PATH) return dataDir;
+  throw new Error(
+    `DATA_DIR ${dataDir} is too long a path for the unix socket through which the server shares its embedded database; ` +
+      "choose a shorter DATA_DIR.",
+  );
+}
+
+async function createPglite(dataDir: string | undefined, internals: OpenInternals): Promise<PGlite> {
+  const loadDataDir = internals.initialData === undefined ? undefined : await internals.initialData();
+  return PGlite.create({
+    ...(dataDir === undefined ? {} : { dataDir }),
+    ...(loadDataDir === undefined ? {} : { loadDataDir }),
+  });
+}
+
+class MikroOrmDatabase implements Database {
+  readonly engine: Engine;
+  readonly users: UserRepository;
+  readonly tasks: TaskRepository;
+  readonly sessions: SessionRepository;
+  readonly unitOfWork: UnitOfWork;
+  readonly #orm: Orm;
+  readonly #release: () => Promise<void>;
+
+  constructor(engine: Engine, orm: Orm, release: () => Promise<void>) {
+    this.engine = engine;
+    this.#orm = orm;
+    this.#release = release;
+    const em = () => this.#currentEntityManager();
+    this.users = new MikroOrmUserRepository(em);
+    this.tasks = new MikroOrmTaskRepository(em);
+    this.sessions = new MikroOrmSessionRepository(em);
+    this.unitOfWork = new MikroOrmUnitOfWork(em);
+  }
+
+  /** For test support and the benchmark: the ORM behind the repositories. */
+  get orm(): Orm {
+    return this.#orm;
+  }
+
+  withContext<T>(work: () => Promise<T>): Promise<T> {
+    return RequestContext.create(this.#orm.em, work);
+  }
+
+  async migrate(): Promise<{ applied: string[] }> {
+    const applied = await this.#orm.em.fork().transactional(async (em) => {
+      await em.execute(`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+      return this.#orm.migrator.up({ transaction: em.getTransactionContext() });
+    });
+    return { applied: applied.map((migration) => migration.name) };
+  }
+
+  async migrationStatus(): Promise<{ applied: string[]; pending: string[] }> {
+    const [applied, pending] = [await this.#orm.migrator.getExecuted(), await this.#orm.migrator.getPending()];
+    return { applied: applied.map((row) => row.name), pending: pending.map((info) => info.name) };
+  }
+
+  async ping(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ServiceUnavailable(`the database did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.#orm.em.fork().execute("select 1"), timeout]);
+    } catch (error) {
+      const translated = toDomainError(error);
+      throw translated instanceof ServiceUnavailable
+        ? translated
+        : new ServiceUnavailable(error instanceof Error ? error.message : String(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#orm.close();
+    await this.#release();
+  }
+
+  #currentEntityManager(): SqlEntityManager {
+    const em = this.#orm.em.getContext(false);
+    return em === this.#orm.em ? this.#orm.em.fork() : em;
+  }
+}
+
+/** The ORM behind a database opened by `openDatabase`, for this package's tests and benchmark. */
+export function ormOf(database: Database): Orm {
+  if (!(database instanceof MikroOrmDatabase)) throw new TypeError("not a database opened by openDatabase");
+  return database.orm;
+}

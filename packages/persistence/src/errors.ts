@@ -1,0 +1,74 @@
+import { ServiceUnavailable } from "@tasks/domain";
+
+/** Another live process has the embedded database in DATA_DIR open and does not share it. */
+export class DatabaseInUse extends Error {
+  readonly dataDir: string;
+  readonly pid: number;
+  readonly command: string;
+
+  constructor(dataDir: string, pid: number, command: string) {
+    super(
+      `The embedded database in ${dataDir} is in use by process ${pid} (${command}), which does not share it. ` +
+        "Wait for that process to finish or stop it, then try again; to run several programs on one database at once, " +
+        "start the API server (it shares its embedded database with taskctl) or set DATABASE_URL to a PostgreSQL server.",
+    );
+    this.name = "DatabaseInUse";
+    this.dataDir = dataDir;
+    this.pid = pid;
+    this.command = command;
+  }
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `value` can be stored in a `uuid` column; anything else cannot name a row. */
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+// SQLSTATE classes and codes meaning "the database cannot serve you now", not "your query is wrong":
+// 08 connection exceptions, 53 insufficient resources, 57014 statement timeout, 57P0x shutdown or
+// starting up, 58 system errors.
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|58)|^57014$/;
+const UNAVAILABLE_NODE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  // The unix socket of a shared embedded database is gone: its server stopped.
+  "ENOENT",
+]);
+// node-postgres and PGlite say these in words only.
+const UNAVAILABLE_MESSAGE =
+  /timeout exceeded when trying to connect|Connection terminated|connection timeout|not queryable|PGlite is clos|Query read timeout|Too many connections/i;
+
+/** Whether `error` (or an error it wraps) says the database is down, unreachable or too slow. */
+export function isUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NODE_CODES.has(code))) return true;
+    if (current.name === "ConnectionException" || UNAVAILABLE_MESSAGE.test(current.message)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/** The domain's view of a storage failure: `ServiceUnavailable` when the database cannot answer, else as it is. */
+export function toDomainError(error: unknown): unknown {
+  if (error instanceof ServiceUnavailable) return error;
+  if (isUnavailable(error)) return new ServiceUnavailable(error instanceof Error ? error.message : String(error));
+  return error;
+}
+
+/** Runs one storage operation, reporting an unreachable or too slow database as `ServiceUnavailable`. */
+export async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toDomainError(error);
+  }
+}

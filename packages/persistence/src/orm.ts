@@ -1,0 +1,95 @@
+import type { PGlite } from "@electric-sql/pglite";
+import type { MikroORM } from "@mikro-orm/core";
+import { Migrator } from "@mikro-orm/migrations";
+import { PgliteDriver } from "@mikro-orm/pglite";
+import {
+  type AbstractSqlDriver,
+  type Options,
+  PostgreSqlDriver,
+  type SqlEntityManager,
+  SqlMikroORM,
+} from "@mikro-orm/postgresql";
+import { MIGRATIONS } from "./migrations/index.ts";
+import { RECORDS } from "./records/index.ts";
+
+export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
+
+/** Where the ORM's connections go. */
+export type OrmTarget =
+  | {
+      readonly kind: "postgresql";
+      readonly url: string;
+      readonly poolSize: number;
+      readonly connectTimeoutMs: number;
+      readonly statementTimeoutMs: number;
+    }
+  /** An embedded database open in this process; its owner closes it after the ORM. */
+  | { readonly kind: "pglite"; readonly pglite: PGlite }
+  /** An embedded database shared by the process that owns it, through a unix socket in `socketDir`. */
+  | {
+      readonly kind: "socket";
+      readonly socketDir: string;
+      readonly poolSize: number;
+      readonly connectTimeoutMs: number;
+    };
+
+/** The port in the socket's file name, `.s.PGSQL.<port>`, as PostgreSQL clients expect it. */
+export const SOCKET_PORT = 5432;
+
+export async function createOrm(target: OrmTarget, migrationsPath?: string): Promise<Orm> {
+  const common = {
+    entities: RECORDS,
+    extensions: [Migrator],
+    // Repositories always run on a fork: a request's, a command's or a transaction's.
+    allowGlobalContext: false,
+    migrations: {
+      migrationsList: MIGRATIONS,
+      path: migrationsPath,
+      pathTs: migrationsPath,
+      tableName: "mikro_orm_migrations",
+      // The schema is compared with the database itself: no snapshot file to rewrite or commit.
+      snapshot: false,
+      snapshotOnMigrate: false,
+      transactional: true,
+      allOrNothing: true,
+      silent: true,
+    },
+  } satisfies Partial<Options>;
+  switch (target.kind) {
+    case "postgresql":
+      return SqlMikroORM.init<AbstractSqlDriver, SqlEntityManager>({
+        ...common,
+        driver: PostgreSqlDriver,
+        clientUrl: target.url,
+        pool: { min: 0, max: target.poolSize },
+        // Passed as a function: an object would be deep-copied by MikroORM.
+        driverOptions: () => ({
+          // Bounds both opening a connection and waiting for a free one in the pool.
+          connectionTimeoutMillis: target.connectTimeoutMs,
+          statement_timeout: target.statementTimeoutMs,
+          lock_timeout: target.statementTimeoutMs,
+          idle_in_transaction_session_timeout: target.statementTimeoutMs * 6,
+          keepAlive: true,
+        }),
+      });
+    case "socket":
+      return SqlMikroORM.init<AbstractSqlDriver, SqlEntityManager>({
+        ...common,
+        driver: PostgreSqlDriver,
+        host: target.socketDir,
+        port: SOCKET_PORT,
+        user: "postgres",
+        password: "",
+        dbName: "postgres",
+        pool: { min: 0, max: target.poolSize },
+        driverOptions: () => ({ connectionTimeoutMillis: target.connectTimeoutMs }),
+      });
+    case "pglite":
+      return SqlMikroORM.init<AbstractSqlDriver, SqlEntityManager>({
+        ...common,
+        driver: PgliteDriver,
+        dbName: "postgres",
+        driverOptions: () => ({ pglite: target.pglite }),
+      });
+  }
+}

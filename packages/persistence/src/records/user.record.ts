@@ -1,0 +1,41 @@
+import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
+import { EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH } from "@tasks/domain";
+
+/**
+ * The `users` table. A storage record, not the domain `User`: repositories map between
+ * the two, and no rule or hashing lives here.
+ */
+export const UserRecord = defineEntity({
+  name: "UserRecord",
+  tableName: "users",
+  properties: {
+    id: p.uuid().primary(),
+    username: p.text(),
+    email: p.text().default(""),
+    passwordHash: p.text().fieldName("password_hash"),
+    isStaff: p.boolean().fieldName("is_staff").default(false),
+    isSuperuser: p.boolean().fieldName("is_superuser").default(false),
+    isActive: p.boolean().fieldName("is_active").default(true),
+    dateJoined: p.datetime().columnType("timestamptz").fieldName("date_joined"),
+    lastLogin: p.datetime().columnType("timestamptz").fieldName("last_login").nullable(),
+    tokenVersion: p.integer().fieldName("token_version").default(0),
+  },
+  indexes: [
+    // Usernames are unique whatever their case: "Alice" and "alice" are one user.
+    {
+      name: "users_username_lower_unique",
+      expression: 'create unique index "users_username_lower_unique" on "users" (lower("username"))',
+    },
+    { name: "users_date_joined_id_index", properties: ["dateJoined", "id"] },
+  ],
+  checks: [
+    {
+      name: "users_username_length_check",
+      expression: `char_length(username) between 1 and ${USERNAME_MAX_LENGTH}`,
+    },
+    { name: "users_email_length_check", expression: `char_length(email) <= ${EMAIL_MAX_LENGTH}` },
+    { name: "users_token_version_check", expression: "token_version >= 0" },
+  ],
+});
+
+export type UserRecord = InferEntity<typeof UserRecord>;
