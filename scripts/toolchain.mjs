@@ -1,107 +1,145 @@
 #!/usr/bin/env node
-// Runs a command with the project's toolchain: Node >= 22.17, pnpm, and installed
-// dependencies. It must itself run on any Node and npm (the machines have Node 20), so
-// it is plain JavaScript using only Node's built-in modules. What it downloads goes
-// into the git-ignored `.toolchain/` folder: no root, no global install.
+// Runs a command with the project's toolchain: Node >= 22.17, pnpm and the installed
+// dependencies. `npm start` and `npm test` go through here, so it must itself run on any
+// Node and npm (these machines have Node 20): plain JavaScript, Node's built-in modules
+// only. What the machine lacks is fetched from the npm registry into the git-ignored
+// `.toolchain/` folder, download caches and pnpm's store included, so nothing changes
+// outside the repository. Where Node >= 22.17 and pnpm are on the PATH it fetches nothing.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const NODE_VERSION = "24.21.0";
 const MIN_NODE = [22, 17];
+
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const toolchainDir = join(root, ".toolchain");
+const toolchainBin = join(toolchainDir, "node_modules", ".bin");
 const { packageManager } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const PNPM_VERSION = packageManager.replace(/^pnpm@/, "");
-const localBin = join(root, ".toolchain", "node_modules", ".bin");
 
 function log(message) {
   process.stderr.write(`toolchain: ${message}\n`);
 }
 
-function run(command, args, env) {
-  const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
-  if (result.error) throw result.error;
-  return result.status ?? 1;
+function fail(message, status = 1) {
+  log(message);
+  process.exit(status);
 }
 
-function output(command, args, env) {
-  const result = spawnSync(command, args, { cwd: root, env, encoding: "utf8" });
-  return result.status === 0 ? result.stdout.trim() : undefined;
+function findOnPath(name, env) {
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (dir === "") continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {}
+  }
+  return undefined;
 }
 
-function nodeIsRecentEnough(version) {
-  const [major, minor] = version.replace(/^v/, "").split(".").map(Number);
+function isRecentNode(nodePath) {
+  const result = spawnSync(nodePath, ["--version"], { encoding: "utf8" });
+  const [major, minor] = (result.stdout ?? "").trim().replace(/^v/, "").split(".").map(Number);
   return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+}
+
+function readIfExists(file) {
+  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
 }
 
 function withPath(env, dir) {
   return { ...env, PATH: `${dir}${delimiter}${env.PATH ?? ""}` };
 }
 
-function nodePackageName() {
-  const os = process.platform === "win32" ? "win" : process.platform;
-  return `node-${os}-${process.arch}`;
-}
+/** The environment to run in: the machine's own when it has the tools, else with `.toolchain/` first on the PATH. */
+function ensureToolchain(env) {
+  const systemNode = findOnPath("node", env);
+  const needNode = systemNode === undefined || !isRecentNode(systemNode);
+  const needPnpm = findOnPath("pnpm", env) === undefined;
+  if (!needNode && !needPnpm) return env;
 
-function ensureToolchain() {
-  const env = { ...process.env };
-  const systemNode = output("node", ["--version"], env);
-  const systemPnpm = output("pnpm", ["--version"], env);
-  if (systemNode && nodeIsRecentEnough(systemNode) && systemPnpm) return env;
-
-  const local = withPath(env, localBin);
-  if (!existsSync(join(localBin, "node")) || !existsSync(join(localBin, "pnpm"))) {
-    log(`Node ${MIN_NODE.join(".")}+ and pnpm not found; fetching Node ${NODE_VERSION} and pnpm ${PNPM_VERSION} into .toolchain/`);
+  const dependencies = {};
+  if (needNode) dependencies[`node-${process.platform}-${process.arch}`] = NODE_VERSION;
+  if (needPnpm) dependencies.pnpm = PNPM_VERSION;
+  const manifest = `${JSON.stringify({ private: true, dependencies }, null, 2)}\n`;
+  const manifestFile = join(toolchainDir, "package.json");
+  const installed =
+    readIfExists(manifestFile) === manifest &&
+    (!needNode || existsSync(join(toolchainBin, "node"))) &&
+    (!needPnpm || existsSync(join(toolchainBin, "pnpm")));
+  if (!installed) {
+    const wanted = Object.entries(dependencies).map(([name, version]) => `${name}@${version}`);
+    log(`Node >= ${MIN_NODE.join(".")} or pnpm is missing: fetching ${wanted.join(" and ")} into .toolchain/`);
+    mkdirSync(toolchainDir, { recursive: true });
+    writeFileSync(manifestFile, manifest);
+    const npmCache = join(toolchainDir, "npm-cache");
     const status = run(
       "npm",
       [
         "install",
         "--prefix",
-        join(root, ".toolchain"),
-        "--no-save",
+        toolchainDir,
+        "--cache",
+        npmCache,
         "--no-package-lock",
         "--ignore-scripts",
         "--no-audit",
         "--no-fund",
         "--loglevel=error",
-        `${nodePackageName()}@${NODE_VERSION}`,
-        `pnpm@${PNPM_VERSION}`,
       ],
       env,
     );
+    rmSync(npmCache, { recursive: true, force: true });
     if (status !== 0) {
-      log("could not install the toolchain from the npm registry");
-      process.exit(status);
+      rmSync(manifestFile, { force: true });
+      fail("could not install the toolchain from the npm registry", status);
     }
   }
-  return local;
+
+  const local = withPath(env, toolchainBin);
+  if (!needPnpm) return local;
+  // The pnpm fetched here keeps its store and caches in the repository too.
+  const pnpmHome = join(toolchainDir, "pnpm");
+  return {
+    ...local,
+    npm_config_store_dir: join(pnpmHome, "store"),
+    npm_config_cache_dir: join(pnpmHome, "cache"),
+    npm_config_state_dir: join(pnpmHome, "state"),
+  };
 }
 
+function run(command, args, env) {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
+  if (result.error) fail(`could not run ${command}: ${result.error.message}`);
+  return result.status ?? 1;
+}
+
+/** pnpm keeps a copy of the lockfile it installed from; a different one means the install is out of date. */
 function dependenciesAreInstalled() {
-  const marker = join(root, "node_modules", ".modules.yaml");
-  if (!existsSync(marker)) return false;
-  return statSync(marker).mtimeMs >= statSync(join(root, "pnpm-lock.yaml")).mtimeMs;
+  const installed = readIfExists(join(root, "node_modules", ".pnpm", "lock.yaml"));
+  return installed !== undefined && installed === readFileSync(join(root, "pnpm-lock.yaml"), "utf8");
 }
 
 const [command, ...args] = process.argv.slice(2);
-if (!command) {
-  log("usage: node scripts/toolchain.mjs <command> [args...]");
-  process.exit(2);
-}
+if (command === undefined) fail("usage: node scripts/toolchain.mjs <command> [args...]", 2);
 
-const env = { ...ensureToolchain(), TURBO_TELEMETRY_DISABLED: "1" };
+const env = { ...ensureToolchain(process.env), TURBO_TELEMETRY_DISABLED: "1" };
 if (!dependenciesAreInstalled()) {
   const status = run("pnpm", ["install", "--frozen-lockfile"], env);
-  if (status !== 0) process.exit(status);
+  if (status !== 0) fail("pnpm install --frozen-lockfile failed", status);
 }
 
 const child = spawn(command, args, { env: withPath(env, join(root, "node_modules", ".bin")), stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.on(signal, () => child.kill(signal));
-}
-child.on("error", (error) => {
-  log(error.message);
-  process.exit(1);
+const forwarded = ["SIGINT", "SIGTERM", "SIGHUP"];
+for (const signal of forwarded) process.on(signal, () => child.kill(signal));
+child.on("error", (error) => fail(`could not run ${command}: ${error.message}`));
+child.on("exit", (code, signal) => {
+  if (signal === null) process.exit(code ?? 1);
+  // End the same way the command did, so that callers see the signal too.
+  for (const name of forwarded) process.removeAllListeners(name);
+  process.kill(process.pid, signal);
+  process.exit(128 + (osConstants.signals[signal] ?? 0));
 });
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
