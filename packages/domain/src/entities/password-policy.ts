@@ -3,6 +3,8 @@ import { ValidationError } from "../errors.ts";
 export const PASSWORD_MIN_LENGTH = 8;
 // Beyond this a password only costs hashing time; it also bounds what a client can make us hash.
 export const PASSWORD_MAX_LENGTH = 4096;
+// Shorter fragments (of the password or of a user attribute) match too much to mean "similar".
+const SIMILARITY_MIN_LENGTH = 3;
 
 // The head of the public lists of leaked passwords that Django's CommonPasswordValidator also refuses.
 const COMMON_PASSWORDS = new Set([
@@ -37,15 +39,21 @@ const COMMON_PASSWORDS = new Set([
  */
 export function assertAcceptablePassword(password: string, user: { username: string; email?: string }): void {
   const messages: string[] = [];
-  if (password.length < PASSWORD_MIN_LENGTH)
+  // Characters as Django counts them (code points), not UTF-16 code units.
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH)
     messages.push(`This password is too short. It must contain at least ${PASSWORD_MIN_LENGTH} characters.`);
-  if (password.length > PASSWORD_MAX_LENGTH)
+  if (length > PASSWORD_MAX_LENGTH)
     messages.push(`This password is too long. It must contain at most ${PASSWORD_MAX_LENGTH} characters.`);
   const lowered = password.toLowerCase();
   const similarTo = [user.username, (user.email ?? "").split("@")[0] ?? ""]
     .map((value) => value.toLowerCase())
-    .filter((value) => value.length >= 3);
-  if (similarTo.some((value) => lowered.includes(value) || value.includes(lowered)))
+    .filter((value) => value.length >= SIMILARITY_MIN_LENGTH);
+  if (
+    similarTo.some(
+      (value) => lowered.includes(value) || (lowered.length >= SIMILARITY_MIN_LENGTH && value.includes(lowered)),
+    )
+  )
     messages.push("The password is too similar to the username or email.");
   if (COMMON_PASSWORDS.has(lowered)) messages.push("This password is too common.");
   if (/^\d+$/.test(password)) messages.push("This password is entirely numeric.");

@@ -26,9 +26,12 @@ export class CreateUser {
 
   async execute(input: CreateUserInput): Promise<User> {
     const { users, hasher, clock, ids } = this.deps;
-    const errors = collectErrors([() => User.validate(input), () => assertAcceptablePassword(input.password, input)]);
-    if (!errors.username && (await users.findByUsername(input.username)))
-      Object.assign(errors, new UsernameTaken(input.username).errors);
+    const errors: Record<string, readonly string[]> = {};
+    // Uniqueness and password similarity compare the username and email as they will be stored (trimmed).
+    const stored = collectErrors(errors, () => User.validate(input)) ?? input;
+    collectErrors(errors, () => assertAcceptablePassword(input.password, stored));
+    if (!errors.username && (await users.findByUsername(stored.username)))
+      Object.assign(errors, new UsernameTaken(stored.username).errors);
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
 
     const user = User.create({
@@ -42,15 +45,13 @@ export class CreateUser {
   }
 }
 
-function collectErrors(checks: Array<() => unknown>): Record<string, readonly string[]> {
-  const errors: Record<string, readonly string[]> = {};
-  for (const check of checks) {
-    try {
-      check();
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      Object.assign(errors, error.errors);
-    }
+/** Runs `check`, adding the field errors it throws to `errors`; other errors go on up. */
+function collectErrors<T>(errors: Record<string, readonly string[]>, check: () => T): T | undefined {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    Object.assign(errors, error.errors);
+    return undefined;
   }
-  return errors;
 }
