@@ -1,0 +1,85 @@
+import { Session, type SessionProps, Task, type TaskProps, User, type UserProps, userActor } from "../src/index.ts";
+import { type FakePorts, START } from "./fakes/index.ts";
+
+/** Test-data builders ("mothers"): a valid entity by default, with only what a test cares about overridden. */
+
+let sequence = 0;
+
+/** A fresh UUID-shaped id, in creation order; distinct from the ids the fake IdGenerator makes. */
+export function anId(): string {
+  sequence += 1;
+  return `b0000000-0000-7000-8000-${sequence.toString(16).padStart(12, "0")}`;
+}
+
+/** Passes every rule of the password policy, for any username the builders make. */
+export const GOOD_PASSWORD = "correct horse battery staple";
+
+/** `count` code points of `character` (which may itself be one astral code point). */
+export function text(count: number, character = "a"): string {
+  return character.repeat(count);
+}
+
+export function minutes(count: number): number {
+  return count * 60 * 1000;
+}
+
+export function aUser(overrides: Partial<UserProps> = {}): User {
+  const id = overrides.id ?? anId();
+  return User.rehydrate({
+    id,
+    username: `user-${id.slice(-4)}`,
+    email: `user-${id.slice(-4)}@example.com`,
+    passwordHash: "not-a-hash-anyone-can-verify",
+    isStaff: false,
+    isSuperuser: false,
+    isActive: true,
+    dateJoined: START,
+    lastLogin: null,
+    tokenVersion: 0,
+    ...overrides,
+  });
+}
+
+export function aTask(overrides: Partial<TaskProps> = {}): Task {
+  return Task.rehydrate({
+    id: anId(),
+    ownerId: anId(),
+    title: "Write the report",
+    description: "",
+    status: "todo",
+    createdAt: START,
+    updatedAt: START,
+    ...overrides,
+  });
+}
+
+export function aSession(overrides: Partial<SessionProps> = {}): Session {
+  return Session.rehydrate({
+    id: anId(),
+    userId: anId(),
+    refreshTokenId: anId(),
+    rotatedFrom: null,
+    createdAt: START,
+    expiresAt: new Date(START.getTime() + minutes(60)),
+    revokedAt: null,
+    ...overrides,
+  });
+}
+
+/** A user stored in the fakes, whose password the fake hasher really verifies. */
+export async function aStoredUser(
+  ports: FakePorts,
+  overrides: Partial<UserProps> & { password?: string } = {},
+): Promise<User> {
+  const { password = GOOD_PASSWORD, ...props } = overrides;
+  const user = aUser({ passwordHash: await ports.hasher.hash(password), ...props });
+  await ports.users.add(user);
+  return user;
+}
+
+/** A task stored in the fakes, with the actor of its owner. */
+export async function aStoredTask(ports: FakePorts, overrides: Partial<TaskProps> = {}) {
+  const task = aTask(overrides);
+  await ports.tasks.add(task);
+  return { task, owner: userActor(task.ownerId) };
+}

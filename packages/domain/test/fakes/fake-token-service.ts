@@ -1,0 +1,50 @@
+import { type Clock, InvalidToken, type IssuedToken, type TokenClaims, type TokenService } from "../../src/index.ts";
+
+export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
+export const REFRESH_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+type TokenType = "access" | "refresh";
+
+/**
+ * Opaque tokens remembered in a Map instead of signed: what matters to the use cases is
+ * which claims a token carries, its type and its expiry, all of which this checks.
+ */
+export class FakeTokenService implements TokenService {
+  readonly issued: Array<{ type: TokenType; token: string; claims: TokenClaims; expiresAt: Date }> = [];
+  private readonly clock: Clock;
+
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  issueAccessToken(claims: TokenClaims): Promise<IssuedToken> {
+    return this.issue("access", claims, ACCESS_TOKEN_TTL_MS);
+  }
+
+  issueRefreshToken(claims: TokenClaims): Promise<IssuedToken> {
+    return this.issue("refresh", claims, REFRESH_TOKEN_TTL_MS);
+  }
+
+  verifyAccessToken(token: string): Promise<TokenClaims> {
+    return this.verify("access", token);
+  }
+
+  verifyRefreshToken(token: string): Promise<TokenClaims> {
+    return this.verify("refresh", token);
+  }
+
+  private async issue(type: TokenType, claims: TokenClaims, ttl: number): Promise<IssuedToken> {
+    const token = `${type}.${claims.tokenId}`;
+    const expiresAt = new Date(this.clock.now().getTime() + ttl);
+    this.issued.push({ type, token, claims, expiresAt });
+    return { token, expiresAt };
+  }
+
+  private async verify(type: TokenType, token: string): Promise<TokenClaims> {
+    const found = this.issued.find((issued) => issued.token === token);
+    if (!found) throw new InvalidToken("malformed or forged");
+    if (found.type !== type) throw new InvalidToken(`not a token of type ${type}`);
+    if (this.clock.now().getTime() >= found.expiresAt.getTime()) throw new InvalidToken("expired");
+    return found.claims;
+  }
+}

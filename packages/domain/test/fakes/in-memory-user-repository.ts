@@ -1,0 +1,72 @@
+import { normalizeUsername, type User, UsernameTaken, type UserRepository } from "../../src/index.ts";
+import { compareStrings } from "./compare-strings.ts";
+import type { InMemorySessionRepository } from "./in-memory-session-repository.ts";
+import type { InMemoryTaskRepository } from "./in-memory-task-repository.ts";
+import { Table, type Transactional, WriteLog } from "./write-log.ts";
+
+/** Deleting a user also deletes their tasks and sessions, as the port promises (a cascade in SQL). */
+export interface UserCascade {
+  readonly tasks?: InMemoryTaskRepository;
+  readonly sessions?: InMemorySessionRepository;
+}
+
+export class InMemoryUserRepository implements UserRepository, Transactional {
+  private readonly table = new Table<User>();
+  private readonly log: WriteLog;
+  private readonly cascade: UserCascade;
+
+  constructor(log: WriteLog = new WriteLog(), cascade: UserCascade = {}) {
+    this.log = log;
+    this.cascade = cascade;
+  }
+
+  snapshot(): () => void {
+    return this.table.snapshot();
+  }
+
+  async add(user: User): Promise<void> {
+    if (this.table.rows.has(user.id)) throw new Error(`duplicate user id ${user.id}`);
+    if (this.find(user.username)) throw new UsernameTaken(user.username);
+    this.table.rows.set(user.id, user);
+    this.log.record("users", "add", user.id);
+  }
+
+  async findById(id: string): Promise<User | null> {
+    return this.table.rows.get(id) ?? null;
+  }
+
+  async findByUsername(username: string): Promise<User | null> {
+    return this.find(username);
+  }
+
+  async update(user: User): Promise<void> {
+    // Like an SQL UPDATE: a row that is gone stays gone.
+    if (!this.table.rows.has(user.id)) return;
+    this.table.rows.set(user.id, user);
+    this.log.record("users", "update", user.id);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!this.table.rows.delete(id)) return false;
+    this.cascade.tasks?.deleteOwnedBy(id);
+    this.cascade.sessions?.deleteForUser(id);
+    this.log.record("users", "delete", id);
+    return true;
+  }
+
+  async list(): Promise<User[]> {
+    return [...this.table.rows.values()].sort(
+      (a, b) => a.dateJoined.getTime() - b.dateJoined.getTime() || compareStrings(a.id, b.id),
+    );
+  }
+
+  async count(): Promise<number> {
+    return this.table.rows.size;
+  }
+
+  private find(username: string): User | null {
+    const wanted = normalizeUsername(username);
+    for (const user of this.table.rows.values()) if (normalizeUsername(user.username) === wanted) return user;
+    return null;
+  }
+}

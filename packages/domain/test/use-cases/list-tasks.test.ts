@@ -1,0 +1,173 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { ListAllTasks, ListTasks, PageNotFound, UserNotFound, ValidationError } from "../../src/index.ts";
+import { aStoredTask, aStoredUser, minutes } from "../builders.ts";
+import { type FakePorts, fakePorts, START } from "../fakes/index.ts";
+
+let ports: FakePorts;
+
+beforeEach(() => {
+  ports = fakePorts();
+});
+
+async function storeTasks(ownerId: string, count: number) {
+  const stored = [];
+  for (let index = 0; index < count; index += 1)
+    stored.push((await aStoredTask(ports, { ownerId, createdAt: new Date(START.getTime() + minutes(index)) })).task);
+  return stored;
+}
+
+describe("ListTasks", () => {
+  it("gives page 1 of an empty list rather than an error", async () => {
+    expect(await new ListTasks(ports).execute({ ownerId: "alice-id" })).toEqual({
+      count: 0,
+      page: 1,
+      pageSize: 20,
+      hasNext: false,
+      hasPrevious: false,
+      results: [],
+    });
+  });
+
+  it("reports page 2 of an empty list as not found", async () => {
+    await expect(new ListTasks(ports).execute({ ownerId: "alice-id", page: 2 })).rejects.toThrow(PageNotFound);
+  });
+
+  it("lists only the caller's tasks, newest first by default", async () => {
+    const mine = await storeTasks("alice-id", 3);
+    await storeTasks("bob-id", 2);
+
+    const page = await new ListTasks(ports).execute({ ownerId: "alice-id" });
+
+    expect(page.count).toBe(3);
+    expect(page.results.map((task) => task.id)).toEqual(mine.map((task) => task.id).reverse());
+  });
+
+  it("says whether there are pages before and after", async () => {
+    await storeTasks("alice-id", 5);
+    const list = (page: number) => new ListTasks(ports).execute({ ownerId: "alice-id", page, pageSize: 2 });
+
+    expect(await list(1)).toMatchObject({ count: 5, page: 1, hasPrevious: false, hasNext: true });
+    expect(await list(2)).toMatchObject({ page: 2, hasPrevious: true, hasNext: true });
+    expect(await list(3)).toMatchObject({ page: 3, hasPrevious: true, hasNext: false });
+    expect((await list(3)).results).toHaveLength(1);
+  });
+
+  it("reports the page just past the last one as not found, naming it", async () => {
+    await storeTasks("alice-id", 4);
+
+    const error = await new ListTasks(ports)
+      .execute({ ownerId: "alice-id", page: 3, pageSize: 2 })
+      .catch((caught) => caught);
+
+    expect(error).toBeInstanceOf(PageNotFound);
+    expect(error.page).toBe(3);
+  });
+
+  it("sends the storage the parsed, capped request", async () => {
+    await new ListTasks(ports).execute({
+      ownerId: "alice-id",
+      page: 1,
+      pageSize: 500,
+      ordering: "-status,title",
+      status: "done,todo",
+    });
+
+    expect(ports.tasks.pageRequests).toEqual([
+      {
+        ownerId: "alice-id",
+        request: {
+          page: 1,
+          pageSize: 100,
+          ordering: [
+            { field: "status", direction: "desc" },
+            { field: "title", direction: "asc" },
+          ],
+          statuses: ["todo", "done"],
+        },
+      },
+    ]);
+  });
+
+  it("filters by status", async () => {
+    await aStoredTask(ports, { ownerId: "alice-id", status: "todo" });
+    const doing = (await aStoredTask(ports, { ownerId: "alice-id", status: "doing" })).task;
+
+    const page = await new ListTasks(ports).execute({ ownerId: "alice-id", status: "doing" });
+
+    expect(page.results).toEqual([doing]);
+    expect(page.count).toBe(1);
+  });
+
+  it.each([
+    [{ page: 0 }, "page"],
+    [{ pageSize: 1.5 }, "page_size"],
+    [{ ordering: "owner" }, "ordering"],
+    [{ status: "archived" }, "status"],
+  ])("refuses %j before asking the storage", async (query, field) => {
+    const error = await new ListTasks(ports).execute({ ownerId: "alice-id", ...query }).catch((caught) => caught);
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(Object.keys(error.errors)).toEqual([field]);
+    expect(ports.tasks.pageRequests).toEqual([]);
+  });
+});
+
+describe("ListAllTasks", () => {
+  it("gives the operator every task, newest first, with its owner's username", async () => {
+    const alice = await aStoredUser(ports, { username: "alice" });
+    const bob = await aStoredUser(ports, { username: "bob" });
+    const [older] = await storeTasks(alice.id, 1);
+    const newer = (await aStoredTask(ports, { ownerId: bob.id, createdAt: new Date(START.getTime() + minutes(9)) }))
+      .task;
+
+    expect(await new ListAllTasks(ports).execute({})).toEqual([
+      { task: newer, ownerUsername: "bob" },
+      { task: older, ownerUsername: "alice" },
+    ]);
+  });
+
+  it("filters by owner username, in any case", async () => {
+    const alice = await aStoredUser(ports, { username: "alice" });
+    const bob = await aStoredUser(ports, { username: "bob" });
+    const [alicesTask] = await storeTasks(alice.id, 1);
+    await storeTasks(bob.id, 1);
+
+    expect(await new ListAllTasks(ports).execute({ username: "ALICE" })).toEqual([
+      { task: alicesTask, ownerUsername: "alice" },
+    ]);
+  });
+
+  it("reports an unknown owner username", async () => {
+    await expect(new ListAllTasks(ports).execute({ username: "nobody" })).rejects.toThrow(UserNotFound);
+  });
+
+  it("filters by a list of statuses and by text in the title or description", async () => {
+    const alice = await aStoredUser(ports, { username: "alice" });
+    const match = (
+      await aStoredTask(ports, { ownerId: alice.id, status: "doing", title: "x", description: "Call the PLUMBER" })
+    ).task;
+    await aStoredTask(ports, { ownerId: alice.id, status: "done", title: "plumber invoice" });
+    await aStoredTask(ports, { ownerId: alice.id, status: "todo", title: "groceries" });
+
+    expect(await new ListAllTasks(ports).execute({ status: "todo,doing", search: "  plumber " })).toEqual([
+      { task: match, ownerUsername: "alice" },
+    ]);
+  });
+
+  it("treats a blank search as no search", async () => {
+    const alice = await aStoredUser(ports, { username: "alice" });
+    await storeTasks(alice.id, 2);
+
+    expect(await new ListAllTasks(ports).execute({ search: "   " })).toHaveLength(2);
+  });
+
+  it("refuses an unknown status", async () => {
+    await expect(new ListAllTasks(ports).execute({ status: "later" })).rejects.toThrow(ValidationError);
+  });
+
+  it("falls back to the owner id for a task whose owner it cannot name", async () => {
+    const { task } = await aStoredTask(ports, { ownerId: "orphan-owner-id" });
+
+    expect(await new ListAllTasks(ports).execute({})).toEqual([{ task, ownerUsername: "orphan-owner-id" }]);
+  });
+});

@@ -1,0 +1,67 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { Authenticate, InvalidToken, Logout, type TokenPair } from "../../src/index.ts";
+import { aStoredUser, GOOD_PASSWORD, minutes } from "../builders.ts";
+import { type FakePorts, fakePorts } from "../fakes/index.ts";
+
+let ports: FakePorts;
+let login: TokenPair;
+
+beforeEach(async () => {
+  ports = fakePorts();
+  await aStoredUser(ports, { username: "alice" });
+  login = await new Authenticate(ports).execute({ username: "alice", password: GOOD_PASSWORD });
+});
+
+const sessionOf = async (token: string) =>
+  ports.sessions.findById((await ports.tokens.verifyRefreshToken(token)).sessionId);
+
+describe("Logout", () => {
+  it("revokes the session the refresh token belongs to", async () => {
+    await new Logout(ports).execute({ refresh: login.refresh });
+
+    expect((await sessionOf(login.refresh))?.revokedAt).toEqual(ports.clock.now());
+  });
+
+  it("keeps the first revocation time when logging out twice", async () => {
+    const revokedAt = ports.clock.now();
+    await new Logout(ports).execute({ refresh: login.refresh });
+    ports.clock.advance(minutes(1));
+
+    await new Logout(ports).execute({ refresh: login.refresh });
+
+    expect((await sessionOf(login.refresh))?.revokedAt).toEqual(revokedAt);
+  });
+
+  it("leaves alone a session that belongs to another user than the token's", async () => {
+    const session = await sessionOf(login.refresh);
+    const forged = await ports.tokens.issueRefreshToken({
+      userId: "mallory-id",
+      sessionId: session?.id ?? "",
+      tokenId: "t",
+      tokenVersion: 0,
+    });
+
+    await new Logout(ports).execute({ refresh: forged.token });
+
+    expect(await sessionOf(login.refresh)).toBe(session);
+  });
+
+  it("does nothing for a session that no longer exists", async () => {
+    const token = await ports.tokens.issueRefreshToken({
+      userId: "u",
+      sessionId: "gone",
+      tokenId: "t",
+      tokenVersion: 0,
+    });
+
+    await expect(new Logout(ports).execute({ refresh: token.token })).resolves.toBeUndefined();
+    expect(
+      ports.log.records.filter((record) => record.repository === "sessions" && record.operation === "update"),
+    ).toEqual([]);
+  });
+
+  it("refuses an invalid refresh token", async () => {
+    await expect(new Logout(ports).execute({ refresh: login.access })).rejects.toThrow(InvalidToken);
+    expect((await sessionOf(login.refresh))?.revokedAt).toBeNull();
+  });
+});

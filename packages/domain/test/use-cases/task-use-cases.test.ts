@@ -1,0 +1,188 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import {
+  CreateTask,
+  DeleteTask,
+  GetTask,
+  OPERATOR,
+  ReplaceTask,
+  TaskNotFound,
+  UpdateTask,
+  userActor,
+  ValidationError,
+} from "../../src/index.ts";
+import { aStoredTask, aTask, minutes } from "../builders.ts";
+import { type FakePorts, fakePorts, InMemoryTaskRepository, START } from "../fakes/index.ts";
+
+let ports: FakePorts;
+
+beforeEach(() => {
+  ports = fakePorts();
+});
+
+const STRANGER = userActor("someone-else");
+
+describe("CreateTask", () => {
+  it("stores a task owned by the caller, with a new id and the current time", async () => {
+    const task = await new CreateTask(ports).execute({ ownerId: "alice-id", title: "  Buy milk " });
+
+    expect(task).toMatchObject({ id: ports.ids.issued[0], ownerId: "alice-id", title: "Buy milk", status: "todo" });
+    expect(task.createdAt).toEqual(START);
+    expect(await ports.tasks.findById(task.id)).toBe(task);
+  });
+
+  it("stores nothing when a field is invalid", async () => {
+    await expect(new CreateTask(ports).execute({ ownerId: "alice-id", title: "", status: "nope" })).rejects.toThrow(
+      ValidationError,
+    );
+    expect(ports.log.records).toEqual([]);
+  });
+});
+
+describe("GetTask", () => {
+  it("gives the owner their task", async () => {
+    const { task, owner } = await aStoredTask(ports);
+
+    expect(await new GetTask(ports).execute({ actor: owner, id: task.id })).toBe(task);
+  });
+
+  it("gives the operator anyone's task", async () => {
+    const { task } = await aStoredTask(ports);
+
+    expect(await new GetTask(ports).execute({ actor: OPERATOR, id: task.id })).toBe(task);
+  });
+
+  it("reports another user's task exactly like a missing one", async () => {
+    const { task } = await aStoredTask(ports);
+
+    const othersTask = await new GetTask(ports).execute({ actor: STRANGER, id: task.id }).catch((error) => error);
+    const missing = await new GetTask(ports).execute({ actor: STRANGER, id: "no-such-id" }).catch((error) => error);
+
+    expect(othersTask).toBeInstanceOf(TaskNotFound);
+    expect(missing).toBeInstanceOf(TaskNotFound);
+    expect({ ...othersTask, message: othersTask.message }).toEqual({ ...missing, message: missing.message });
+  });
+});
+
+describe("UpdateTask", () => {
+  it("changes the given fields, moves updatedAt, and never moves createdAt", async () => {
+    const { task, owner } = await aStoredTask(ports, { title: "Old", description: "keep me", status: "todo" });
+    ports.clock.advance(minutes(3));
+
+    const updated = await new UpdateTask(ports).execute({ actor: owner, id: task.id, changes: { status: "done" } });
+
+    expect(updated).toMatchObject({ title: "Old", description: "keep me", status: "done" });
+    expect(updated.createdAt).toEqual(task.createdAt);
+    expect(updated.updatedAt).toEqual(ports.clock.now());
+    expect(await ports.tasks.findById(task.id)).toBe(updated);
+  });
+
+  it("lets the operator change anyone's task", async () => {
+    const { task } = await aStoredTask(ports);
+
+    const updated = await new UpdateTask(ports).execute({ actor: OPERATOR, id: task.id, changes: { title: "Op" } });
+
+    expect(updated.title).toBe("Op");
+  });
+
+  it("reports another user's task as missing and leaves it untouched", async () => {
+    const { task } = await aStoredTask(ports);
+
+    await expect(
+      new UpdateTask(ports).execute({ actor: STRANGER, id: task.id, changes: { title: "Mine now" } }),
+    ).rejects.toThrow(TaskNotFound);
+    expect(await ports.tasks.findById(task.id)).toBe(task);
+  });
+
+  it("refuses invalid changes and stores nothing", async () => {
+    const { task, owner } = await aStoredTask(ports);
+
+    await expect(
+      new UpdateTask(ports).execute({ actor: owner, id: task.id, changes: { title: "  " } }),
+    ).rejects.toMatchObject({ errors: { title: ["This field may not be blank."] } });
+    expect(ports.log.records.filter((record) => record.operation === "update")).toEqual([]);
+  });
+});
+
+describe("ReplaceTask", () => {
+  it("returns omitted fields to their defaults and never moves createdAt", async () => {
+    const { task, owner } = await aStoredTask(ports, { description: "old", status: "done" });
+    ports.clock.advance(minutes(1));
+
+    const replaced = await new ReplaceTask(ports).execute({ actor: owner, id: task.id, fields: { title: "New" } });
+
+    expect(replaced).toMatchObject({ title: "New", description: "", status: "todo" });
+    expect(replaced.createdAt).toEqual(task.createdAt);
+    expect(replaced.updatedAt).toEqual(ports.clock.now());
+    expect(await ports.tasks.findById(task.id)).toBe(replaced);
+  });
+
+  it("lets the operator replace anyone's task", async () => {
+    const { task } = await aStoredTask(ports);
+
+    expect(
+      (await new ReplaceTask(ports).execute({ actor: OPERATOR, id: task.id, fields: { title: "Op" } })).title,
+    ).toBe("Op");
+  });
+
+  it("reports another user's task as missing and leaves it untouched", async () => {
+    const { task } = await aStoredTask(ports);
+
+    await expect(
+      new ReplaceTask(ports).execute({ actor: STRANGER, id: task.id, fields: { title: "Mine" } }),
+    ).rejects.toThrow(TaskNotFound);
+    expect(await ports.tasks.findById(task.id)).toBe(task);
+  });
+
+  it("reports a missing task", async () => {
+    await expect(
+      new ReplaceTask(ports).execute({ actor: OPERATOR, id: "gone", fields: { title: "x" } }),
+    ).rejects.toThrow(TaskNotFound);
+  });
+});
+
+describe("DeleteTask", () => {
+  it("deletes the owner's task", async () => {
+    const { task, owner } = await aStoredTask(ports);
+
+    await new DeleteTask(ports).execute({ actor: owner, id: task.id });
+
+    expect(await ports.tasks.findById(task.id)).toBeNull();
+  });
+
+  it("lets the operator delete anyone's task", async () => {
+    const { task } = await aStoredTask(ports);
+
+    await new DeleteTask(ports).execute({ actor: OPERATOR, id: task.id });
+
+    expect(await ports.tasks.findById(task.id)).toBeNull();
+  });
+
+  it("reports another user's task as missing and keeps it", async () => {
+    const { task } = await aStoredTask(ports);
+
+    await expect(new DeleteTask(ports).execute({ actor: STRANGER, id: task.id })).rejects.toThrow(TaskNotFound);
+    expect(await ports.tasks.findById(task.id)).toBe(task);
+  });
+
+  it("reports a task deleted a second time as missing", async () => {
+    const { task, owner } = await aStoredTask(ports);
+    await new DeleteTask(ports).execute({ actor: owner, id: task.id });
+
+    await expect(new DeleteTask(ports).execute({ actor: owner, id: task.id })).rejects.toThrow(TaskNotFound);
+  });
+
+  it("reports a task that another request deleted after it was read as missing", async () => {
+    class DeletedMeanwhile extends InMemoryTaskRepository {
+      override async findById(id: string) {
+        const found = await super.findById(id);
+        await this.delete(id);
+        return found;
+      }
+    }
+    const tasks = new DeletedMeanwhile();
+    const task = aTask();
+    await tasks.add(task);
+
+    await expect(new DeleteTask({ tasks }).execute({ actor: OPERATOR, id: task.id })).rejects.toThrow(TaskNotFound);
+  });
+});
