@@ -1,0 +1,113 @@
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type {
+  Authenticate,
+  Clock,
+  CreateTask,
+  DeleteTask,
+  GetTask,
+  ListTasks,
+  Logout,
+  RefreshSession,
+  ReplaceTask,
+  UpdateTask,
+  UserRepository,
+} from "@tasks/domain";
+import type { Database } from "@tasks/persistence";
+import type { Config } from "@tasks/platform";
+import type { TokenSettings } from "@tasks/security";
+import Fastify, { type FastifyBaseLogger } from "fastify";
+import type { Redis } from "ioredis";
+import { registerAuthentication } from "./http/authentication.ts";
+import { corsOptions } from "./http/cors.ts";
+import type { FastifyTypeBox } from "./http/fastify-typebox.ts";
+import { registerLoginThrottle } from "./http/login-throttle.ts";
+import { registerProblemHandlers } from "./http/problems.ts";
+import { REQUEST_ID_HEADER, RequestLogController, requestIdOf } from "./http/request-logging.ts";
+import { validatorCompiler } from "./http/schema-validator.ts";
+import { authRoutes } from "./routes/auth.routes.ts";
+import { registerDocsRoutes, registerOpenApi } from "./routes/docs.routes.ts";
+import { healthRoutes } from "./routes/health.routes.ts";
+import { taskRoutes } from "./routes/task.routes.ts";
+
+/** Request bodies larger than this are refused with 413. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface UseCases {
+  readonly authenticate: Authenticate;
+  readonly refreshSession: RefreshSession;
+  readonly logout: Logout;
+  readonly listTasks: ListTasks;
+  readonly getTask: GetTask;
+  readonly createTask: CreateTask;
+  readonly updateTask: UpdateTask;
+  readonly replaceTask: ReplaceTask;
+  readonly deleteTask: DeleteTask;
+}
+
+export type AppConfig = Pick<
+  Config,
+  "production" | "corsOrigins" | "loginMaxFailures" | "loginFailureWindowSeconds" | "apiDocs"
+>;
+
+export interface AppDependencies {
+  readonly config: AppConfig;
+  /** The same settings the JwtTokenService behind the use cases was built with. */
+  readonly tokenSettings: TokenSettings;
+  readonly clock: Clock;
+  /** For the guard's one look-up of the caller. */
+  readonly users: UserRepository;
+  readonly useCases: UseCases;
+  /** A unit of work (an EntityManager fork) per request, and the readiness check. */
+  readonly database: Pick<Database, "withContext" | "ping">;
+  /** Shares the failed-login counts between server processes. */
+  readonly redis?: Redis | undefined;
+  /** Silent when omitted. */
+  readonly logger?: FastifyBaseLogger | undefined;
+}
+
+/** The HTTP API of CONTRACT.md section 1, built from its dependencies; not yet listening. */
+export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : {}),
+    logController: new RequestLogController(),
+    genReqId: requestIdOf,
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  registerProblemHandlers(app, BODY_LIMIT_BYTES);
+  // JSON only: any other content type is a 415.
+  app.removeContentTypeParser("text/plain");
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  // The rest of the request's lifecycle, guard included, runs inside its own unit of work.
+  app.addHook("onRequest", (_request, _reply, done) => {
+    void deps.database.withContext(async () => done());
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    frameguard: { action: "deny" },
+    referrerPolicy: { policy: "no-referrer" },
+    hsts: deps.config.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+  await app.register(cors, corsOptions(deps.config.corsOrigins));
+  if (deps.config.apiDocs) await registerOpenApi(app);
+  await registerAuthentication(app, { tokenSettings: deps.tokenSettings, clock: deps.clock, users: deps.users });
+  const loginThrottle = await registerLoginThrottle(app, {
+    maxFailures: deps.config.loginMaxFailures,
+    windowSeconds: deps.config.loginFailureWindowSeconds,
+    redis: deps.redis,
+  });
+
+  healthRoutes(app, deps.database);
+  authRoutes(app, { ...deps.useCases, loginThrottle });
+  taskRoutes(app, deps.useCases);
+  if (deps.config.apiDocs) await registerDocsRoutes(app);
+  return app;
+}

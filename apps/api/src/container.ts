@@ -1,0 +1,69 @@
+import {
+  Authenticate,
+  type Clock,
+  CreateTask,
+  DeleteTask,
+  GetTask,
+  type IdGenerator,
+  ListTasks,
+  Logout,
+  type PasswordHasher,
+  RefreshSession,
+  ReplaceTask,
+  UpdateTask,
+} from "@tasks/domain";
+import type { Database } from "@tasks/persistence";
+import { type Config, SystemClock, UuidV7IdGenerator } from "@tasks/platform";
+import { Argon2PasswordHasher, defaultTokenSettings, JwtTokenService } from "@tasks/security";
+import type { FastifyBaseLogger } from "fastify";
+import type { Redis } from "ioredis";
+import type { AppDependencies } from "./app.ts";
+
+export interface ContainerInput {
+  readonly config: Config;
+  readonly database: Database;
+  /** The resolved JWT secret (JWT_SECRET, or the development secret kept in DATA_DIR). */
+  readonly jwtSecret: string;
+  readonly redis?: Redis | undefined;
+  readonly logger?: FastifyBaseLogger | undefined;
+  /** Tests pass cheap argon2 parameters; the server uses the OWASP ones. */
+  readonly hasher?: PasswordHasher;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+}
+
+/** The composition root: configuration and adapters in, the app's dependencies out. */
+export function createDependencies(input: ContainerInput): AppDependencies {
+  const { config, database } = input;
+  const clock = input.clock ?? new SystemClock();
+  const ids = input.ids ?? new UuidV7IdGenerator();
+  const hasher = input.hasher ?? new Argon2PasswordHasher();
+  const tokenSettings = defaultTokenSettings(input.jwtSecret, {
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+  });
+  const tokens = new JwtTokenService(tokenSettings, clock);
+  const { users, tasks, sessions, unitOfWork } = database;
+  return {
+    config,
+    tokenSettings,
+    clock,
+    users,
+    database,
+    redis: input.redis,
+    logger: input.logger,
+    useCases: {
+      authenticate: new Authenticate({ users, sessions, hasher, tokens, clock, ids, unitOfWork }),
+      refreshSession: new RefreshSession({ users, sessions, tokens, clock, ids }),
+      logout: new Logout({ sessions, tokens, clock }),
+      listTasks: new ListTasks({ tasks }),
+      getTask: new GetTask({ tasks }),
+      createTask: new CreateTask({ tasks, clock, ids }),
+      updateTask: new UpdateTask({ tasks, clock }),
+      replaceTask: new ReplaceTask({ tasks, clock }),
+      deleteTask: new DeleteTask({ tasks }),
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import fastifyJwt from "@fastify/jwt";
+import {
+  AuthorizeAccessToken,
+  type Clock,
+  InvalidToken,
+  type TokenClaims,
+  type TokenService,
+  type User,
+  type UserRepository,
+} from "@tasks/domain";
+import {
+  jwtSignOptions,
+  jwtVerifyOptions,
+  readTokenClaims,
+  type TokenPayload,
+  type TokenSettings,
+} from "@tasks/security";
+import type { FastifyInstance } from "fastify";
+import { NotAuthenticated } from "./problems.ts";
+
+declare module "@fastify/jwt" {
+  interface FastifyJWT {
+    payload: TokenPayload;
+    /** The caller of a protected route, once the guard has let the request through. */
+    user: User;
+  }
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Marks a route that needs no access token. Every other route requires one (default deny). */
+    public?: boolean;
+  }
+}
+
+export interface AuthenticationOptions {
+  readonly tokenSettings: TokenSettings;
+  readonly clock: Clock;
+  readonly users: UserRepository;
+}
+
+/**
+ * The guard. @fastify/jwt, registered from the same TokenSettings as the JwtTokenService
+ * that issues the tokens, finds the bearer token and checks it once with the verifier it
+ * built at start (signature, pinned algorithm, `typ`, `iss`, `aud`, `exp`, required
+ * claims); `readTokenClaims` adds the checks fast-jwt cannot make (token type, future
+ * `iat`). The AuthorizeAccessToken use case gets that verifier as its token service and
+ * does the rest: one look-up of the user by primary key, refusing a deleted or inactive
+ * user and a token issued before the user's tokens were revoked.
+ *
+ * It runs on every request whose route is not marked `config: { public: true }`, so a
+ * route that forgets to say it is public is protected.
+ */
+export async function registerAuthentication(app: FastifyInstance, options: AuthenticationOptions): Promise<void> {
+  const { tokenSettings, clock, users } = options;
+  await app.register(fastifyJwt, {
+    secret: tokenSettings.secret,
+    sign: jwtSignOptions(tokenSettings),
+    verify: jwtVerifyOptions(tokenSettings),
+  });
+
+  const accessTokens: Pick<TokenService, "verifyAccessToken"> = {
+    async verifyAccessToken(token: string): Promise<TokenClaims> {
+      let payload: unknown;
+      try {
+        payload = app.jwt.verify(token);
+      } catch (error) {
+        throw invalidToken(error);
+      }
+      return readTokenClaims(payload, "access", tokenSettings, clock.now());
+    },
+  };
+  const authorize = new AuthorizeAccessToken({ users, tokens: accessTokens });
+
+  app.addHook("onRequest", async (request) => {
+    if (request.is404 || request.routeOptions.config.public === true) return;
+    let token: string;
+    try {
+      token = app.jwt.lookupToken(request);
+    } catch {
+      throw new NotAuthenticated();
+    }
+    request.user = await authorize.execute({ token });
+  });
+}
+
+/** fast-jwt's refusals become the domain's InvalidToken; anything else is a real failure. */
+function invalidToken(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && (code.startsWith("FAST_JWT_") || code.startsWith("FST_JWT_")))
+    return new InvalidToken(`${code}: ${(error as Error).message}`);
+  return error;
+}

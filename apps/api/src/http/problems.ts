@@ -1,0 +1,165 @@
+import { STATUS_CODES } from "node:http";
+import { DomainError, InvalidToken, ServiceUnavailable, ValidationError } from "@tasks/domain";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { PROBLEM_CONTENT_TYPE, type Problem } from "../schemas/problem.schema.ts";
+
+/** A protected route was called without a bearer token (or with a malformed Authorization header). */
+export class NotAuthenticated extends Error {
+  readonly code = "NOT_AUTHENTICATED";
+
+  constructor() {
+    super("Authentication credentials were not provided.");
+  }
+}
+
+/** Too many failed logins for a username or from an address: wait `retryAfterSeconds`. */
+export class LoginThrottled extends Error {
+  readonly code = "LOGIN_THROTTLED";
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number) {
+    super(`Too many failed login attempts. Try again in ${retryAfterSeconds} seconds.`);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The HTTP face of each error code: one table, read by the one error handler. */
+const PROBLEM_TYPES: Record<string, { status: number; title: string; slug: string }> = {
+  VALIDATION_FAILED: { status: 400, title: "Invalid input", slug: "validation-failed" },
+  INVALID_CREDENTIALS: { status: 401, title: "Invalid credentials", slug: "invalid-credentials" },
+  INVALID_TOKEN: { status: 401, title: "Invalid token", slug: "invalid-token" },
+  NOT_AUTHENTICATED: { status: 401, title: "Not authenticated", slug: "not-authenticated" },
+  TASK_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
+  USER_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
+  PAGE_NOT_FOUND: { status: 404, title: "Invalid page", slug: "page-not-found" },
+  LOGIN_THROTTLED: { status: 429, title: "Too many failed logins", slug: "login-throttled" },
+  SERVICE_UNAVAILABLE: { status: 503, title: "Service unavailable", slug: "service-unavailable" },
+};
+
+/** Sentences for Fastify's own client errors, whose messages are written for developers. */
+const FRAMEWORK_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: "The request body is not valid JSON.",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "The request body is empty, but its content type says it is JSON.",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "Send the request body as application/json.",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "The Content-Length header does not match the body.",
+  FST_ERR_BAD_URL: "The request URL is malformed.",
+};
+
+const RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
+
+interface ProblemReply {
+  readonly problem: Problem;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Turns any error into problem details: the only place where errors meet status codes. */
+export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: number): ProblemReply {
+  const instance = request.url.split("?")[0] ?? "/";
+  const code = (error as { code?: unknown }).code;
+  const known = typeof code === "string" ? PROBLEM_TYPES[code] : undefined;
+  if (known && (error instanceof DomainError || error instanceof NotAuthenticated || error instanceof LoginThrottled)) {
+    const problem: Problem = {
+      type: `urn:tasks:problem:${known.slug}`,
+      title: known.title,
+      status: known.status,
+      detail: error.message,
+      instance,
+    };
+    if (error instanceof ValidationError) problem.errors = { ...error.errors } as Record<string, string[]>;
+    return { problem, headers: headersFor(error, known.status) };
+  }
+  const status = (error as Partial<FastifyError>).statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    return {
+      problem: {
+        type: "about:blank",
+        title: STATUS_CODES[status] ?? "Client error",
+        status,
+        detail: frameworkDetail(error as FastifyError, bodyLimit),
+        instance,
+      },
+      headers: {},
+    };
+  }
+  return {
+    problem: {
+      type: "about:blank",
+      title: "Internal Server Error",
+      status: 500,
+      detail: `Something went wrong on our side. It has been logged under request id ${request.id}.`,
+      instance,
+    },
+    headers: {},
+  };
+}
+
+function headersFor(error: Error, status: number): Record<string, string> {
+  if (status === 401)
+    return {
+      "www-authenticate":
+        error instanceof InvalidToken ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"',
+    };
+  if (error instanceof LoginThrottled) return { "retry-after": String(error.retryAfterSeconds) };
+  if (error instanceof ServiceUnavailable) return { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) };
+  return {};
+}
+
+function frameworkDetail(error: FastifyError, bodyLimit: number): string {
+  if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+    return `The request body is larger than the limit of ${bodyLimit / 1024} KiB.`;
+  return FRAMEWORK_DETAILS[error.code] ?? error.message;
+}
+
+export function sendProblem(reply: FastifyReply, { problem, headers }: ProblemReply): FastifyReply {
+  return reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+/** What `onResponse` logging reads: the error behind a 5xx, kept off the wire. */
+export const SERVER_ERROR = Symbol("server error");
+
+declare module "fastify" {
+  interface FastifyRequest {
+    [SERVER_ERROR]?: unknown;
+  }
+}
+
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/**
+ * One error handler for every layer, and a not-found handler that tells an unknown
+ * path (404) from a known path called with the wrong method (405 with `Allow`).
+ */
+export function registerProblemHandlers(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((error, request, reply) => {
+    const answer = problemFor(error, request, bodyLimit);
+    if (answer.problem.status >= 500) request[SERVER_ERROR] = error;
+    return sendProblem(reply, answer);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "/";
+    const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    const instance = path;
+    if (allowed.length === 0)
+      return sendProblem(reply, {
+        problem: {
+          type: "about:blank",
+          title: "Not Found",
+          status: 404,
+          detail: `No resource at ${path}.`,
+          instance,
+        },
+        headers: {},
+      });
+    return sendProblem(reply, {
+      problem: {
+        type: "about:blank",
+        title: "Method Not Allowed",
+        status: 405,
+        detail: `Method "${request.method}" is not allowed here. Allowed: ${allowed.join(", ")}.`,
+        instance,
+      },
+      headers: { allow: [...allowed, "OPTIONS"].join(", ") },
+    });
+  });
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { type FastifyReply, type FastifyRequest, LogController } from "fastify";
+import type { LoggerOptions } from "pino";
+import { SERVER_ERROR } from "./problems.ts";
+
+export const REQUEST_ID_HEADER = "x-request-id";
+
+// A caller's id is kept only if it is short and plain, so it cannot forge log lines or bloat them.
+const ACCEPTABLE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The caller's `x-request-id` when it is acceptable, otherwise a new UUID. */
+export function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers[REQUEST_ID_HEADER];
+  return typeof given === "string" && ACCEPTABLE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * pino settings for the server. Nothing this app logs carries headers or bodies, and
+ * these paths make sure that credentials stay out even if an error or a plugin does.
+ */
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    redact: {
+      paths: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        'res.headers["set-cookie"]',
+        "headers.authorization",
+        "headers.cookie",
+        "body.password",
+        "body.refresh",
+        "body.access",
+        "*.password",
+        "*.refresh",
+        "*.access",
+        "*.token",
+        "password",
+        "refresh",
+        "access",
+        "token",
+      ],
+      censor: "[redacted]",
+    },
+  };
+}
+
+/**
+ * One log line per request, written when the response is done: method, route, status,
+ * duration, request id (the child logger's binding) and user id. A 5xx line is an error
+ * carrying the error and its stack, which never reach the client.
+ */
+export class RequestLogController extends LogController {
+  constructor() {
+    super({ requestIdLogLabel: "request_id" });
+  }
+
+  override incomingRequest(): void {}
+
+  override routeNotFound(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = {
+      method: request.method,
+      route: request.routeOptions.url ?? null,
+      url: request.url,
+      status: reply.statusCode,
+      duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+      user_id: request.user?.id ?? null,
+    };
+    const failure = error ?? request[SERVER_ERROR];
+    if (failure !== undefined || reply.statusCode >= 500) reply.log.error({ ...line, err: failure }, "request failed");
+    else reply.log.info(line, "request completed");
+  }
+}

@@ -1,0 +1,166 @@
+import {
+  type CreateTask,
+  type DeleteTask,
+  type GetTask,
+  type ListTasks,
+  type ReplaceTask,
+  type UpdateTask,
+  userActor,
+} from "@tasks/domain";
+import type { FastifyRequest } from "fastify";
+import Type from "typebox";
+import type { FastifyTypeBox } from "../http/fastify-typebox.ts";
+import { PROBLEM_RESPONSES } from "../schemas/problem.schema.ts";
+import {
+  READ_ONLY_TASK_FIELDS,
+  TaskChangesSchema,
+  TaskFieldsSchema,
+  TaskIdParamsSchema,
+  TaskListQuerySchema,
+  TaskPageSchema,
+  TaskSchema,
+  toTaskResource,
+} from "../schemas/task.schema.ts";
+
+export interface TaskDependencies {
+  readonly listTasks: ListTasks;
+  readonly getTask: GetTask;
+  readonly createTask: CreateTask;
+  readonly updateTask: UpdateTask;
+  readonly replaceTask: ReplaceTask;
+  readonly deleteTask: DeleteTask;
+}
+
+/** Every route here is scoped to the caller: the actor is always the authenticated user. */
+export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
+  app.get(
+    "/api/tasks/",
+    {
+      schema: {
+        tags: ["tasks"],
+        summary: "One page of the caller's tasks.",
+        querystring: TaskListQuerySchema,
+        response: { 200: TaskPageSchema, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { page, page_size: pageSize, ordering, status } = request.query;
+      const result = await deps.listTasks.execute({ ownerId: request.user.id, page, pageSize, ordering, status });
+      return {
+        count: result.count,
+        next: result.hasNext ? pageUrl(request, result.page + 1) : null,
+        previous: result.hasPrevious ? pageUrl(request, result.page - 1) : null,
+        results: result.results.map(toTaskResource),
+      };
+    },
+  );
+
+  app.post(
+    "/api/tasks/",
+    {
+      preValidation: dropReadOnlyFields,
+      schema: {
+        tags: ["tasks"],
+        summary: "Create a task.",
+        body: TaskFieldsSchema,
+        response: { 201: TaskSchema, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const task = await deps.createTask.execute({ ...request.body, ownerId: request.user.id });
+      return reply.code(201).header("location", `/api/tasks/${task.id}/`).send(toTaskResource(task));
+    },
+  );
+
+  app.get(
+    "/api/tasks/:id/",
+    {
+      schema: {
+        tags: ["tasks"],
+        summary: "One task. Another user's task is a 404, like a missing one.",
+        params: TaskIdParamsSchema,
+        response: { 200: TaskSchema, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request) =>
+      toTaskResource(await deps.getTask.execute({ actor: userActor(request.user.id), id: request.params.id })),
+  );
+
+  app.patch(
+    "/api/tasks/:id/",
+    {
+      preValidation: dropReadOnlyFields,
+      schema: {
+        tags: ["tasks"],
+        summary: "Change some fields. `updated_at` moves; `created_at` never does.",
+        params: TaskIdParamsSchema,
+        body: TaskChangesSchema,
+        response: { 200: TaskSchema, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request) =>
+      toTaskResource(
+        await deps.updateTask.execute({
+          actor: userActor(request.user.id),
+          id: request.params.id,
+          changes: request.body,
+        }),
+      ),
+  );
+
+  app.put(
+    "/api/tasks/:id/",
+    {
+      preValidation: dropReadOnlyFields,
+      schema: {
+        tags: ["tasks"],
+        summary: "Replace the writable fields; omitted ones return to their defaults.",
+        params: TaskIdParamsSchema,
+        body: TaskFieldsSchema,
+        response: { 200: TaskSchema, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request) =>
+      toTaskResource(
+        await deps.replaceTask.execute({
+          actor: userActor(request.user.id),
+          id: request.params.id,
+          fields: request.body,
+        }),
+      ),
+  );
+
+  app.delete(
+    "/api/tasks/:id/",
+    {
+      schema: {
+        tags: ["tasks"],
+        summary: "Delete a task.",
+        params: TaskIdParamsSchema,
+        response: { 204: Type.Null({ description: "Deleted." }), ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      await deps.deleteTask.execute({ actor: userActor(request.user.id), id: request.params.id });
+      return reply.code(204).send(null);
+    },
+  );
+}
+
+/** A client may send back a task it read: its read-only members are ignored, not refused. */
+async function dropReadOnlyFields(request: FastifyRequest): Promise<void> {
+  const body = request.body;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return;
+  for (const field of READ_ONLY_TASK_FIELDS) delete (body as Record<string, unknown>)[field];
+}
+
+/**
+ * The absolute URL of another page of the same list, keeping the other query parameters.
+ * Page 1 is written without `page`, as Django REST Framework writes it.
+ */
+function pageUrl(request: FastifyRequest, page: number): string {
+  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+  if (page === 1) url.searchParams.delete("page");
+  else url.searchParams.set("page", String(page));
+  return url.toString();
+}

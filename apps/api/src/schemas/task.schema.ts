@@ -1,0 +1,98 @@
+import {
+  DEFAULT_PAGE_SIZE,
+  DESCRIPTION_MAX_LENGTH,
+  MAX_PAGE_SIZE,
+  TASK_ORDERING_FIELDS,
+  TASK_STATUSES,
+  type Task,
+  TITLE_MAX_LENGTH,
+} from "@tasks/domain";
+import Type from "typebox";
+
+export const TaskStatusSchema = Type.Enum(TASK_STATUSES, {
+  description: `One of ${TASK_STATUSES.join(", ")} (workflow order, which is how \`ordering=status\` sorts).`,
+});
+
+export const TaskSchema = Type.Object({
+  id: Type.String({ format: "uuid", description: "Opaque identifier." }),
+  title: Type.String(),
+  description: Type.String(),
+  status: TaskStatusSchema,
+  created_at: Type.String({ format: "date-time", description: "ISO 8601, UTC, with milliseconds." }),
+  updated_at: Type.String({ format: "date-time", description: "ISO 8601, UTC, with milliseconds." }),
+});
+
+export type TaskResource = Type.Static<typeof TaskSchema>;
+
+/** The wire form of a task: snake_case, timestamps in UTC with milliseconds, no owner. */
+export function toTaskResource(task: Task): TaskResource {
+  return {
+    id: task.id,
+    title: task.title,
+    description: task.description,
+    status: task.status,
+    created_at: task.createdAt.toISOString(),
+    updated_at: task.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * Read-only members a client may send back unchanged (a task it read): dropped before
+ * validation. Any other unknown member is refused by `additionalProperties: false`.
+ */
+export const READ_ONLY_TASK_FIELDS = ["id", "created_at", "updated_at"] as const;
+
+const title = Type.String({
+  description: `1 to ${TITLE_MAX_LENGTH} characters after surrounding white space is trimmed.`,
+});
+const description = Type.String({ maxLength: DESCRIPTION_MAX_LENGTH, description: 'Defaults to "".' });
+const status = Type.Enum(TASK_STATUSES, { description: 'Defaults to "todo".' });
+const writeOptions = {
+  additionalProperties: false,
+  description: `\`${READ_ONLY_TASK_FIELDS.join("`, `")}\` are read-only and ignored; any other unknown member is a 400.`,
+};
+
+/** POST and PUT: `title` is required; an omitted field takes its default. */
+export const TaskFieldsSchema = Type.Object(
+  { title, description: Type.Optional(description), status: Type.Optional(status) },
+  writeOptions,
+);
+
+/** PATCH: any subset. */
+export const TaskChangesSchema = Type.Object(
+  { title: Type.Optional(title), description: Type.Optional(description), status: Type.Optional(status) },
+  writeOptions,
+);
+
+export const TaskIdParamsSchema = Type.Object({ id: Type.String({ description: "The task's id." }) });
+
+export const TaskListQuerySchema = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, description: "Page number, from 1. Past the last page: 404." })),
+  page_size: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description: `Tasks per page: default ${DEFAULT_PAGE_SIZE}, larger values are capped at ${MAX_PAGE_SIZE}.`,
+    }),
+  ),
+  ordering: Type.Optional(
+    Type.String({
+      description:
+        `Comma-separated among ${TASK_ORDERING_FIELDS.join(", ")}, each optionally prefixed with "-" ` +
+        "(descending). Default -created_at; ties are broken by id.",
+      examples: ["-created_at", "status,-updated_at"],
+    }),
+  ),
+  status: Type.Optional(
+    Type.String({
+      description: `One status or a comma-separated list among ${TASK_STATUSES.join(", ")}.`,
+      examples: ["todo", "todo,doing"],
+    }),
+  ),
+});
+
+export const TaskPageSchema = Type.Object({
+  count: Type.Integer({ description: "How many tasks match, over all pages." }),
+  next: Type.Union([Type.String({ format: "uri" }), Type.Null()], { description: "The next page's URL." }),
+  previous: Type.Union([Type.String({ format: "uri" }), Type.Null()], { description: "The previous page's URL." }),
+  results: Type.Array(TaskSchema),
+});

@@ -1,0 +1,115 @@
+import { randomBytes } from "node:crypto";
+import { type Clock, CreateUser, type PasswordHasher, type User } from "@tasks/domain";
+import type { Database, Engine } from "@tasks/persistence";
+import { openTestDatabase, type TestDatabase } from "@tasks/persistence/testing";
+import { type Config, loadConfig, SystemClock, UuidV7IdGenerator } from "@tasks/platform";
+import { Argon2PasswordHasher, JwtTokenService, type TokenSettings } from "@tasks/security";
+import type { FastifyBaseLogger } from "fastify";
+import type { Redis } from "ioredis";
+import { buildApp } from "../../src/app.ts";
+import { createDependencies } from "../../src/container.ts";
+import type { FastifyTypeBox } from "../../src/http/fastify-typebox.ts";
+
+/** argon2id at a fraction of the OWASP cost: tests that are not about hashing stay fast. */
+export const CHEAP_HASHER_PARAMETERS = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
+export const PASSWORD = "correct horse battery staple";
+
+export interface TestUser {
+  readonly user: User;
+  readonly username: string;
+  readonly password: string;
+  readonly access: string;
+  readonly refresh: string;
+  /** `{ authorization: "Bearer <access>" }` */
+  readonly auth: { authorization: string };
+}
+
+export interface TestApi {
+  readonly app: FastifyTypeBox;
+  readonly engine: Engine;
+  readonly database: Database;
+  readonly testDatabase: TestDatabase;
+  readonly tokenSettings: TokenSettings;
+  readonly clock: Clock;
+  readonly hasher: PasswordHasher;
+  /** A new active user (unique username), logged in through the API. */
+  signUp(prefix?: string): Promise<TestUser>;
+  /** Logs in through the API; throws unless it answers 200. */
+  logIn(username: string, password?: string): Promise<{ access: string; refresh: string }>;
+  close(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  readonly config?: Partial<Config>;
+  readonly logger?: FastifyBaseLogger;
+  readonly redis?: Redis;
+}
+
+/**
+ * The real app on a fresh migrated database of `engine`, with real signed tokens. One per
+ * test file (or per describe block): opening a database is the slow part.
+ */
+export async function openTestApi(engine: Engine, options: TestApiOptions = {}): Promise<TestApi> {
+  const testDatabase = await openTestDatabase(engine, { inMemory: true });
+  return testApiOn(engine, testDatabase, testDatabase.database, options);
+}
+
+export async function testApiOn(
+  engine: Engine,
+  testDatabase: TestDatabase,
+  database: Database,
+  options: TestApiOptions = {},
+): Promise<TestApi> {
+  const config: Config = { ...loadConfig({}), ...options.config };
+  const clock = new SystemClock();
+  const hasher = new Argon2PasswordHasher(CHEAP_HASHER_PARAMETERS);
+  const jwtSecret = randomBytes(48).toString("base64url");
+  const deps = createDependencies({
+    config,
+    database,
+    jwtSecret,
+    hasher,
+    clock,
+    redis: options.redis,
+    logger: options.logger,
+  });
+  const app = await buildApp(deps);
+  await app.ready();
+  const createUser = new CreateUser({ users: database.users, hasher, clock, ids: new UuidV7IdGenerator() });
+  let counter = 0;
+
+  const logIn = async (username: string, password = PASSWORD) => {
+    const response = await app.inject({ method: "POST", url: "/api/auth/login/", payload: { username, password } });
+    if (response.statusCode !== 200)
+      throw new Error(`login of ${username} answered ${response.statusCode}: ${response.body}`);
+    return response.json<{ access: string; refresh: string }>();
+  };
+
+  return {
+    app,
+    engine,
+    database,
+    testDatabase,
+    tokenSettings: deps.tokenSettings,
+    clock,
+    hasher,
+    logIn,
+    async signUp(prefix = "user") {
+      counter += 1;
+      const username = `${prefix}${counter}_${randomBytes(3).toString("hex")}`;
+      const user = await database.withContext(() => createUser.execute({ username, password: PASSWORD }));
+      const { access, refresh } = await logIn(username);
+      return { user, username, password: PASSWORD, access, refresh, auth: { authorization: `Bearer ${access}` } };
+    },
+    async close() {
+      await app.close();
+      await testDatabase.close();
+    },
+  };
+}
+
+/** A token service with the app's settings and its own clock: signs tokens the app accepts (or, timed wrong, refuses). */
+export function tokenServiceFor(api: TestApi, clock: Clock = api.clock): JwtTokenService {
+  return new JwtTokenService(api.tokenSettings, clock);
+}
