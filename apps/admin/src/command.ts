@@ -1,0 +1,113 @@
+import type { Config, Environment } from "@tasks/platform";
+import type { Operations } from "./container.ts";
+import { Cancelled, type Terminal } from "./terminal.ts";
+
+/** The command line was wrong: exit status 2, with a pointer to `--help`. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** The command could not do its job: exit status 1 with this one-line message (Django's CommandError). */
+export class CommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CommandError";
+  }
+}
+
+export interface OptionSpec {
+  readonly type: "string" | "boolean";
+  readonly short?: string;
+  /** Shown in the help as `--name <valueName>`. */
+  readonly valueName?: string;
+  readonly description: string;
+}
+
+export interface ArgumentSpec {
+  readonly name: string;
+  readonly description: string;
+  /** Optional arguments may only follow required ones. */
+  readonly optional?: boolean;
+}
+
+export interface CommandInput {
+  readonly arguments: readonly string[];
+  readonly options: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+/** What a command may use. The database is opened on first use, so usage errors never wait for it. */
+export interface CommandContext {
+  readonly config: Config;
+  readonly env: Environment;
+  readonly stdin: NodeJS.ReadStream;
+  readonly stdout: NodeJS.WritableStream;
+  /** `null` when stdin is not a terminal: nothing may be asked then. */
+  readonly terminal: Terminal | null;
+  operations(): Promise<Operations>;
+}
+
+export interface Command {
+  /** One or two words: `migrate`, `users create`. */
+  readonly name: string;
+  readonly summary: string;
+  /** What the help says after the summary: behaviour worth knowing before running it. */
+  readonly details?: string;
+  readonly arguments?: readonly ArgumentSpec[];
+  readonly options?: Readonly<Record<string, OptionSpec>>;
+  readonly examples: readonly string[];
+  run(context: CommandContext, input: CommandInput): Promise<void>;
+}
+
+export const JSON_OPTION: Readonly<Record<string, OptionSpec>> = {
+  json: { type: "boolean", description: "print the result as JSON (shapes in the README)" },
+};
+
+export const YES_OPTION: Readonly<Record<string, OptionSpec>> = {
+  yes: { type: "boolean", short: "y", description: "do not ask for confirmation (needed without a terminal)" },
+};
+
+/** The options every command accepts, handled by the dispatcher. */
+export const COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  verbose: { type: "boolean", description: "print the stack trace of a failure" },
+  help: { type: "boolean", short: "h", description: "show this help" },
+};
+
+export function stringOption(input: CommandInput, name: string): string | undefined {
+  const value = input.options[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+export function flag(input: CommandInput, name: string): boolean {
+  return input.options[name] === true;
+}
+
+export function requiredOption(input: CommandInput, name: string): string {
+  const value = stringOption(input, name);
+  if (value === undefined) throw new UsageError(`missing option --${name}`);
+  return value;
+}
+
+/**
+ * How a destructive command gets its go-ahead: `--yes`, or a question on the terminal,
+ * where "no" cancels the command. Without either it is a usage error, raised at once so
+ * that nothing is looked up first.
+ */
+export function confirmation(context: CommandContext, input: CommandInput): (question: string) => Promise<void> {
+  if (flag(input, "yes")) return async () => {};
+  const { terminal } = context;
+  if (terminal === null) throw new UsageError("no terminal to confirm on: pass --yes to go ahead");
+  return async (question) => {
+    if (!(await terminal.confirm(question))) throw new Cancelled();
+  };
+}
+
+export function printJson(context: CommandContext, value: unknown): void {
+  context.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printLine(context: CommandContext, text: string): void {
+  context.stdout.write(`${text}\n`);
+}

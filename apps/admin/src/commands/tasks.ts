@@ -1,0 +1,151 @@
+import { type Task, TaskNotFound, type TaskWithOwner } from "@tasks/domain";
+import {
+  type Command,
+  type CommandContext,
+  CommandError,
+  type CommandInput,
+  confirmation,
+  flag,
+  JSON_OPTION,
+  printJson,
+  printLine,
+  requiredOption,
+  stringOption,
+  UsageError,
+  YES_OPTION,
+} from "../command.ts";
+import type { Operations } from "../container.ts";
+import { plural, renderTable } from "../table.ts";
+import { TASK_COLUMNS, taskJson } from "../views.ts";
+
+const ID = { name: "id", description: "the task's id (as `taskctl tasks list` shows it)" };
+const STATUS_NAMES = "todo, doing or done";
+
+function printTask(context: CommandContext, input: CommandInput, task: TaskWithOwner, message: string): void {
+  if (flag(input, "json")) printJson(context, taskJson(task));
+  else printLine(context, message);
+}
+
+/** The operator may name any task; an unknown id gets a message that says which one. */
+async function withTaskId<T>(id: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TaskNotFound) throw new CommandError(`No task with id "${id}".`);
+    throw error;
+  }
+}
+
+/** The owner's username, looked up as ListAllTasks does it: through the list of users. */
+async function withOwner(operations: Operations, task: Task): Promise<TaskWithOwner> {
+  const owner = (await operations.listUsers()).find((user) => user.id === task.ownerId);
+  return { task, ownerUsername: owner?.username ?? task.ownerId };
+}
+
+const list: Command = {
+  name: "tasks list",
+  summary: "List every task, newest first, optionally filtered.",
+  details: "Times are UTC. Titles longer than the column are cut in the table; --json has them whole.",
+  options: {
+    user: { type: "string", valueName: "username", description: "only the tasks of this user" },
+    status: {
+      type: "string",
+      valueName: "status",
+      description: `only these statuses (${STATUS_NAMES}; comma-separated)`,
+    },
+    search: {
+      type: "string",
+      valueName: "text",
+      description: "only tasks whose title or description contains it (any case)",
+    },
+    ...JSON_OPTION,
+  },
+  examples: ["taskctl tasks list --user alice --status todo,doing", "taskctl tasks list --search invoice --json"],
+  async run(context, input) {
+    const tasks = await (await context.operations()).listTasks({
+      username: stringOption(input, "user"),
+      status: stringOption(input, "status"),
+      search: stringOption(input, "search"),
+    });
+    if (flag(input, "json")) return printJson(context, tasks.map(taskJson));
+    printLine(context, renderTable(TASK_COLUMNS, tasks));
+    printLine(context, `(${plural(tasks.length, "task")})`);
+  },
+};
+
+const create: Command = {
+  name: "tasks create",
+  summary: "Create a task for a user.",
+  options: {
+    user: { type: "string", valueName: "username", description: "the owner (required)" },
+    title: { type: "string", valueName: "title", description: "1 to 200 characters (required)" },
+    description: { type: "string", valueName: "text", description: "up to 10,000 characters" },
+    status: { type: "string", valueName: "status", description: `${STATUS_NAMES} (default todo)` },
+    ...JSON_OPTION,
+  },
+  examples: ['taskctl tasks create --user alice --title "Renew the passport" --status doing'],
+  async run(context, input) {
+    const username = requiredOption(input, "user");
+    const title = requiredOption(input, "title");
+    const operations = await context.operations();
+    const owner = await operations.getUser(username);
+    const task = await operations.createTask({
+      ownerId: owner.id,
+      title,
+      description: stringOption(input, "description"),
+      status: stringOption(input, "status"),
+    });
+    printTask(
+      context,
+      input,
+      { task, ownerUsername: owner.username },
+      `Task ${task.id} created for "${owner.username}".`,
+    );
+  },
+};
+
+const update: Command = {
+  name: "tasks update",
+  summary: "Change a task's title, description or status; the other fields stay as they are.",
+  arguments: [ID],
+  options: {
+    title: { type: "string", valueName: "title", description: "1 to 200 characters" },
+    description: { type: "string", valueName: "text", description: "up to 10,000 characters" },
+    status: { type: "string", valueName: "status", description: STATUS_NAMES },
+    ...JSON_OPTION,
+  },
+  examples: ["taskctl tasks update 0199c0de-5a1e-7000-8000-000000000001 --status done"],
+  async run(context, input) {
+    const id = input.arguments[0] as string;
+    const changes = {
+      title: stringOption(input, "title"),
+      description: stringOption(input, "description"),
+      status: stringOption(input, "status"),
+    };
+    if (Object.values(changes).every((value) => value === undefined))
+      throw new UsageError("nothing to change: give --title, --description or --status");
+    const operations = await context.operations();
+    const task = await withTaskId(id, () => operations.updateTask(id, changes));
+    printTask(context, input, await withOwner(operations, task), `Task ${task.id} updated.`);
+  },
+};
+
+const remove: Command = {
+  name: "tasks delete",
+  summary: "Delete a task.",
+  details: "Asks for confirmation on a terminal; without one, --yes is required.",
+  arguments: [ID],
+  options: { ...YES_OPTION, ...JSON_OPTION },
+  examples: ["taskctl tasks delete 0199c0de-5a1e-7000-8000-000000000001 --yes"],
+  async run(context, input) {
+    const id = input.arguments[0] as string;
+    const confirm = confirmation(context, input);
+    const operations = await context.operations();
+    const task = await withOwner(operations, await withTaskId(id, () => operations.getTask(id)));
+    await confirm(`Delete task "${task.task.title}" of "${task.ownerUsername}"?`);
+    await withTaskId(id, () => operations.deleteTask(id));
+    printTask(context, input, task, `Task ${id} deleted.`);
+  },
+};
+
+export const TASK_COMMANDS: readonly Command[] = [list, create, update, remove];

@@ -1,0 +1,144 @@
+import type { User } from "@tasks/domain";
+import {
+  type Command,
+  type CommandContext,
+  type CommandInput,
+  confirmation,
+  flag,
+  JSON_OPTION,
+  printJson,
+  printLine,
+  stringOption,
+  YES_OPTION,
+} from "../command.ts";
+import { createNewUser } from "../new-user.ts";
+import { askNewPassword, PASSWORD_OPTIONS, passwordOrTerminal } from "../passwords.ts";
+import { plural, renderTable } from "../table.ts";
+import { USER_COLUMNS, userJson } from "../views.ts";
+
+const USERNAME = { name: "username", description: "the user's username (any case)" };
+
+function printUser(context: CommandContext, input: CommandInput, user: User, message: string): void {
+  if (flag(input, "json")) printJson(context, userJson(user));
+  else printLine(context, message);
+}
+
+const create: Command = {
+  name: "users create",
+  summary: "Create an active user.",
+  details:
+    "On a terminal, asks for what is missing (username, email) and for the password, twice and hidden, " +
+    "repeating a question until the answer is valid. Without a terminal, the password comes from " +
+    "--password-stdin, or from TASKCTL_PASSWORD with --no-input.",
+  arguments: [
+    { ...USERNAME, optional: true, description: "the new user's username (asked on a terminal if left out)" },
+  ],
+  options: {
+    email: { type: "string", valueName: "email", description: "the user's email address" },
+    staff: { type: "boolean", description: "mark the user as staff" },
+    superuser: { type: "boolean", description: "make the user a superuser (and staff)" },
+    ...PASSWORD_OPTIONS,
+    ...JSON_OPTION,
+  },
+  examples: [
+    "taskctl users create alice --email alice@example.com",
+    "printf '%s' \"$PASSWORD\" | taskctl users create bob --password-stdin --json",
+  ],
+  async run(context, input) {
+    const user = await createNewUser(context, input, {
+      username: input.arguments[0],
+      email: stringOption(input, "email"),
+      isStaff: flag(input, "staff"),
+      isSuperuser: flag(input, "superuser"),
+      missingUsername: "missing argument <username>",
+    });
+    printUser(context, input, user, `User "${user.username}" created.`);
+  },
+};
+
+const list: Command = {
+  name: "users list",
+  summary: "List every user, oldest first.",
+  details: "Times are UTC.",
+  options: { ...JSON_OPTION },
+  examples: ["taskctl users list", "taskctl users list --json"],
+  async run(context, input) {
+    const users = await (await context.operations()).listUsers();
+    if (flag(input, "json")) return printJson(context, users.map(userJson));
+    printLine(context, renderTable(USER_COLUMNS, users));
+    printLine(context, `(${plural(users.length, "user")})`);
+  },
+};
+
+const setPassword: Command = {
+  name: "users set-password",
+  summary: "Set a user's password; every token the user holds stops working.",
+  details:
+    "On a terminal, asks for the new password twice, hidden. Without a terminal, the password comes from " +
+    "--password-stdin, or from TASKCTL_PASSWORD with --no-input.",
+  arguments: [USERNAME],
+  options: { ...PASSWORD_OPTIONS, ...JSON_OPTION },
+  examples: [
+    "taskctl users set-password alice",
+    "printf '%s' \"$PASSWORD\" | taskctl users set-password alice --password-stdin",
+  ],
+  async run(context, input) {
+    const username = input.arguments[0] as string;
+    const given = await passwordOrTerminal(context, input);
+    const operations = await context.operations();
+    let password: string;
+    if (typeof given === "string") password = given;
+    else {
+      const user = await operations.getUser(username);
+      given.write(`Changing the password of "${user.username}".\n`);
+      password = await askNewPassword(given, user);
+    }
+    const user = await operations.setPassword(username, password);
+    printUser(context, input, user, `Password of "${user.username}" changed; their tokens no longer work.`);
+  },
+};
+
+const deactivate: Command = {
+  name: "users deactivate",
+  summary: "Stop a user from logging in; their tokens stop working at once.",
+  arguments: [USERNAME],
+  options: { ...JSON_OPTION },
+  examples: ["taskctl users deactivate alice"],
+  async run(context, input) {
+    const user = await (await context.operations()).deactivateUser(input.arguments[0] as string);
+    printUser(context, input, user, `User "${user.username}" deactivated.`);
+  },
+};
+
+const activate: Command = {
+  name: "users activate",
+  summary: "Let a deactivated user log in again (tokens revoked earlier stay revoked).",
+  arguments: [USERNAME],
+  options: { ...JSON_OPTION },
+  examples: ["taskctl users activate alice"],
+  async run(context, input) {
+    const user = await (await context.operations()).activateUser(input.arguments[0] as string);
+    printUser(context, input, user, `User "${user.username}" activated.`);
+  },
+};
+
+const remove: Command = {
+  name: "users delete",
+  summary: "Delete a user with all their tasks and sessions.",
+  details: "Asks for confirmation on a terminal; without one, --yes is required.",
+  arguments: [USERNAME],
+  options: { ...YES_OPTION, ...JSON_OPTION },
+  examples: ["taskctl users delete alice", "taskctl users delete alice --yes --json"],
+  async run(context, input) {
+    const confirm = confirmation(context, input);
+    const operations = await context.operations();
+    const user = await operations.getUser(input.arguments[0] as string);
+    const tasks = await operations.listTasks({ username: user.username });
+    const question = `Delete user "${user.username}" and their ${plural(tasks.length, "task")}? This cannot be undone.`;
+    await confirm(question);
+    const deleted = await operations.deleteUser(user.username);
+    printUser(context, input, deleted, `User "${deleted.username}" and their ${plural(tasks.length, "task")} deleted.`);
+  },
+};
+
+export const USER_COMMANDS: readonly Command[] = [create, list, setPassword, deactivate, activate, remove];
