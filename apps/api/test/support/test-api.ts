@@ -6,7 +6,7 @@ import { type Config, loadConfig, SystemClock, UuidV7IdGenerator } from "@tasks/
 import { Argon2PasswordHasher, JwtTokenService, type TokenSettings } from "@tasks/security";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
-import { buildApp } from "../../src/app.ts";
+import { type AppDependencies, buildApp } from "../../src/app.ts";
 import { createDependencies } from "../../src/container.ts";
 import type { FastifyTypeBox } from "../../src/http/fastify-typebox.ts";
 
@@ -44,6 +44,8 @@ export interface TestApiOptions {
   readonly config?: Partial<Config>;
   readonly logger?: FastifyBaseLogger;
   readonly redis?: Redis;
+  /** Replaces some of the real dependencies (a failing repository, say). */
+  readonly adjust?: (deps: AppDependencies) => AppDependencies;
 }
 
 /**
@@ -52,15 +54,23 @@ export interface TestApiOptions {
  */
 export async function openTestApi(engine: Engine, options: TestApiOptions = {}): Promise<TestApi> {
   const testDatabase = await openTestDatabase(engine, { inMemory: true });
-  return testApiOn(engine, testDatabase, testDatabase.database, options);
+  const api = await testApiOn(engine, testDatabase, options);
+  return {
+    ...api,
+    async close() {
+      await api.close();
+      await testDatabase.close();
+    },
+  };
 }
 
+/** Another app on a database a test already has open; `close()` closes the app only. */
 export async function testApiOn(
   engine: Engine,
   testDatabase: TestDatabase,
-  database: Database,
   options: TestApiOptions = {},
 ): Promise<TestApi> {
+  const { database } = testDatabase;
   const config: Config = { ...loadConfig({}), ...options.config };
   const clock = new SystemClock();
   const hasher = new Argon2PasswordHasher(CHEAP_HASHER_PARAMETERS);
@@ -74,7 +84,7 @@ export async function testApiOn(
     redis: options.redis,
     logger: options.logger,
   });
-  const app = await buildApp(deps);
+  const app = await buildApp(options.adjust ? options.adjust(deps) : deps);
   await app.ready();
   const createUser = new CreateUser({ users: database.users, hasher, clock, ids: new UuidV7IdGenerator() });
   let counter = 0;
@@ -104,7 +114,6 @@ export async function testApiOn(
     },
     async close() {
       await app.close();
-      await testDatabase.close();
     },
   };
 }
