@@ -193,10 +193,16 @@ class MikroOrmDatabase implements Database {
   }
 
   async migrate(): Promise<{ applied: string[] }> {
-    const applied = await this.#orm.em.fork().transactional(async (em) => {
-      await em.execute(`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
-      return this.#orm.migrator.up({ transaction: em.getTransactionContext() });
-    });
+    const applied =
+      this.engine === "postgresql"
+        ? await this.#orm.em.fork().transactional(async (em) => {
+            // Held until this transaction ends: a second process waits here, then finds nothing pending.
+            await em.execute(`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+            return this.#orm.migrator.up({ transaction: em.getTransactionContext() });
+          })
+        : // The embedded database is one session: the migrator's own bookkeeping would wait
+          // forever behind an outer transaction, and there is no second server to race with.
+          await this.#orm.migrator.up();
     return { applied: applied.map((migration) => migration.name) };
   }
 

@@ -28,8 +28,8 @@ export function isUuid(value: string): boolean {
 
 // SQLSTATE classes and codes meaning "the database cannot serve you now", not "your query is wrong":
 // 08 connection exceptions, 53 insufficient resources, 57014 statement timeout, 57P0x shutdown or
-// starting up, 58 system errors.
-const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|58)|^57014$/;
+// starting up, 55P03 lock timeout, 58 system errors.
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|58)|^(57014|55P03)$/;
 const UNAVAILABLE_NODE_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",

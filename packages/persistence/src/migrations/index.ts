@@ -1,5 +1,5 @@
 import type { MigrationObject } from "@mikro-orm/core";
-import { Migration20261124094947_initial } from "./Migration20261124094947_initial.ts";
+import { Migration20261124095559_initial } from "./Migration20261124095559_initial.ts";
 
 /**
  * Every migration, oldest first. Listed here rather than found by scanning a folder, so
@@ -7,5 +7,5 @@ import { Migration20261124094947_initial } from "./Migration20261124094947_initi
  * scripts/create-migration.ts.
  */
 export const MIGRATIONS: MigrationObject[] = [
-  { name: "Migration20261124094947_initial", class: Migration20261124094947_initial },
+  { name: "Migration20261124095559_initial", class: Migration20261124095559_initial },
 ];

@@ -32,7 +32,10 @@ export const TaskRecord = defineEntity({
     { name: "tasks_created_at_id_index", properties: ["createdAt", "id"] },
   ],
   checks: [
-    { name: "tasks_title_length_check", expression: `char_length(title) between 1 and ${TITLE_MAX_LENGTH}` },
+    {
+      name: "tasks_title_length_check",
+      expression: `char_length(title) >= 1 and char_length(title) <= ${TITLE_MAX_LENGTH}`,
+    },
     {
       name: "tasks_description_length_check",
       expression: `char_length(description) <= ${DESCRIPTION_MAX_LENGTH}`,

@@ -31,7 +31,7 @@ export const UserRecord = defineEntity({
   checks: [
     {
       name: "users_username_length_check",
-      expression: `char_length(username) between 1 and ${USERNAME_MAX_LENGTH}`,
+      expression: `char_length(username) >= 1 and char_length(username) <= ${USERNAME_MAX_LENGTH}`,
     },
     { name: "users_email_length_check", expression: `char_length(email) <= ${EMAIL_MAX_LENGTH}` },
     { name: "users_token_version_check", expression: "token_version >= 0" },

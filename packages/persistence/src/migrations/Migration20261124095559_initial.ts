@@ -1,7 +1,7 @@
 import { Migration } from "@mikro-orm/migrations";
 
-export class Migration20261124094947_initial extends Migration {
-  override name = "Migration20261124094947_initial";
+export class Migration20261124095559_initial extends Migration {
+  override name = "Migration20261124095559_initial";
 
   override up(): void | Promise<void> {
     this.addSql(`create type "task_status" as enum ('todo', 'doing', 'done');`);
@@ -11,7 +11,7 @@ export class Migration20261124094947_initial extends Migration {
     this.addSql(`create unique index "users_username_lower_unique" on "users" (lower("username"));`);
     this.addSql(`create index "users_date_joined_id_index" on "users" ("date_joined", "id");`);
     this.addSql(
-      `alter table "users" add constraint "users_username_length_check" check (char_length(username) between 1 and 150);`,
+      `alter table "users" add constraint "users_username_length_check" check (char_length(username) >= 1 and char_length(username) <= 150);`,
     );
     this.addSql(`alter table "users" add constraint "users_email_length_check" check (char_length(email) <= 254);`);
     this.addSql(`alter table "users" add constraint "users_token_version_check" check (token_version >= 0);`);
@@ -28,7 +28,7 @@ export class Migration20261124094947_initial extends Migration {
     );
     this.addSql(`create index "tasks_created_at_id_index" on "tasks" ("created_at", "id");`);
     this.addSql(
-      `alter table "tasks" add constraint "tasks_title_length_check" check (char_length(title) between 1 and 200);`,
+      `alter table "tasks" add constraint "tasks_title_length_check" check (char_length(title) >= 1 and char_length(title) <= 200);`,
     );
     this.addSql(
       `alter table "tasks" add constraint "tasks_description_length_check" check (char_length(description) <= 10000);`,

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, type Engine, ormOf } from "../src/database.ts";
+import { MIGRATIONS } from "../src/migrations/index.ts";
+import { openTestDatabase, type TestDatabase, testEngines } from "../src/testing/index.ts";
+
+const ENGINE_NAMES = { pglite: "PGlite (in memory)", postgresql: "PostgreSQL" } as const;
+const ALL_MIGRATIONS = MIGRATIONS.map((migration) => migration.name);
+
+function migrationContract(engine: Engine): void {
+  let test: TestDatabase;
+  let db: Database;
+
+  beforeAll(async () => {
+    test = await openTestDatabase(engine, { inMemory: true });
+    db = test.database;
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  it("has applied every committed migration and has none pending", async () => {
+    expect(ALL_MIGRATIONS.length).toBeGreaterThan(0);
+    expect(await db.migrationStatus()).toEqual({ applied: ALL_MIGRATIONS, pending: [] });
+  });
+
+  it("leaves no difference between the migrated schema and the entity schemas", async () => {
+    const orm = ormOf(db);
+    expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe("");
+  });
+
+  it("applies nothing when run again", async () => {
+    expect(await db.migrate()).toEqual({ applied: [] });
+    expect(await db.migrate()).toEqual({ applied: [] });
+    expect((await db.migrationStatus()).applied).toEqual(ALL_MIGRATIONS);
+  });
+
+  it("describes the tables the domain needs, with snake_case columns", async () => {
+    const columns = (await ormOf(db)
+      .em.fork()
+      .execute(
+        "select table_name, column_name, data_type, is_nullable from information_schema.columns " +
+          "where table_schema = 'public' and table_name in ('users', 'tasks', 'sessions') order by table_name, column_name",
+      )) as { table_name: string; column_name: string; data_type: string; is_nullable: string }[];
+    const described = columns.map(
+      (c) => `${c.table_name}.${c.column_name} ${c.data_type} ${c.is_nullable === "YES" ? "null" : "not null"}`,
+    );
+    expect(described).toEqual([
+      "sessions.created_at timestamp with time zone not null",
+      "sessions.expires_at timestamp with time zone not null",
+      "sessions.id uuid not null",
+      "sessions.refresh_token_id uuid not null",
+      "sessions.revoked_at timestamp with time zone null",
+      "sessions.rotated_from uuid null",
+      "sessions.user_id uuid not null",
+      "tasks.created_at timestamp with time zone not null",
+      "tasks.description text not null",
+      "tasks.id uuid not null",
+      "tasks.owner_id uuid not null",
+      "tasks.status USER-DEFINED not null",
+      "tasks.title text not null",
+      "tasks.updated_at timestamp with time zone not null",
+      "users.date_joined timestamp with time zone not null",
+      "users.email text not null",
+      "users.id uuid not null",
+      "users.is_active boolean not null",
+      "users.is_staff boolean not null",
+      "users.is_superuser boolean not null",
+      "users.last_login timestamp with time zone null",
+      "users.password_hash text not null",
+      "users.token_version integer not null",
+      "users.username text not null",
+    ]);
+  });
+}
+
+for (const engine of await testEngines("migrations"))
+  describe(`migrations on ${ENGINE_NAMES[engine]}`, () => migrationContract(engine));
+
+if ((await testEngines("migrations")).includes("postgresql"))
+  describe("migrations on an empty PostgreSQL database", () => {
+    it("apply once when two processes migrate at the same time", async () => {
+      const { createTestDatabase } = await import("@tasks/testing");
+      const { openDatabase } = await import("../src/index.ts");
+      const server = await createTestDatabase();
+      const [first, second] = [await openDatabase({ url: server.url }), await openDatabase({ url: server.url })];
+      try {
+        const results = await Promise.all([first.migrate(), second.migrate()]);
+        expect(results.map((result) => result.applied).sort()).toEqual([[], ALL_MIGRATIONS]);
+        expect(await first.migrationStatus()).toEqual({ applied: ALL_MIGRATIONS, pending: [] });
+      } finally {
+        await first.close();
+        await second.close();
+        await server.drop();
+      }
+    });
+  });
