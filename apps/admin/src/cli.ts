@@ -133,10 +133,13 @@ function parseInput(command: Command, args: readonly string[]): CommandInput {
       strict: true,
     });
   } catch (error) {
-    // util.parseArgs reports unknown options and missing option values with a readable message.
-    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"))
-      throw new UsageError(error.message);
-    throw error;
+    if (!(error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")))
+      throw error;
+    // util.parseArgs says what is wrong in its first sentence; its advice on positional
+    // arguments that start with a dash would only confuse here.
+    if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION")
+      throw new UsageError(error.message.split(". ")[0] ?? error.message);
+    throw new UsageError(error.message.replaceAll("\n", " "));
   }
   const specified = command.arguments ?? [];
   const required = specified.filter((argument) => !argument.optional);

@@ -68,6 +68,9 @@ export async function openContainer(config: DatabaseConfig): Promise<Container> 
   const ids = new UuidV7IdGenerator();
   const hasher = new Argon2PasswordHasher();
   const inContext = <T>(work: () => Promise<T>) => database.withContext(work);
+  // The migrator reports a database it cannot reach in its driver's words; a ping first
+  // makes that the same ServiceUnavailable as every other command gets.
+  const answering = () => database.ping(config.connectTimeoutMs);
 
   const createUser = new CreateUser({ users, hasher, clock, ids });
   const getUser = new GetUser({ users });
@@ -83,8 +86,14 @@ export async function openContainer(config: DatabaseConfig): Promise<Container> 
   const deleteTask = new DeleteTask({ tasks });
 
   const operations: Operations = {
-    migrate: () => database.migrate(),
-    migrationStatus: () => database.migrationStatus(),
+    migrate: async () => {
+      await answering();
+      return database.migrate();
+    },
+    migrationStatus: async () => {
+      await answering();
+      return database.migrationStatus();
+    },
     createUser: (input) => inContext(() => createUser.execute(input)),
     getUser: (username) => inContext(() => getUser.execute({ username })),
     listUsers: () => inContext(() => listUsers.execute()),

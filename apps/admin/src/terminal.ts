@@ -54,7 +54,6 @@ export class Terminal {
   }
 
   private readLine(question: string, echo: boolean): Promise<string> {
-    this.write(question);
     return new Promise((resolve, reject) => {
       let line = "";
       const finish = (rest: string, error?: Cancelled) => {
@@ -91,7 +90,9 @@ export class Terminal {
         }
       };
       this.input.setEncoding("utf8");
+      // Raw before the question shows, so that no key typed in answer is ever echoed.
       this.input.setRawMode(true);
+      this.write(question);
       this.input.on("data", onData);
       this.input.resume();
       const ahead = this.typedAhead;
