@@ -85,6 +85,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   app.addHook("onRequest", async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  // Once closing, responses still in flight end their connections: a keep-alive client
+  // would otherwise hold close() open after its last answer.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
   // The rest of the request's lifecycle, guard included, runs inside its own unit of work.
   app.addHook("onRequest", (_request, _reply, done) => {
     void deps.database.withContext(async () => done());

@@ -68,14 +68,15 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
 
+  const firstRun = (await database.withContext(() => database.users.count())) === 0;
   const address = await app.listen({ host: config.host, port: config.port });
   const docs = config.apiDocs ? ` API docs: ${address}${DOCS_PATH}` : "";
-  logger.info(`Listening on ${address}.${docs}`);
-  if ((await database.withContext(() => database.users.count())) === 0)
+  if (firstRun)
     logger.info(
       "No users yet. Create the first one with `pnpm taskctl createsuperuser` " +
         "(or `pnpm taskctl users create <username>`), then log in at POST /api/auth/login/.",
     );
+  logger.info(`Listening on ${address}.${docs}`);
 }
 
 main().catch((error: unknown) => {

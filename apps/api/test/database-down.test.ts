@@ -1,0 +1,150 @@
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { type Database, openDatabase } from "@tasks/persistence";
+import { createTestDatabase, runPostgresSuite, type TestDatabase } from "@tasks/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectProblem } from "./support/http.ts";
+import { type TestApi, type TestUser, testApiOn } from "./support/test-api.ts";
+
+const CONNECT_TIMEOUT_MS = 1_000;
+
+/**
+ * A TCP relay in front of PostgreSQL that a test can take down the way a database goes
+ * down: `refuse()` resets every connection and refuses new ones (the server stopped);
+ * `blackhole()` resets them and then accepts new ones but never answers (a partition);
+ * `restore()` relays again, on the same port.
+ */
+class FlakyRelay {
+  readonly #target: { host: string; port: number };
+  readonly #sockets = new Set<Socket>();
+  #server: Server | undefined;
+  #mode: "relay" | "blackhole" = "relay";
+  port = 0;
+
+  constructor(target: { host: string; port: number }) {
+    this.#target = target;
+  }
+
+  async start(): Promise<void> {
+    this.#server = createServer((client) => this.#accept(client));
+    await new Promise<void>((resolve) => this.#server?.listen(this.port, "127.0.0.1", resolve));
+    const address = this.#server.address();
+    if (address && typeof address === "object") this.port = address.port;
+  }
+
+  #accept(client: Socket): void {
+    this.#track(client);
+    if (this.#mode === "blackhole") return;
+    const upstream = connect(this.#target.port, this.#target.host);
+    this.#track(upstream);
+    client.pipe(upstream).pipe(client);
+  }
+
+  #track(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.on("error", () => {});
+    socket.on("close", () => this.#sockets.delete(socket));
+  }
+
+  #resetAll(): void {
+    for (const socket of this.#sockets) socket.resetAndDestroy();
+  }
+
+  async refuse(): Promise<void> {
+    this.#resetAll();
+    await new Promise((resolve) => this.#server?.close(resolve));
+  }
+
+  blackhole(): void {
+    this.#mode = "blackhole";
+    this.#resetAll();
+  }
+
+  async restore(): Promise<void> {
+    this.#resetAll();
+    this.#mode = "relay";
+    if (!this.#server?.listening) await this.start();
+  }
+
+  async stop(): Promise<void> {
+    this.#resetAll();
+    if (this.#server?.listening) await new Promise((resolve) => this.#server?.close(resolve));
+  }
+}
+
+describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goes down", () => {
+  let server: TestDatabase;
+  let relay: FlakyRelay;
+  let database: Database;
+  let api: TestApi;
+  let alice: TestUser;
+
+  beforeAll(async () => {
+    server = await createTestDatabase();
+    const direct = await openDatabase({ url: server.url });
+    await direct.migrate();
+    await direct.close();
+    const url = new URL(server.url);
+    relay = new FlakyRelay({ host: url.hostname, port: Number(url.port || 5432) });
+    await relay.start();
+    url.hostname = "127.0.0.1";
+    url.port = String(relay.port);
+    database = await openDatabase({
+      url: url.toString(),
+      poolSize: 2,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: 2_000,
+    });
+    api = await testApiOn("postgresql", { database, options: {}, close: async () => {} });
+    alice = await api.signUp("alice");
+  });
+  afterAll(async () => {
+    await api?.close();
+    await database?.close();
+    await relay?.stop();
+    await server?.drop();
+  });
+
+  const listTasks = () => api.app.inject({ method: "GET", url: "/api/tasks/", headers: alice.auth });
+
+  /** Times a request that must be refused with 503 problem details, not a 500 or a hang. */
+  const expectUnavailable = async (request: () => ReturnType<typeof listTasks>) => {
+    const started = performance.now();
+    const response = await request();
+    const elapsed = performance.now() - started;
+    const body = expectProblem(response, 503);
+    expect(body.detail).toBe("The service is temporarily unavailable.");
+    expect(response.headers["retry-after"]).toBe("5");
+    expect(response.body).not.toMatch(/ECONN|socket|127\.0\.0\.1/);
+    expect(elapsed).toBeLessThan(CONNECT_TIMEOUT_MS + 2_000);
+  };
+
+  it("answers 503 while the server refuses connections, and recovers without a restart", async () => {
+    expect((await listTasks()).statusCode).toBe(200);
+    await relay.refuse();
+    await expectUnavailable(listTasks);
+    await expectUnavailable(() =>
+      api.app.inject({ method: "POST", url: "/api/auth/login/", payload: { username: alice.username, password: "x" } }),
+    );
+    const ready = await api.app.inject({ method: "GET", url: "/api/health/ready/" });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toEqual({ status: "unavailable", database: "unreachable" });
+    const live = await api.app.inject({ method: "GET", url: "/api/health/" });
+    expect(live.statusCode).toBe(200);
+
+    await relay.restore();
+    expect((await listTasks()).statusCode).toBe(200);
+    expect((await api.app.inject({ method: "GET", url: "/api/health/ready/" })).statusCode).toBe(200);
+  });
+
+  it("answers 503 within the connect timeout while connections hang, and recovers without a restart", async () => {
+    expect((await listTasks()).statusCode).toBe(200);
+    relay.blackhole();
+    await expectUnavailable(listTasks);
+    const started = performance.now();
+    expect((await api.app.inject({ method: "GET", url: "/api/health/ready/" })).statusCode).toBe(503);
+    expect(performance.now() - started).toBeLessThan(1_500);
+
+    await relay.restore();
+    expect((await listTasks()).statusCode).toBe(200);
+  });
+});

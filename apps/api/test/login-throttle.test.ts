@@ -1,0 +1,137 @@
+import { randomBytes } from "node:crypto";
+import { openTestDatabase, type TestDatabase, testEngines } from "@tasks/persistence/testing";
+import { isCi } from "@tasks/testing";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectProblem } from "./support/http.ts";
+import { PASSWORD, type TestApi, type TestUser, testApiOn } from "./support/test-api.ts";
+
+const MAX_FAILURES = 3;
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** A Redis for the shared-count test; under CI a missing one fails the file, locally it is left out. */
+async function connectRedis(): Promise<Redis | null> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on("error", () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    if (isCi()) throw new Error(`CI=true and the login throttle test needs Redis at ${REDIS_URL}: ${error}`);
+    console.warn(`[api login throttle] Redis half left out: nothing answers at ${REDIS_URL}`);
+    return null;
+  }
+}
+
+const redis = await connectRedis();
+
+let address = 0;
+/** A client address no other test uses, so that counts never leak between tests. */
+function freshAddress(): string {
+  address += 1;
+  return `10.${Math.floor(address / 250)}.${address % 250}.${randomBytes(1)[0] ?? 1}`;
+}
+
+describe.each(await testEngines("api login throttle"))("failed-login throttle on %s", (engine) => {
+  let testDatabase: TestDatabase;
+  let api: TestApi;
+
+  beforeAll(async () => {
+    testDatabase = await openTestDatabase(engine, { inMemory: true });
+    api = await testApiOn(engine, testDatabase, {
+      config: { loginMaxFailures: MAX_FAILURES, loginFailureWindowSeconds: 60 },
+    });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await testDatabase?.close();
+  });
+
+  const login = (app: TestApi, username: string, password: string, remoteAddress: string) =>
+    app.app.inject({ method: "POST", url: "/api/auth/login/", payload: { username, password }, remoteAddress });
+  const fail = async (app: TestApi, username: string, remoteAddress: string) =>
+    expect((await login(app, username, "wrong password", remoteAddress)).statusCode).toBe(401);
+
+  it("refuses a username after its failures are used up, right password or not, from any address", async () => {
+    const victim = await api.signUp("victim");
+    for (let attempt = 0; attempt < MAX_FAILURES; attempt += 1) await fail(api, victim.username, freshAddress());
+    const response = await login(api, victim.username.toUpperCase(), PASSWORD, freshAddress());
+    const body = expectProblem(response, 429);
+    expect(body.type).toBe("urn:tasks:problem:login-throttled");
+    const retryAfter = Number(response.headers["retry-after"]);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // Another user from the same addresses is not affected.
+    const other = await api.signUp("bystander");
+    expect((await login(api, other.username, PASSWORD, freshAddress())).statusCode).toBe(200);
+  });
+
+  it("refuses an address after its failures are used up, whatever the username", async () => {
+    const from = freshAddress();
+    for (let attempt = 0; attempt < MAX_FAILURES; attempt += 1) await fail(api, `nobody-${attempt}`, from);
+    const user = await api.signUp("shared-wifi");
+    expectProblem(await login(api, user.username, PASSWORD, from), 429);
+    expect((await login(api, user.username, PASSWORD, freshAddress())).statusCode).toBe(200);
+  });
+
+  it("does not count successful logins", async () => {
+    const user = await api.signUp("regular");
+    const from = freshAddress();
+    for (let attempt = 0; attempt < MAX_FAILURES + 2; attempt += 1)
+      expect((await login(api, user.username, PASSWORD, from)).statusCode).toBe(200);
+  });
+
+  it("lets the user in again once the window has passed", async () => {
+    const shortWindow = await testApiOn(engine, testDatabase, {
+      config: { loginMaxFailures: 1, loginFailureWindowSeconds: 1 },
+    });
+    try {
+      const user = await shortWindow.signUp("patient");
+      const from = freshAddress();
+      await fail(shortWindow, user.username, from);
+      expectProblem(await login(shortWindow, user.username, PASSWORD, from), 429);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect((await login(shortWindow, user.username, PASSWORD, from)).statusCode).toBe(200);
+    } finally {
+      await shortWindow.close();
+    }
+  });
+
+  describe.runIf(redis !== null)("with REDIS_URL", () => {
+    let first: TestApi;
+    let second: TestApi;
+    let victim: TestUser;
+
+    beforeAll(async () => {
+      const options = {
+        config: { loginMaxFailures: MAX_FAILURES, loginFailureWindowSeconds: 60 },
+        redis: redis ?? undefined,
+      };
+      [first, second] = [
+        await testApiOn(engine, testDatabase, options),
+        await testApiOn(engine, testDatabase, options),
+      ];
+      victim = await first.signUp("redis-victim");
+    });
+    afterAll(async () => {
+      await first?.close();
+      await second?.close();
+    });
+
+    it("shares the counts between server processes", async () => {
+      await fail(first, victim.username, freshAddress());
+      await fail(second, victim.username, freshAddress());
+      await fail(first, victim.username, freshAddress());
+      expectProblem(await login(second, victim.username, PASSWORD, freshAddress()), 429);
+      expectProblem(await login(first, victim.username, PASSWORD, freshAddress()), 429);
+      const keys = await redis?.keys(`tasks:login-failures:*username:${victim.username.toLowerCase()}`);
+      expect(keys).toHaveLength(1);
+    });
+  });
+});
+
+afterAll(() => {
+  redis?.disconnect();
+});

@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const SERVER = fileURLToPath(new URL("../src/server.ts", import.meta.url));
+
+/** The server as a person starts it: its own process, in `cwd`, with only `env` (no inherited configuration). */
+function startServer(cwd: string, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ["--conditions=source", SERVER], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = { stdout: "", stderr: "" };
+  child.stdout?.on("data", (chunk) => {
+    output.stdout += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output.stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+async function waitFor<T>(read: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("the server process", () => {
+  let cwd: string;
+  let running: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), "tasks-api-server-"));
+  });
+  afterAll(async () => {
+    running?.kill("SIGKILL");
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it("refuses bad configuration at start with a message naming each bad variable, and exits 1", async () => {
+    const { output, exited } = startServer(cwd, { PORT: "eighty", LOG_LEVEL: "loud" });
+    expect(await exited).toBe(1);
+    expect(output.stderr).toContain("PORT");
+    expect(output.stderr).toContain('"eighty"');
+    expect(output.stderr).toContain("LOG_LEVEL");
+    expect(output.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("starts with no configuration on the embedded database, says how to create the first user, " +
+    "and on SIGTERM finishes the request in flight and exits 0", { timeout: 120_000 }, async () => {
+    // PORT=0 only so that parallel test runs cannot collide; everything else is the default.
+    const server = startServer(cwd, { PORT: "0" });
+    running = server.child;
+    // The last line at start: the first-run message comes before it.
+    const address = await waitFor(
+      () => /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output.stdout)?.[1],
+      90_000,
+      "the server to listen",
+    );
+    expect(server.output.stdout).toContain(`API docs: ${address}/api/docs/`);
+    expect(server.output.stdout).toContain("pnpm taskctl createsuperuser");
+    expect(server.output.stdout).toContain("pnpm taskctl users create");
+
+    const health = await fetch(`${address}/api/health/`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    expect((await fetch(`${address}/api/docs/`)).status).toBe(200);
+
+    // A login costs a full argon2id verification: a request still in flight when SIGTERM arrives.
+    const inFlight = fetch(`${address}/api/auth/login/`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "nobody", password: "whatever it is" }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    server.child.kill("SIGTERM");
+    const answer = await inFlight;
+    expect(answer.status).toBe(401);
+    expect(await server.exited).toBe(0);
+    running = undefined;
+    expect(server.output.stdout).toContain('"msg":"stopped"');
+    await expect(fetch(`${address}/api/health/`)).rejects.toThrow();
+  });
+});
