@@ -88,6 +88,7 @@ function ensureToolchain(env) {
         "--ignore-scripts",
         "--no-audit",
         "--no-fund",
+        "--no-update-notifier",
         "--loglevel=error",
       ],
       env,
@@ -99,15 +100,15 @@ function ensureToolchain(env) {
     }
   }
 
-  const local = withPath(env, toolchainBin);
-  if (!needPnpm) return local;
-  // The pnpm fetched here keeps its store and caches in the repository too.
-  const pnpmHome = join(toolchainDir, "pnpm");
+  // What the fetched tools keep between runs (pnpm's store and caches, Biome's and
+  // Vitest's files) goes to the repository too: they follow the XDG base directories.
+  // pnpm's version is pinned by package.json, so its update notice is only noise.
   return {
-    ...local,
-    npm_config_store_dir: join(pnpmHome, "store"),
-    npm_config_cache_dir: join(pnpmHome, "cache"),
-    npm_config_state_dir: join(pnpmHome, "state"),
+    ...withPath(env, toolchainBin),
+    XDG_DATA_HOME: join(toolchainDir, "data"),
+    XDG_CACHE_HOME: join(toolchainDir, "cache"),
+    XDG_STATE_HOME: join(toolchainDir, "state"),
+    npm_config_update_notifier: "false",
   };
 }
 
@@ -128,7 +129,8 @@ if (command === undefined) fail("usage: node scripts/toolchain.mjs <command> [ar
 
 const env = { ...ensureToolchain(process.env), TURBO_TELEMETRY_DISABLED: "1" };
 if (!dependenciesAreInstalled()) {
-  const status = run("pnpm", ["install", "--frozen-lockfile"], env);
+  // A node_modules folder linked from another pnpm store is relinked rather than kept.
+  const status = run("pnpm", ["install", "--frozen-lockfile", "--config.confirm-modules-purge=false"], env);
   if (status !== 0) fail("pnpm install --frozen-lockfile failed", status);
 }
 
