@@ -93,6 +93,9 @@ describe("the embedded database in DATA_DIR", () => {
       const guest = await openDatabase({ dataDir });
       cleanups.push(() => guest.close());
       expect(guest.engine).toBe("pglite");
+      // taskctl migrate, run beside the server.
+      expect(await guest.migrate()).toEqual({ applied: [] });
+      expect((await guest.migrationStatus()).pending).toEqual([]);
 
       const serverUser = aUser();
       const guestUser = aUser();
