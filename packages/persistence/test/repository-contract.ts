@@ -67,6 +67,12 @@ export function repositoryContract(engine: Engine): void {
       expect(await db.users.findByUsername(`${user.username}x`)).toBeNull();
     });
 
+    it("finds a user by a username typed in another Unicode form (NFKC)", async () => {
+      const user = await storedUser({ username: `carol-${randomUUID().slice(0, 6)}` });
+      const fullwidth = user.username.replace("carol", "ＣＡＲＯＬ");
+      expect(await db.users.findByUsername(fullwidth)).toEqual(user);
+    });
+
     it("compares non-ASCII usernames case-insensitively too", async () => {
       const user = await storedUser({ username: `Ärger-${randomUUID().slice(0, 6)}` });
       expect(await db.users.findByUsername(user.username.toLowerCase())).toEqual(user);

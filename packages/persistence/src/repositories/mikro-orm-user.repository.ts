@@ -34,10 +34,11 @@ export class MikroOrmUserRepository implements UserRepository {
 
   findByUsername(username: string): Promise<User | null> {
     return guard(async () => {
-      // The same expression as the unique index, so the index answers.
+      // The same expression as the unique index, so the index answers; usernames are stored
+      // in Unicode's NFKC form, so the one looked for is put in that form too.
       const record = await this.#em().findOne(
         UserRecord,
-        { [raw((alias) => `lower(${alias}.username)`)]: raw("lower(?)", [username]) },
+        { [raw((alias) => `lower(${alias}.username)`)]: raw("lower(?)", [username.normalize("NFKC")]) },
         { disableIdentityMap: true },
       );
       return record === null ? null : toUser(record);

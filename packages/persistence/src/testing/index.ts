@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
-import { openAsBlob } from "node:fs";
-import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { existsSync, openAsBlob } from "node:fs";
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PgliteConnection } from "@mikro-orm/pglite";
 import { createTestDatabase, runPostgresSuite } from "@tasks/testing";
 import { type Database, type DatabaseOptions, type Engine, openDatabaseWith, ormOf } from "../database.ts";
+import { DataDirLock } from "../embedded/data-dir-lock.ts";
 import { MIGRATIONS } from "../migrations/index.ts";
 
 export interface TestDatabase {
@@ -90,6 +91,8 @@ export async function openTestDatabase(engine: Engine, options: TestDatabaseOpti
 }
 
 let snapshot: Promise<Blob> | undefined;
+// A fresh PGlite takes 5 to 30 seconds on a busy machine; waiting longer means its maker died.
+const SNAPSHOT_WAIT_MS = 120_000;
 
 /**
  * The data directory of a migrated, empty PGlite. Made once and kept in the system's
@@ -108,16 +111,29 @@ async function cachedSnapshot(): Promise<Blob> {
     .update(MIGRATIONS.map((migration) => `${migration.name}\n${migration.class.toString()}`).join("\n"))
     .digest("hex")
     .slice(0, 16);
-  const path = join(tmpdir(), `tasks-pglite-snapshot-${key}.tar`);
-  try {
-    return await openAsBlob(path);
-  } catch {
-    const blob = await makeSnapshot();
-    // Written aside then renamed: a parallel test process never reads half a file.
-    const partial = `${path}.${process.pid}.partial`;
-    await writeFile(partial, Buffer.from(await blob.arrayBuffer()));
-    await rename(partial, path);
-    return blob;
+  const directory = join(tmpdir(), "tasks-pglite-snapshots");
+  const path = join(directory, `${key}.tar`);
+  await mkdir(directory, { recursive: true });
+  const deadline = Date.now() + SNAPSHOT_WAIT_MS;
+  // Test files start in parallel: one process makes the snapshot while the others wait for
+  // it, instead of all of them starting a fresh PGlite at once on the same few cores.
+  for (;;) {
+    if (existsSync(path)) return openAsBlob(path);
+    const attempt = DataDirLock.acquire(directory, null);
+    if (attempt.acquired)
+      try {
+        if (existsSync(path)) return openAsBlob(path);
+        const blob = await makeSnapshot();
+        // Written aside then renamed: no process ever reads half a file.
+        const partial = `${path}.${process.pid}.partial`;
+        await writeFile(partial, Buffer.from(await blob.arrayBuffer()));
+        await rename(partial, path);
+        return blob;
+      } finally {
+        attempt.lock.release();
+      }
+    if (Date.now() > deadline) return makeSnapshot();
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
