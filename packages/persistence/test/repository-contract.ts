@@ -462,6 +462,10 @@ export function repositoryContract(engine: Engine): void {
       expect(await db.users.findById(other.id)).toBeNull();
     });
 
+    it("answers a readiness ping", async () => {
+      await expect(db.ping(5_000)).resolves.toBeUndefined();
+    });
+
     it("runs repositories inside a request context and sees their writes", async () => {
       const user = aUser();
       const found = await db.withContext(async () => {
