@@ -1,12 +1,6 @@
-#!/usr/bin/env node
-import { enableCompileCache } from "node:module";
+import { runTaskctl } from "./cli.ts";
 
-// Node keeps the compiled (and type-stripped) modules on disk: every start after the
-// first skips most of the compiling. It must be on before the program's modules load,
-// hence the imports below are dynamic.
-enableCompileCache();
-const { runTaskctl } = await import("./cli.ts");
-
+// Started by bin/taskctl.js, which turns Node's compile cache on first.
 const status = await runTaskctl({
   argv: process.argv.slice(2),
   env: process.env,

@@ -1,15 +1,13 @@
 import { userInfo } from "node:os";
-import { testEngines } from "@tasks/persistence/testing";
 import { Argon2PasswordHasher } from "@tasks/security";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
+import { bulkEngine, openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
 import { PtySession } from "./support/pty.ts";
 import { taskctl } from "./support/taskctl.ts";
 
 const PASSWORD = "long secret words";
 
-// The prompts do not depend on the engine: PostgreSQL when there is one, else PGlite.
-const engine = (await testEngines("taskctl prompts")).at(-1) ?? "pglite";
+const engine = await bulkEngine("taskctl prompts");
 
 describe(`taskctl on a terminal (${engine})`, () => {
   let db: TaskctlDatabase;

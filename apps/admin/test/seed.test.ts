@@ -1,8 +1,7 @@
 import { Argon2PasswordHasher } from "@tasks/security";
-import { runPostgresSuite } from "@tasks/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_PASSWORD } from "../src/commands/seed.ts";
-import { openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
+import { bulkEngine, openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
 import { expectFailure, taskctl } from "./support/taskctl.ts";
 
 interface Seeded {
@@ -10,8 +9,7 @@ interface Seeded {
   tasks: number;
 }
 
-// seed only chains use cases that the users and tasks suites run on both engines.
-const engine = (await runPostgresSuite("taskctl seed")) ? "postgresql" : "pglite";
+const engine = await bulkEngine("taskctl seed");
 
 describe(`taskctl seed (${engine})`, () => {
   let db: TaskctlDatabase;

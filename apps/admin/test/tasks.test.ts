@@ -1,6 +1,5 @@
-import { testEngines } from "@tasks/persistence/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
+import { bulkEngine, openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
 import { expectFailure, taskctl } from "./support/taskctl.ts";
 
 const TASK_KEYS = ["created_at", "description", "id", "owner", "status", "title", "updated_at"];
@@ -15,7 +14,9 @@ interface TaskJson {
   updated_at: string;
 }
 
-describe.each(await testEngines("taskctl tasks"))("taskctl tasks on %s", (engine) => {
+const engine = await bulkEngine("taskctl tasks");
+
+describe(`taskctl tasks on ${engine}`, () => {
   let db: TaskctlDatabase;
   const run = (args: string[], input?: string) => taskctl(db.env, args, input);
   const list = async (...filters: string[]) => (await run(["tasks", "list", ...filters, "--json"])).json<TaskJson[]>();

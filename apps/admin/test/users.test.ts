@@ -1,7 +1,6 @@
-import { testEngines } from "@tasks/persistence/testing";
 import { Argon2PasswordHasher } from "@tasks/security";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
+import { bulkEngine, openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
 import { expectFailure, taskctl } from "./support/taskctl.ts";
 
 const PASSWORD = "long secret words";
@@ -18,7 +17,9 @@ interface UserJson {
   last_login: string | null;
 }
 
-describe.each(await testEngines("taskctl users"))("taskctl users on %s", (engine) => {
+const engine = await bulkEngine("taskctl users");
+
+describe(`taskctl users on ${engine}`, () => {
   let db: TaskctlDatabase;
   const run = (args: string[], input?: string) => taskctl(db.env, args, input);
   const stored = (username: string) => db.database.withContext(() => db.database.users.findByUsername(username));

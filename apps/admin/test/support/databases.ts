@@ -1,5 +1,6 @@
 import type { Database, Engine } from "@tasks/persistence";
 import { openTestDatabase } from "@tasks/persistence/testing";
+import { runPostgresSuite } from "@tasks/testing";
 import type { Env } from "./taskctl.ts";
 
 export interface TaskctlDatabase {
@@ -21,4 +22,13 @@ export async function openTaskctlDatabase(engine: Engine): Promise<TaskctlDataba
   const { url, dataDir } = test.options;
   const env: Env = url !== undefined ? { DATABASE_URL: url } : { DATA_DIR: dataDir as string };
   return { engine, env, database: test.database, close: () => test.close() };
+}
+
+/**
+ * The engine for a suite that runs every case: PostgreSQL when there is one (required
+ * under CI), else PGlite. The same commands run on PGlite through its socket in
+ * embedded.test.ts and end-to-end.test.ts, and alone in migrate.test.ts.
+ */
+export async function bulkEngine(suite: string): Promise<Engine> {
+  return (await runPostgresSuite(suite)) ? "postgresql" : "pglite";
 }

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 
-export const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+const BIN = fileURLToPath(new URL("../../bin/taskctl.js", import.meta.url));
 
-/** The command that runs the real binary from its sources, as `pnpm taskctl` does. */
-export const TASKCTL = [process.execPath, "--conditions=source", MAIN] as const;
+/** The command that runs the real binary on its sources, as `pnpm taskctl` does. */
+export const TASKCTL = [process.execPath, "--conditions=source", BIN] as const;
 
 /**
  * A working directory without a `.env`, so that a developer's own file never leaks into
