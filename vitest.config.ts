@@ -5,12 +5,12 @@ import { defineWorkspaceProject } from "./vitest.shared.ts";
 /**
  * Ends the run with a plain `vitest: N passed, N failed, N skipped` line, the closing line
  * that CI reads to count tests. A test file that fails before any test runs (a failed
- * import, a missing PostgreSQL under CI) counts as one failure.
+ * import, a missing PostgreSQL under CI) and an unhandled error each count as one failure.
  */
 const countsLine: Reporter = {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>) {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>) {
     let passed = 0;
-    let failed = 0;
+    let failed = unhandledErrors.length;
     let skipped = 0;
     for (const testModule of testModules) {
       const tests = [...testModule.children.allTests()];
