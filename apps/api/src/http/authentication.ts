@@ -15,7 +15,7 @@ import {
   type TokenPayload,
   type TokenSettings,
 } from "@tasks/security";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { NotAuthenticated } from "./problems.ts";
 
 declare module "@fastify/jwt" {
@@ -72,8 +72,7 @@ export async function registerAuthentication(app: FastifyInstance, options: Auth
   };
   const authorize = new AuthorizeAccessToken({ users, tokens: accessTokens });
 
-  app.addHook("onRequest", async (request) => {
-    if (request.is404 || request.routeOptions.config.public === true) return;
+  const authenticate = async (request: FastifyRequest): Promise<void> => {
     let token: string;
     try {
       token = app.jwt.lookupToken(request);
@@ -81,6 +80,10 @@ export async function registerAuthentication(app: FastifyInstance, options: Auth
       throw new NotAuthenticated();
     }
     request.user = await authorize.execute({ token });
+  };
+  app.addHook("onRequest", (request, _reply, done) => {
+    if (request.is404 || request.routeOptions.config.public === true) return done();
+    authenticate(request).then(() => done(), done);
   });
 }
 

@@ -90,9 +90,17 @@ export const TaskListQuerySchema = Type.Object({
   ),
 });
 
+/**
+ * An absolute URL or null, written as a type list rather than `anyOf`: the serializer
+ * then picks the branch by a `typeof`, where `anyOf` would run a validator per response.
+ */
+function pageLink(description: string) {
+  return Type.Unsafe<string | null>({ type: ["string", "null"], format: "uri", description });
+}
+
 export const TaskPageSchema = Type.Object({
   count: Type.Integer({ description: "How many tasks match, over all pages." }),
-  next: Type.Union([Type.String({ format: "uri" }), Type.Null()], { description: "The next page's URL." }),
-  previous: Type.Union([Type.String({ format: "uri" }), Type.Null()], { description: "The previous page's URL." }),
+  next: pageLink("The next page's URL, or null on the last page."),
+  previous: pageLink("The previous page's URL, or null on the first page."),
   results: Type.Array(TaskSchema),
 });

@@ -1,0 +1,292 @@
+/**
+ * `pnpm bench`: the API server on PostgreSQL with seeded data, against a hand-written
+ * node:http + pg baseline on the same database, endpoint by endpoint, interleaved, under
+ * wrk at 32 connections. Prints requests/s, p50 and p99 latency, and the ratio.
+ *
+ *   pnpm bench [--duration 8] [--warmup 2] [--rounds 2] [--connections 32]
+ *
+ * PostgreSQL: BENCH_DATABASE_URL (an existing database), else a fresh database on the
+ * server the tests use (TEST_DATABASE_URL or 127.0.0.1:5432), dropped at the end.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { CreateTask, CreateUser } from "@tasks/domain";
+import { openDatabase } from "@tasks/persistence";
+import { SystemClock, UuidV7IdGenerator } from "@tasks/platform";
+import { Argon2PasswordHasher } from "@tasks/security";
+import { createTestDatabase } from "@tasks/testing";
+
+const { values: options } = parseArgs({
+  options: {
+    duration: { type: "string", default: "8" },
+    warmup: { type: "string", default: "2" },
+    rounds: { type: "string", default: "2" },
+    connections: { type: "string", default: "32" },
+  },
+});
+const DURATION = Number(options.duration);
+const WARMUP = Number(options.warmup);
+const ROUNDS = Number(options.rounds);
+const CONNECTIONS = Number(options.connections);
+const LIST_TASKS = 1_000;
+const PATCH_TASKS = 200;
+const POOL_SIZE = 10;
+const PASSWORD = "benchmark passphrase 2026";
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+
+interface Result {
+  requests: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  failures: number;
+}
+
+interface Scenario {
+  name: string;
+  method: string;
+  /** One path, or several that the connections take in turn. */
+  paths: string[];
+  body: string;
+  token: string;
+}
+
+function requireWrk(): void {
+  try {
+    execFileSync("wrk", ["--version"], { stdio: "ignore" });
+  } catch (error) {
+    // wrk prints its usage and exits 1 for --version: only a missing binary is a problem.
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") return;
+    console.error(
+      "pnpm bench needs wrk, a load generator that costs little CPU.\n" +
+        "  Debian/Ubuntu: sudo apt-get install -y wrk\n  macOS: brew install wrk",
+    );
+    process.exit(1);
+  }
+}
+
+const WRK_SCRIPT = `
+local paths = {}
+for path in string.gmatch(os.getenv("BENCH_PATHS"), "[^ ]+") do table.insert(paths, path) end
+local body = os.getenv("BENCH_BODY")
+local counter = 0
+wrk.method = os.getenv("BENCH_METHOD")
+wrk.headers["Content-Type"] = "application/json"
+if os.getenv("BENCH_TOKEN") ~= "" then wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN") end
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, paths[(counter % #paths) + 1], nil, body ~= "" and body or nil)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH_RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), e.status + e.connect + e.read + e.write + e.timeout))
+end
+`;
+
+function wrk(base: string, scenario: Scenario, seconds: number, script: string): Result {
+  const output = execFileSync(
+    "wrk",
+    ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--timeout", "10s", "-s", script, base],
+    {
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        BENCH_METHOD: scenario.method,
+        BENCH_PATHS: scenario.paths.join(" "),
+        BENCH_BODY: scenario.body,
+        BENCH_TOKEN: scenario.token,
+      },
+    },
+  );
+  const line = /BENCH_RESULT (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(output);
+  if (!line) throw new Error(`wrk printed no result:\n${output}`);
+  const [requests, durationUs, p50Us, p99Us, failures] = line.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return { requests, perSecond: requests / (durationUs / 1e6), p50Ms: p50Us / 1000, p99Ms: p99Us / 1000, failures };
+}
+
+function start(label: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ["--conditions=source", ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  child.on("exit", (code, signal) => {
+    if (code !== 0 && signal !== "SIGTERM") console.error(`${label} exited with ${code ?? signal}`);
+  });
+  return child;
+}
+
+async function waitUntilOk(url: string, headers: Record<string, string> = {}): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url, { headers })).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer 200 within 60 s`);
+}
+
+async function logIn(base: string, username: string): Promise<string> {
+  const response = await fetch(`${base}/api/auth/login/`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { access: string }).access;
+}
+
+async function seed(url: string) {
+  const database = await openDatabase({ url, poolSize: 2 });
+  try {
+    await database.migrate();
+    const clock = new SystemClock();
+    const ids = new UuidV7IdGenerator();
+    const createUser = new CreateUser({ users: database.users, hasher: new Argon2PasswordHasher(), clock, ids });
+    const createTask = new CreateTask({ tasks: database.tasks, clock, ids });
+    return await database.withContext(async () => {
+      const suffix = randomBytes(3).toString("hex");
+      const reader = await createUser.execute({ username: `reader_${suffix}`, password: PASSWORD });
+      const writer = await createUser.execute({ username: `writer_${suffix}`, password: PASSWORD });
+      const readerTasks: string[] = [];
+      for (let index = 0; index < LIST_TASKS; index += 1)
+        readerTasks.push(
+          (await createTask.execute({ ownerId: reader.id, title: `Task ${index}`, description: "seeded" })).id,
+        );
+      const writerTasks: string[] = [];
+      for (let index = 0; index < PATCH_TASKS; index += 1)
+        writerTasks.push((await createTask.execute({ ownerId: writer.id, title: `Patch me ${index}` })).id);
+      return { reader: reader.username, writer: writer.username, readerTasks, writerTasks };
+    });
+  } finally {
+    await database.close();
+  }
+}
+
+function format(value: number, digits = 0): string {
+  return value.toFixed(digits).padStart(8);
+}
+
+async function main(): Promise<void> {
+  requireWrk();
+  const configured = process.env.BENCH_DATABASE_URL;
+  const created = configured ? undefined : await createTestDatabase();
+  const url = configured ?? created?.url ?? "";
+  const children: ChildProcess[] = [];
+  try {
+    console.log(`Seeding ${LIST_TASKS} tasks to list and ${PATCH_TASKS} to patch...`);
+    const data = await seed(url);
+    const jwtSecret = randomBytes(48).toString("base64url");
+    const real = "http://127.0.0.1:3801";
+    const baseline = "http://127.0.0.1:3802";
+    children.push(
+      start("API server", [join(HERE, "../src/server.ts")], {
+        NODE_ENV: "production",
+        DATABASE_URL: url,
+        DATABASE_POOL_SIZE: String(POOL_SIZE),
+        JWT_SECRET: jwtSecret,
+        RUN_MIGRATIONS: "false",
+        PORT: "3801",
+        LOG_LEVEL: "info",
+      }),
+      start("baseline", [join(HERE, "baseline-server.ts")], {
+        DATABASE_URL: url,
+        DATABASE_POOL_SIZE: String(POOL_SIZE),
+        JWT_SECRET: jwtSecret,
+        PORT: "3802",
+      }),
+    );
+    await waitUntilOk(`${real}/api/health/ready/`);
+    const readerToken = await logIn(real, data.reader);
+    const writerToken = await logIn(real, data.writer);
+    await waitUntilOk(`${baseline}/api/tasks/`, { authorization: `Bearer ${readerToken}` });
+
+    const scenarios: Scenario[] = [
+      { name: "list", method: "GET", paths: ["/api/tasks/?page_size=20"], body: "", token: readerToken },
+      {
+        name: "get one",
+        method: "GET",
+        paths: data.readerTasks.slice(0, 100).map((id) => `/api/tasks/${id}/`),
+        body: "",
+        token: readerToken,
+      },
+      {
+        name: "create",
+        method: "POST",
+        paths: ["/api/tasks/"],
+        body: JSON.stringify({ title: "Benchmark task", description: "made by pnpm bench" }),
+        token: writerToken,
+      },
+      {
+        name: "patch",
+        method: "PATCH",
+        paths: data.writerTasks.map((id) => `/api/tasks/${id}/`),
+        body: JSON.stringify({ status: "doing" }),
+        token: writerToken,
+      },
+      {
+        name: "login",
+        method: "POST",
+        paths: ["/api/auth/login/"],
+        body: JSON.stringify({ username: data.reader, password: PASSWORD }),
+        token: "",
+      },
+    ];
+
+    const script = join(tmpdir(), `tasks-bench-${process.pid}.lua`);
+    writeFileSync(script, WRK_SCRIPT);
+    console.log(
+      `wrk -t1 -c${CONNECTIONS}, ${ROUNDS} rounds of ${DURATION} s per server and endpoint (after ${WARMUP} s of warm-up), ` +
+        `pool of ${POOL_SIZE} connections each; the better round counts.\n`,
+    );
+    console.log(
+      `${"endpoint".padEnd(10)}|${"API req/s".padStart(10)}|${"p50 ms".padStart(8)}|${"p99 ms".padStart(8)}` +
+        `|${"base req/s".padStart(11)}|${"p50 ms".padStart(8)}|${"p99 ms".padStart(8)}|${"ratio".padStart(7)}`,
+    );
+    for (const scenario of scenarios) {
+      const best: Record<string, Result | undefined> = {};
+      for (let round = 0; round < ROUNDS; round += 1) {
+        // Alternate which server goes first, so neither always meets a warmer database.
+        const order = round % 2 === 0 ? [real, baseline] : [baseline, real];
+        for (const base of order) {
+          wrk(base, scenario, WARMUP, script);
+          const result = wrk(base, scenario, DURATION, script);
+          if (result.failures > 0) console.error(`  ${scenario.name} on ${base}: ${result.failures} failed requests`);
+          const previous = best[base];
+          if (!previous || result.perSecond > previous.perSecond) best[base] = result;
+        }
+      }
+      const api = best[real] as Result;
+      const hand = best[baseline] as Result;
+      console.log(
+        `${scenario.name.padEnd(10)}|${format(api.perSecond).padStart(10)}|${format(api.p50Ms, 1)}|${format(api.p99Ms, 1)}` +
+          `|${format(hand.perSecond).padStart(11)}|${format(hand.p50Ms, 1)}|${format(hand.p99Ms, 1)}` +
+          `|${(api.perSecond / hand.perSecond).toFixed(2).padStart(7)}`,
+      );
+    }
+  } finally {
+    for (const child of children) child.kill("SIGTERM");
+    await Promise.all(
+      children.map(
+        (child) => new Promise((resolve) => (child.exitCode === null ? child.on("exit", resolve) : resolve(0))),
+      ),
+    );
+    await created?.drop();
+  }
+}
+
+await main();
