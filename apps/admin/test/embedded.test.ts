@@ -15,6 +15,10 @@ describe("taskctl on the embedded database while another process serves it", () 
     await db?.close();
   });
 
+  it("finds the database migrated by its holder and applies nothing", async () => {
+    expect((await run(["migrate", "--json"])).json()).toEqual({ applied: [] });
+  });
+
   it("creates, lists, changes and deletes users and tasks, and reports errors the same way", async () => {
     const alice = await run(["users", "create", "alice", "--password-stdin", "--json"], "long secret words");
     expect(alice.json()).toMatchObject({ username: "alice", is_active: true });
