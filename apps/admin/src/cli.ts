@@ -1,7 +1,7 @@
 import type { ReadStream } from "node:tty";
 import { parseArgs } from "node:util";
 import { DomainError, ServiceUnavailable, ValidationError } from "@tasks/domain";
-import { ConfigError, type Environment, loadConfig, readEnvironment } from "@tasks/platform";
+import { ConfigError, type DatabaseConfig, type Environment, loadConfig, readEnvironment } from "@tasks/platform";
 import {
   COMMON_OPTIONS,
   type Command,
@@ -43,7 +43,7 @@ export interface Invocation {
   readonly cwd: string;
   readonly io: Io;
   /** The composition root, given by the entry point: opened only when a command needs the database. */
-  readonly openContainer: (config: CommandContext["config"]["database"]) => Promise<Container>;
+  readonly openContainer: (config: DatabaseConfig) => Promise<Container>;
 }
 
 const HELP_FLAGS = new Set(["--help", "-h"]);

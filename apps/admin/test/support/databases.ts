@@ -21,7 +21,18 @@ export async function openTaskctlDatabase(engine: Engine): Promise<TaskctlDataba
   const test = await openTestDatabase(engine);
   const { url, dataDir } = test.options;
   const env: Env = url !== undefined ? { DATABASE_URL: url } : { DATA_DIR: dataDir as string };
-  return { engine, env, database: test.database, close: () => test.close() };
+  return {
+    engine,
+    env,
+    database: test.database,
+    close: async () => {
+      // pglite-socket 0.2.11 handles a client's disconnection on a later tick and then reads
+      // the PGlite instance: closing the database right after a child exits makes that read
+      // fail as an unhandled rejection. A pause lets the disconnection be handled first.
+      if (engine === "pglite") await new Promise((resolve) => setTimeout(resolve, 250));
+      await test.close();
+    },
+  };
 }
 
 /**
