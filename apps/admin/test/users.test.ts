@@ -75,6 +75,26 @@ describe(`taskctl users on ${engine}`, () => {
     expect(await stored("bob")).toMatchObject({ isStaff: true, isSuperuser: false, isActive: true });
   });
 
+  it("createsuperuser makes an active staff superuser from TASKCTL_PASSWORD or stdin, without a terminal", async () => {
+    const fromEnv = await taskctl({ ...db.env, TASKCTL_PASSWORD: PASSWORD }, [
+      "createsuperuser",
+      "--no-input",
+      "--username",
+      "root",
+      "--email",
+      "root@example.com",
+      "--json",
+    ]);
+    expect(fromEnv.stderr).toBe("");
+    const root = fromEnv.json<UserJson>();
+    expect(Object.keys(root).sort()).toEqual(USER_KEYS);
+    expect(root).toMatchObject({ username: "root", is_staff: true, is_superuser: true, is_active: true });
+    const fromStdin = await run(["createsuperuser", "--username", "ops", "--password-stdin"], PASSWORD);
+    expect(fromStdin).toMatchObject({ code: 0, stdout: "Superuser created successfully.\n", stderr: "" });
+    expect(await stored("ops")).toMatchObject({ isStaff: true, isSuperuser: true });
+    for (const username of ["root", "ops"]) expect((await run(["users", "delete", username, "--yes"])).code).toBe(0);
+  });
+
   it("refuses a username that exists in another case, with exit 1 and one line, and creates nothing", async () => {
     const before = (await run(["users", "list", "--json"])).json<UserJson[]>().length;
     expectFailure(
@@ -146,6 +166,10 @@ describe(`taskctl users on ${engine}`, () => {
     expect(task.code).toBe(0);
     const result = await run(["users", "delete", "carol", "--yes"]);
     expect(result).toMatchObject({ code: 0, stdout: 'User "carol" and their 1 task deleted.\n', stderr: "" });
+    const again = await run(["users", "create", "carol", "--password-stdin"], PASSWORD);
+    expect(again.code).toBe(0);
+    const deleted = await run(["users", "delete", "carol", "--yes", "--json"]);
+    expect(deleted.json()).toMatchObject({ username: "carol", is_active: true });
     expect(await stored("carol")).toBeNull();
     expect((await run(["tasks", "list", "--json"])).json()).toEqual([]);
   });
