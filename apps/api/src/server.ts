@@ -1,4 +1,4 @@
-import { openDatabase } from "@tasks/persistence";
+import { DatabaseInUse, openDatabase } from "@tasks/persistence";
 import { ConfigError, loadConfig, readEnvironment, resolveJwtSecret } from "@tasks/platform";
 import { Redis } from "ioredis";
 import pino from "pino";
@@ -80,6 +80,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  // A known reason not to start is one sentence; anything else keeps its stack for whoever debugs it.
+  if (error instanceof DatabaseInUse) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });
