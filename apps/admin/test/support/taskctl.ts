@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,9 +12,10 @@ export const TASKCTL = [process.execPath, "--conditions=source", BIN] as const;
 
 /**
  * A working directory without a `.env`, so that a developer's own file never leaks into
- * the tests' configuration.
+ * the tests' configuration. One for every test process: nothing is ever written to it.
  */
-export const EMPTY_DIR = mkdtempSync(join(tmpdir(), "taskctl-cwd-"));
+export const EMPTY_DIR = join(tmpdir(), "taskctl-tests-cwd");
+mkdirSync(EMPTY_DIR, { recursive: true });
 
 export type Env = Record<string, string>;
 
