@@ -67,7 +67,6 @@ export async function openContainer(config: DatabaseConfig): Promise<Container> 
   const clock = new SystemClock();
   const ids = new UuidV7IdGenerator();
   const hasher = new Argon2PasswordHasher();
-  const inContext = <T>(work: () => Promise<T>) => database.withContext(work);
   // The migrator reports a database it cannot reach in its driver's words; a ping first
   // makes that the same ServiceUnavailable as every other command gets.
   const answering = () => database.ping(config.connectTimeoutMs);
@@ -94,18 +93,18 @@ export async function openContainer(config: DatabaseConfig): Promise<Container> 
       await answering();
       return database.migrationStatus();
     },
-    createUser: (input) => inContext(() => createUser.execute(input)),
-    getUser: (username) => inContext(() => getUser.execute({ username })),
-    listUsers: () => inContext(() => listUsers.execute()),
-    setPassword: (username, password) => inContext(() => setPassword.execute({ username, password })),
-    deactivateUser: (username) => inContext(() => deactivateUser.execute({ username })),
-    activateUser: (username) => inContext(() => activateUser.execute({ username })),
-    deleteUser: (username) => inContext(() => deleteUser.execute({ username })),
-    listTasks: (filter) => inContext(() => listAllTasks.execute(filter)),
-    getTask: (id) => inContext(() => getTask.execute({ actor: OPERATOR, id })),
-    createTask: (input) => inContext(() => createTask.execute(input)),
-    updateTask: (id, changes) => inContext(() => updateTask.execute({ actor: OPERATOR, id, changes })),
-    deleteTask: (id) => inContext(() => deleteTask.execute({ actor: OPERATOR, id })),
+    createUser: (input) => createUser.execute(input),
+    getUser: (username) => getUser.execute({ username }),
+    listUsers: () => listUsers.execute(),
+    setPassword: (username, password) => setPassword.execute({ username, password }),
+    deactivateUser: (username) => deactivateUser.execute({ username }),
+    activateUser: (username) => activateUser.execute({ username }),
+    deleteUser: (username) => deleteUser.execute({ username }),
+    listTasks: (filter) => listAllTasks.execute(filter),
+    getTask: (id) => getTask.execute({ actor: OPERATOR, id }),
+    createTask: (input) => createTask.execute(input),
+    updateTask: (id, changes) => updateTask.execute({ actor: OPERATOR, id, changes }),
+    deleteTask: (id) => deleteTask.execute({ actor: OPERATOR, id }),
   };
   return { operations, close: () => database.close() };
 }

@@ -11,7 +11,7 @@ const engine = await bulkEngine("taskctl prompts");
 
 describe(`taskctl on a terminal (${engine})`, () => {
   let db: TaskctlDatabase;
-  const stored = (username: string) => db.database.withContext(() => db.database.users.findByUsername(username));
+  const stored = (username: string) => db.database.users.findByUsername(username);
 
   beforeAll(async () => {
     db = await openTaskctlDatabase(engine);

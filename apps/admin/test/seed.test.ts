@@ -29,7 +29,7 @@ describe(`taskctl seed (${engine})`, () => {
     expect(seeded.users.map((user) => user.username)).toEqual(["alice", "bob", "carol"]);
     expect(seeded.tasks).toBe(24);
     expect(seeded.users.map((user) => user.tasks)).toEqual([8, 8, 8]);
-    const alice = await db.database.withContext(() => db.database.users.findByUsername("alice"));
+    const alice = await db.database.users.findByUsername("alice");
     expect(seeded.users[0]?.password).toBe(SEED_PASSWORD);
     expect(await new Argon2PasswordHasher().verify(alice?.passwordHash ?? "", SEED_PASSWORD)).toBe(true);
 

@@ -22,7 +22,7 @@ const engine = await bulkEngine("taskctl users");
 describe(`taskctl users on ${engine}`, () => {
   let db: TaskctlDatabase;
   const run = (args: string[], input?: string) => taskctl(db.env, args, input);
-  const stored = (username: string) => db.database.withContext(() => db.database.users.findByUsername(username));
+  const stored = (username: string) => db.database.users.findByUsername(username);
 
   beforeAll(async () => {
     db = await openTaskctlDatabase(engine);

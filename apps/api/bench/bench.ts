@@ -158,20 +158,18 @@ async function seed(url: string) {
     const ids = new UuidV7IdGenerator();
     const createUser = new CreateUser({ users: database.users, hasher: new Argon2PasswordHasher(), clock, ids });
     const createTask = new CreateTask({ tasks: database.tasks, clock, ids });
-    return await database.withContext(async () => {
-      const suffix = randomBytes(3).toString("hex");
-      const reader = await createUser.execute({ username: `reader_${suffix}`, password: PASSWORD });
-      const writer = await createUser.execute({ username: `writer_${suffix}`, password: PASSWORD });
-      const readerTasks: string[] = [];
-      for (let index = 0; index < LIST_TASKS; index += 1)
-        readerTasks.push(
-          (await createTask.execute({ ownerId: reader.id, title: `Task ${index}`, description: "seeded" })).id,
-        );
-      const writerTasks: string[] = [];
-      for (let index = 0; index < PATCH_TASKS; index += 1)
-        writerTasks.push((await createTask.execute({ ownerId: writer.id, title: `Patch me ${index}` })).id);
-      return { reader: reader.username, writer: writer.username, readerTasks, writerTasks };
-    });
+    const suffix = randomBytes(3).toString("hex");
+    const reader = await createUser.execute({ username: `reader_${suffix}`, password: PASSWORD });
+    const writer = await createUser.execute({ username: `writer_${suffix}`, password: PASSWORD });
+    const readerTasks: string[] = [];
+    for (let index = 0; index < LIST_TASKS; index += 1)
+      readerTasks.push(
+        (await createTask.execute({ ownerId: reader.id, title: `Task ${index}`, description: "seeded" })).id,
+      );
+    const writerTasks: string[] = [];
+    for (let index = 0; index < PATCH_TASKS; index += 1)
+      writerTasks.push((await createTask.execute({ ownerId: writer.id, title: `Patch me ${index}` })).id);
+    return { reader: reader.username, writer: writer.username, readerTasks, writerTasks };
   } finally {
     await database.close();
   }

@@ -59,8 +59,8 @@ export interface AppDependencies {
   /** For the guard's one look-up of the caller. */
   readonly users: UserRepository;
   readonly useCases: UseCases;
-  /** A unit of work (an EntityManager fork) per request, and the readiness check. */
-  readonly database: Pick<Database, "withContext" | "ping">;
+  /** For the readiness check. */
+  readonly database: Pick<Database, "ping">;
   /** Shares the failed-login counts between server processes. */
   readonly redis?: Redis | undefined;
   /** Silent when omitted. */
@@ -98,10 +98,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   app.addHook("onSend", (_request, reply, payload, done) => {
     if (closing) reply.header("connection", "close");
     done(null, payload);
-  });
-  // The rest of the request's lifecycle, guard included, runs inside its own unit of work.
-  app.addHook("onRequest", (_request, _reply, done) => {
-    void deps.database.withContext(async () => done());
   });
 
   await app.register(cors, corsOptions(deps.config.corsOrigins));

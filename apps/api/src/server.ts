@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
 
-  const firstRun = (await database.withContext(() => database.users.count())) === 0;
+  const firstRun = (await database.users.count()) === 0;
   const address = await app.listen({ host: config.host, port: config.port });
   const docs = config.apiDocs ? ` API docs: ${address}${DOCS_PATH}` : "";
   if (firstRun)

@@ -42,9 +42,7 @@ describe.each(await testEngines("api authentication"))("authentication on %s", (
     it("answers one and the same 401 for a wrong password, an unknown user and an inactive user", async () => {
       const { username } = await api.signUp("wrong");
       const inactive = await api.signUp("inactive");
-      await api.database.withContext(() =>
-        new DeactivateUser({ users: api.database.users }).execute({ username: inactive.username }),
-      );
+      await new DeactivateUser({ users: api.database.users }).execute({ username: inactive.username });
       const answers = [
         await post("/api/auth/login/", { username, password: "not the password" }),
         await post("/api/auth/login/", { username: "nobody-at-all", password: PASSWORD }),

@@ -41,15 +41,13 @@ describe.each(await testEngines("api task list"))("GET /api/tasks/ on %s", (engi
       clock: { now: () => instants[tick++ % instants.length] as Date },
       ids: new UuidV7IdGenerator(),
     });
-    await api.database.withContext(async () => {
-      for (let index = 0; index < TASKS; index += 1)
-        await createTask.execute({
-          ownerId: alice.user.id,
-          title: ["Alpha", "beta", "Gamma"][index % 3],
-          status: TASK_STATUSES[index % 3],
-        });
-      await createTask.execute({ ownerId: bob.user.id, title: "Bob's" });
-    });
+    for (let index = 0; index < TASKS; index += 1)
+      await createTask.execute({
+        ownerId: alice.user.id,
+        title: ["Alpha", "beta", "Gamma"][index % 3],
+        status: TASK_STATUSES[index % 3],
+      });
+    await createTask.execute({ ownerId: bob.user.id, title: "Bob's" });
   });
   afterAll(async () => {
     await api?.close();

@@ -126,9 +126,7 @@ describe.each(await testEngines("api token attacks"))("token attacks on %s", (en
   it("refuses the tokens of a deactivated user", async () => {
     const user = await api.signUp("deactivated");
     expect((await me(user.access)).statusCode).toBe(200);
-    await api.database.withContext(() =>
-      new DeactivateUser({ users: api.database.users }).execute({ username: user.username }),
-    );
+    await new DeactivateUser({ users: api.database.users }).execute({ username: user.username });
     await expectRefused(user.access);
     expectProblem(
       await api.app.inject({ method: "POST", url: "/api/auth/refresh/", payload: { refresh: user.refresh } }),
@@ -138,21 +136,17 @@ describe.each(await testEngines("api token attacks"))("token attacks on %s", (en
 
   it("refuses the tokens of a deleted user", async () => {
     const user = await api.signUp("deleted");
-    await api.database.withContext(() =>
-      new DeleteUser({ users: api.database.users }).execute({ username: user.username }),
-    );
+    await new DeleteUser({ users: api.database.users }).execute({ username: user.username });
     await expectRefused(user.access);
   });
 
   it("refuses tokens issued before a password change, and accepts a login with the new password", async () => {
     const user = await api.signUp("changed");
     const newPassword = "a completely new passphrase";
-    await api.database.withContext(() =>
-      new SetPassword({ users: api.database.users, hasher: api.hasher }).execute({
-        username: user.username,
-        password: newPassword,
-      }),
-    );
+    await new SetPassword({ users: api.database.users, hasher: api.hasher }).execute({
+      username: user.username,
+      password: newPassword,
+    });
     await expectRefused(user.access);
     expectProblem(
       await api.app.inject({ method: "POST", url: "/api/auth/refresh/", payload: { refresh: user.refresh } }),

@@ -121,7 +121,7 @@ async function measure(engine: string, db: Database, handWritten: HandWritten, s
       statuses: [],
     } as const;
     const [orm, hand] = await medians(
-      () => db.withContext(() => db.tasks.listForOwner(ownerId, request)),
+      () => db.tasks.listForOwner(ownerId, request),
       () => handWritten(ownerId, (page - 1) * PAGE_SIZE),
       size,
       rows.length === 0 && size === SIZES[0] ? FIRST_WARMUP : WARMUP,

@@ -1,7 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { RequestContext } from "@mikro-orm/core";
 import type { SqlEntityManager } from "@mikro-orm/postgresql";
 import {
   ServiceUnavailable,
@@ -14,6 +13,7 @@ import { DataDirLock } from "./embedded/data-dir-lock.ts";
 import { serveOverSocket } from "./embedded/embedded-server.ts";
 import { DatabaseInUse, toDomainError } from "./errors.ts";
 import { createOrm, type Orm, type OrmTarget } from "./orm.ts";
+import type { RecordsDatabase } from "./records/index.ts";
 import { MikroOrmSessionRepository } from "./repositories/mikro-orm-session.repository.ts";
 import { MikroOrmTaskRepository } from "./repositories/mikro-orm-task.repository.ts";
 import { MikroOrmUnitOfWork } from "./repositories/mikro-orm-unit-of-work.ts";
@@ -45,11 +45,6 @@ export interface Database {
   readonly tasks: TaskRepository;
   readonly sessions: SessionRepository;
   readonly unitOfWork: UnitOfWork;
-  /**
-   * Runs work with its own EntityManager fork (MikroORM's RequestContext): one per HTTP
-   * request or CLI command. The repositories above resolve to the current fork.
-   */
-  withContext<T>(work: () => Promise<T>): Promise<T>;
   /** Applies pending migrations; applying none is fine. */
   migrate(): Promise<{ applied: string[] }>;
   migrationStatus(): Promise<{ applied: string[]; pending: string[] }>;
@@ -176,20 +171,16 @@ class MikroOrmDatabase implements Database {
     this.engine = engine;
     this.#orm = orm;
     this.#release = release;
-    const em = () => this.#currentEntityManager();
-    this.users = new MikroOrmUserRepository(em);
-    this.tasks = new MikroOrmTaskRepository(em);
-    this.sessions = new MikroOrmSessionRepository(em);
-    this.unitOfWork = new MikroOrmUnitOfWork(em);
+    const db = () => orm.em.getKysely<RecordsDatabase>();
+    this.users = new MikroOrmUserRepository(db);
+    this.tasks = new MikroOrmTaskRepository(db);
+    this.sessions = new MikroOrmSessionRepository(db);
+    this.unitOfWork = new MikroOrmUnitOfWork(() => this.#currentEntityManager());
   }
 
   /** For test support and the benchmark: the ORM behind the repositories. */
   get orm(): Orm {
     return this.#orm;
-  }
-
-  withContext<T>(work: () => Promise<T>): Promise<T> {
-    return RequestContext.create(this.#orm.em, work);
   }
 
   async migrate(): Promise<{ applied: string[] }> {

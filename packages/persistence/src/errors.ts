@@ -26,6 +26,12 @@ export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }
 
+/** Whether `error` is PostgreSQL's refusal of a duplicate in the unique index or constraint `name` (SQLSTATE 23505). */
+export function isUniqueViolation(error: unknown, name: string): boolean {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  return error instanceof Error && code === "23505" && constraint === name;
+}
+
 // SQLSTATE classes and codes meaning "the database cannot serve you now", not "your query is wrong":
 // 08 connection exceptions, 53 insufficient resources, 57014 statement timeout, 57P0x shutdown or
 // starting up, 55P03 lock timeout, 58 system errors.

@@ -40,7 +40,9 @@ export async function createOrm(target: OrmTarget, migrationsPath?: string): Pro
   const common = {
     entities: RECORDS,
     extensions: [Migrator],
-    // Repositories always run on a fork: a request's, a command's or a transaction's.
+    // Repositories query through Kysely and load no entity, so no identity map is shared
+    // between requests; a transaction gets its own fork, and any use of the global
+    // EntityManager's identity map is an error rather than state shared between requests.
     allowGlobalContext: false,
     migrations: {
       migrationsList: MIGRATIONS,

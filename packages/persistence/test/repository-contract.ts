@@ -465,15 +465,6 @@ export function repositoryContract(engine: Engine): void {
     it("answers a readiness ping", async () => {
       await expect(db.ping(5_000)).resolves.toBeUndefined();
     });
-
-    it("runs repositories inside a request context and sees their writes", async () => {
-      const user = aUser();
-      const found = await db.withContext(async () => {
-        await db.users.add(user);
-        return db.users.findById(user.id);
-      });
-      expect(found).toEqual(user);
-    });
   });
 
   describe("constraints kept by the database itself", () => {

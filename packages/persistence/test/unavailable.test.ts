@@ -124,7 +124,7 @@ if ((await testEngines("database unavailability")).includes("postgresql"))
       });
       try {
         await new Promise((resolve) => setTimeout(resolve, 50));
-        const waited = await failure(() => db.withContext(() => db.users.count()));
+        const waited = await failure(() => db.users.count());
         expect(waited.error).toBeInstanceOf(ServiceUnavailable);
         expect(waited.ms).toBeLessThan(3_000);
       } finally {

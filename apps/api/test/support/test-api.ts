@@ -108,7 +108,7 @@ export async function testApiOn(
     async signUp(prefix = "user") {
       counter += 1;
       const username = `${prefix}${counter}_${randomBytes(3).toString("hex")}`;
-      const user = await database.withContext(() => createUser.execute({ username, password: PASSWORD }));
+      const user = await createUser.execute({ username, password: PASSWORD });
       const { access, refresh } = await logIn(username);
       return { user, username, password: PASSWORD, access, refresh, auth: { authorization: `Bearer ${access}` } };
     },

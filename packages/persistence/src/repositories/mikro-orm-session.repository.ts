@@ -1,26 +1,25 @@
 import { Session, type SessionRepository } from "@tasks/domain";
 import { guard, isUuid } from "../errors.ts";
-import { SessionRecord } from "../records/session.record.ts";
-import type { EntityManagerSource } from "./entity-manager-source.ts";
+import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 export class MikroOrmSessionRepository implements SessionRepository {
-  readonly #em: EntityManagerSource;
+  readonly #db: QuerySource;
 
-  constructor(em: EntityManagerSource) {
-    this.#em = em;
+  constructor(db: QuerySource) {
+    this.#db = db;
   }
 
   add(session: Session): Promise<void> {
     return guard(async () => {
-      await this.#em().insert(SessionRecord, toRecord(session));
+      await this.#db().insertInto("sessions").values(toRow(session)).execute();
     });
   }
 
   findById(id: string): Promise<Session | null> {
     if (!isUuid(id)) return Promise.resolve(null);
     return guard(async () => {
-      const record = await this.#em().findOne(SessionRecord, { id }, { disableIdentityMap: true });
-      return record === null ? null : toSession(record);
+      const row = await this.#db().selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirst();
+      return row === undefined ? null : toSession(row);
     });
   }
 
@@ -31,44 +30,46 @@ export class MikroOrmSessionRepository implements SessionRepository {
   replaceIfCurrent(session: Session, expectedRefreshTokenId: string): Promise<boolean> {
     if (!isUuid(session.id) || !isUuid(expectedRefreshTokenId)) return Promise.resolve(false);
     return guard(async () => {
-      const { id, userId: _userId, createdAt: _createdAt, ...changes } = toRecord(session);
-      const written = await this.#em().nativeUpdate(
-        SessionRecord,
-        { id, refreshTokenId: expectedRefreshTokenId, revokedAt: null },
-        changes,
-      );
-      return written === 1;
+      const { id, user_id: _userId, created_at: _createdAt, ...changes } = toRow(session);
+      const result = await this.#db()
+        .updateTable("sessions")
+        .set(changes)
+        .where("id", "=", id)
+        .where("refresh_token_id", "=", expectedRefreshTokenId)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
     });
   }
 
   update(session: Session): Promise<void> {
     return guard(async () => {
-      const { id, ...fields } = toRecord(session);
-      await this.#em().nativeUpdate(SessionRecord, { id }, fields);
+      const { id, ...fields } = toRow(session);
+      await this.#db().updateTable("sessions").set(fields).where("id", "=", id).execute();
     });
   }
 }
 
-function toRecord(session: Session): SessionRecord {
+function toRow(session: Session): Row<"sessions"> {
   return {
     id: session.id,
-    userId: session.userId,
-    refreshTokenId: session.refreshTokenId,
-    rotatedFrom: session.rotatedFrom,
-    createdAt: session.createdAt,
-    expiresAt: session.expiresAt,
-    revokedAt: session.revokedAt,
+    user_id: session.userId,
+    refresh_token_id: session.refreshTokenId,
+    rotated_from: session.rotatedFrom,
+    created_at: session.createdAt,
+    expires_at: session.expiresAt,
+    revoked_at: session.revokedAt,
   };
 }
 
-function toSession(record: SessionRecord): Session {
+function toSession(row: Row<"sessions">): Session {
   return Session.rehydrate({
-    id: record.id,
-    userId: record.userId,
-    refreshTokenId: record.refreshTokenId,
-    rotatedFrom: record.rotatedFrom ?? null,
-    createdAt: record.createdAt,
-    expiresAt: record.expiresAt,
-    revokedAt: record.revokedAt ?? null,
+    id: row.id,
+    userId: row.user_id,
+    refreshTokenId: row.refresh_token_id,
+    rotatedFrom: row.rotated_from,
+    createdAt: parseTimestamp(row.created_at),
+    expiresAt: parseTimestamp(row.expires_at),
+    revokedAt: row.revoked_at === null ? null : parseTimestamp(row.revoked_at),
   });
 }

@@ -1,12 +1,16 @@
+import type { SqlEntityManager } from "@mikro-orm/postgresql";
 import type { UnitOfWork } from "@tasks/domain";
 import { toDomainError } from "../errors.ts";
-import type { EntityManagerSource } from "./entity-manager-source.ts";
 
-/** A database transaction; repositories called inside `work` resolve to its EntityManager. */
+/**
+ * A database transaction on MikroORM's EntityManager: the repositories' queries inside
+ * `work` run on its connection, since their Kysely resolves to the transaction's context.
+ */
 export class MikroOrmUnitOfWork implements UnitOfWork {
-  readonly #em: EntityManagerSource;
+  readonly #em: () => SqlEntityManager;
 
-  constructor(em: EntityManagerSource) {
+  /** `em` gives the current request's or command's fork, else a fork of its own. */
+  constructor(em: () => SqlEntityManager) {
     this.#em = em;
   }
 

@@ -1,23 +1,20 @@
-import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { raw } from "@mikro-orm/postgresql";
 import { User, UsernameTaken, type UserRepository } from "@tasks/domain";
-import { guard, isUuid } from "../errors.ts";
-import { UserRecord } from "../records/user.record.ts";
-import type { EntityManagerSource } from "./entity-manager-source.ts";
+import { guard, isUniqueViolation, isUuid } from "../errors.ts";
+import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 const USERNAME_UNIQUE_INDEX = "users_username_lower_unique";
 
 export class MikroOrmUserRepository implements UserRepository {
-  readonly #em: EntityManagerSource;
+  readonly #db: QuerySource;
 
-  constructor(em: EntityManagerSource) {
-    this.#em = em;
+  constructor(db: QuerySource) {
+    this.#db = db;
   }
 
   add(user: User): Promise<void> {
     return guard(async () => {
       try {
-        await this.#em().insert(UserRecord, toRecord(user));
+        await this.#db().insertInto("users").values(toRow(user)).execute();
       } catch (error) {
         throw usernameTakenOr(error, user);
       }
@@ -27,8 +24,8 @@ export class MikroOrmUserRepository implements UserRepository {
   findById(id: string): Promise<User | null> {
     if (!isUuid(id)) return Promise.resolve(null);
     return guard(async () => {
-      const record = await this.#em().findOne(UserRecord, { id }, { disableIdentityMap: true });
-      return record === null ? null : toUser(record);
+      const row = await this.#db().selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+      return row === undefined ? null : toUser(row);
     });
   }
 
@@ -36,20 +33,20 @@ export class MikroOrmUserRepository implements UserRepository {
     return guard(async () => {
       // The same expression as the unique index, so the index answers; usernames are stored
       // in Unicode's NFKC form, so the one looked for is put in that form too.
-      const record = await this.#em().findOne(
-        UserRecord,
-        { [raw((alias) => `lower(${alias}.username)`)]: raw("lower(?)", [username.normalize("NFKC")]) },
-        { disableIdentityMap: true },
-      );
-      return record === null ? null : toUser(record);
+      const row = await this.#db()
+        .selectFrom("users")
+        .selectAll()
+        .where((eb) => eb(eb.fn("lower", ["username"]), "=", eb.fn("lower", [eb.val(username.normalize("NFKC"))])))
+        .executeTakeFirst();
+      return row === undefined ? null : toUser(row);
     });
   }
 
   update(user: User): Promise<void> {
     return guard(async () => {
-      const { id, ...fields } = toRecord(user);
+      const { id, ...fields } = toRow(user);
       try {
-        await this.#em().nativeUpdate(UserRecord, { id }, fields);
+        await this.#db().updateTable("users").set(fields).where("id", "=", id).execute();
       } catch (error) {
         throw usernameTakenOr(error, user);
       }
@@ -59,57 +56,60 @@ export class MikroOrmUserRepository implements UserRepository {
   delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return Promise.resolve(false);
     // The database deletes the user's tasks and sessions with it (ON DELETE CASCADE).
-    return guard(async () => (await this.#em().nativeDelete(UserRecord, { id })) > 0);
+    return guard(async () => {
+      const result = await this.#db().deleteFrom("users").where("id", "=", id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
   }
 
   list(): Promise<User[]> {
     return guard(async () => {
-      const records = await this.#em().find(
-        UserRecord,
-        {},
-        { orderBy: [{ dateJoined: "asc" }, { id: "asc" }], disableIdentityMap: true },
-      );
-      return records.map(toUser);
+      const rows = await this.#db().selectFrom("users").selectAll().orderBy("date_joined").orderBy("id").execute();
+      return rows.map(toUser);
     });
   }
 
   count(): Promise<number> {
-    return guard(() => this.#em().count(UserRecord));
+    return guard(async () => {
+      const { count } = await this.#db()
+        .selectFrom("users")
+        .select((eb) => eb.fn.countAll().as("count"))
+        .executeTakeFirstOrThrow();
+      return Number(count);
+    });
   }
 }
 
 function usernameTakenOr(error: unknown, user: User): unknown {
-  if (error instanceof UniqueConstraintViolationException && error.message.includes(USERNAME_UNIQUE_INDEX))
-    return new UsernameTaken(user.username);
-  return error;
+  return isUniqueViolation(error, USERNAME_UNIQUE_INDEX) ? new UsernameTaken(user.username) : error;
 }
 
-function toRecord(user: User): UserRecord {
+function toRow(user: User): Row<"users"> {
   return {
     id: user.id,
     username: user.username,
     email: user.email,
-    passwordHash: user.passwordHash,
-    isStaff: user.isStaff,
-    isSuperuser: user.isSuperuser,
-    isActive: user.isActive,
-    dateJoined: user.dateJoined,
-    lastLogin: user.lastLogin,
-    tokenVersion: user.tokenVersion,
+    password_hash: user.passwordHash,
+    is_staff: user.isStaff,
+    is_superuser: user.isSuperuser,
+    is_active: user.isActive,
+    date_joined: user.dateJoined,
+    last_login: user.lastLogin,
+    token_version: user.tokenVersion,
   };
 }
 
-function toUser(record: UserRecord): User {
+function toUser(row: Row<"users">): User {
   return User.rehydrate({
-    id: record.id,
-    username: record.username,
-    email: record.email,
-    passwordHash: record.passwordHash,
-    isStaff: record.isStaff,
-    isSuperuser: record.isSuperuser,
-    isActive: record.isActive,
-    dateJoined: record.dateJoined,
-    lastLogin: record.lastLogin ?? null,
-    tokenVersion: record.tokenVersion,
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    passwordHash: row.password_hash,
+    isStaff: row.is_staff,
+    isSuperuser: row.is_superuser,
+    isActive: row.is_active,
+    dateJoined: parseTimestamp(row.date_joined),
+    lastLogin: row.last_login === null ? null : parseTimestamp(row.last_login),
+    tokenVersion: row.token_version,
   });
 }
