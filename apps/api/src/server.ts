@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     ...databaseConfig,
     // Lets taskctl reach the embedded database while the server holds it.
     serveEmbedded: databaseConfig.url === undefined,
+    fillPool: true,
   });
   if (config.runMigrations) {
     const { applied } = await database.migrate();

@@ -9,6 +9,7 @@ import {
   type UnitOfWork,
   type UserRepository,
 } from "@tasks/domain";
+import { sql } from "kysely";
 import { DataDirLock } from "./embedded/data-dir-lock.ts";
 import { serveOverSocket } from "./embedded/embedded-server.ts";
 import { DatabaseInUse, toDomainError } from "./errors.ts";
@@ -24,8 +25,17 @@ export interface DatabaseOptions {
   url?: string;
   /** DATA_DIR, where the embedded database lives; unset gives an in-memory one. */
   dataDir?: string;
-  /** PostgreSQL pool size (default 10). */
+  /**
+   * PostgreSQL pool size (default 10). The pool is fixed-size: a connection, once open, is
+   * kept until close(), never dropped for being idle, since opening one costs a round of
+   * authentication and backend start-up (about 20 ms here).
+   */
   poolSize?: number;
+  /**
+   * Open every pooled connection before returning, so the first requests do not each pay
+   * for connecting. The API server sets it; a command that needs one connection does not.
+   */
+  fillPool?: boolean;
   /** Opening a connection or waiting for a free one in the pool (default 5000). */
   connectTimeoutMs?: number;
   /** Longest a statement may run on PostgreSQL (default 10000). */
@@ -85,7 +95,9 @@ export async function openDatabaseWith(options: DatabaseOptions, internals: Open
       connectTimeoutMs,
       statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     };
-    return new MikroOrmDatabase("postgresql", await createOrm(target), async () => {});
+    const orm = await createOrm(target);
+    if (options.fillPool === true) await fillPool(orm, poolSize);
+    return new MikroOrmDatabase("postgresql", orm, async () => {});
   }
   if (options.dataDir === undefined) {
     const pglite = await createPglite(undefined, internals);
@@ -95,7 +107,17 @@ export async function openDatabaseWith(options: DatabaseOptions, internals: Open
     });
     return new MikroOrmDatabase("pglite", orm, () => pglite.close());
   }
-  return openDataDir(resolve(options.dataDir), options.serveEmbedded === true, poolSize, connectTimeoutMs, internals);
+  return openDataDir(resolve(options.dataDir), options, poolSize, connectTimeoutMs, internals);
+}
+
+/** As many concurrent queries as the pool holds: each one opens a connection of its own. */
+async function fillPool(orm: Orm, poolSize: number): Promise<void> {
+  try {
+    await Promise.all(Array.from({ length: poolSize }, () => sql`select 1`.execute(orm.em.getKysely())));
+  } catch (error) {
+    await orm.close();
+    throw toDomainError(error);
+  }
 }
 
 /**
@@ -106,13 +128,13 @@ export async function openDatabaseWith(options: DatabaseOptions, internals: Open
  */
 async function openDataDir(
   dataDir: string,
-  serve: boolean,
+  options: DatabaseOptions,
   poolSize: number,
   connectTimeoutMs: number,
   internals: OpenInternals,
 ): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
-  const socketDir = serve ? socketDirectory(dataDir) : null;
+  const socketDir = options.serveEmbedded === true ? socketDirectory(dataDir) : null;
   const attempt = DataDirLock.acquire(dataDir, socketDir);
   if (!attempt.acquired) {
     const { holder } = attempt;
@@ -135,6 +157,7 @@ async function openDataDir(
       target = { kind: "socket", socketDir, poolSize, connectTimeoutMs };
     }
     const orm = await createOrm(target);
+    if (socketDir !== null && options.fillPool === true) await fillPool(orm, poolSize);
     return new MikroOrmDatabase("pglite", orm, closeAll);
   } catch (error) {
     await closeAll();

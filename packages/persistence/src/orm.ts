@@ -63,7 +63,8 @@ export async function createOrm(target: OrmTarget, migrationsPath?: string): Pro
         ...common,
         driver: PostgreSqlDriver,
         clientUrl: target.url,
-        pool: { min: 0, max: target.poolSize },
+        // Fixed-size: a connection, once opened, is kept (min = max), not dropped after 10 s idle.
+        pool: { min: target.poolSize, max: target.poolSize },
         // Passed as a function: an object would be deep-copied by MikroORM.
         driverOptions: () => ({
           // Bounds both opening a connection and waiting for a free one in the pool.
@@ -83,7 +84,7 @@ export async function createOrm(target: OrmTarget, migrationsPath?: string): Pro
         user: "postgres",
         password: "",
         dbName: "postgres",
-        pool: { min: 0, max: target.poolSize },
+        pool: { min: target.poolSize, max: target.poolSize },
         driverOptions: () => ({ connectionTimeoutMillis: target.connectTimeoutMs }),
       });
     case "pglite":
