@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -85,6 +86,26 @@ describe("the embedded database in DATA_DIR", () => {
       expect(added.code).toBe(0);
       const found = await server.database.users.findByUsername(username);
       expect(found?.id).toBe(added.lines[0]);
+    });
+
+    it("closes cleanly right after a guest process exits without closing its connection", async () => {
+      const unhandled: unknown[] = [];
+      const record = (reason: unknown) => unhandled.push(reason);
+      process.on("unhandledRejection", record);
+      try {
+        for (let round = 0; round < 5; round += 1) {
+          const owner = await openTestDatabase("pglite");
+          const guest = new Child(["count-and-exit", owner.options.dataDir as string]);
+          expect(await guest.waitForLines(1)).toEqual(["0"]);
+          // On its exit, not once its pipes close: the owner closes as the guest's socket goes.
+          if (guest.process.exitCode === null) await once(guest.process, "exit");
+          await owner.close();
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      } finally {
+        process.off("unhandledRejection", record);
+      }
+      expect(unhandled).toEqual([]);
     });
 
     it("keeps a guest's transaction apart from the server's own work", async () => {

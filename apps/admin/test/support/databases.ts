@@ -25,13 +25,7 @@ export async function openTaskctlDatabase(engine: Engine): Promise<TaskctlDataba
     engine,
     env,
     database: test.database,
-    close: async () => {
-      // pglite-socket 0.2.11 handles a client's disconnection on a later tick and then reads
-      // the PGlite instance: closing the database right after a child exits makes that read
-      // fail as an unhandled rejection. A pause lets the disconnection be handled first.
-      if (engine === "pglite") await new Promise((resolve) => setTimeout(resolve, 250));
-      await test.close();
-    },
+    close: () => test.close(),
   };
 }
 

@@ -26,6 +26,10 @@ export async function serveOverSocket(
   await server.start();
   return async () => {
     await server.stop();
+    // pglite-socket handles a client's disconnection on a later turn of the event loop
+    // (setImmediate), and that handler asks PGlite whether the client left a transaction
+    // open: let any such handler run before the owner closes PGlite under it.
+    await new Promise((resolve) => setImmediate(resolve));
     rmSync(path, { force: true });
   };
 }
