@@ -1,3 +1,4 @@
+import { ServiceUnavailable } from "@tasks/domain";
 import { DatabaseInUse, openDatabase } from "@tasks/persistence";
 import { ConfigError, loadConfig, readEnvironment, resolveJwtSecret } from "@tasks/platform";
 import { Redis } from "ioredis";
@@ -83,6 +84,10 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // A known reason not to start is one sentence; anything else keeps its stack for whoever debugs it.
   if (error instanceof DatabaseInUse) console.error(error.message);
+  else if (error instanceof ServiceUnavailable)
+    console.error(
+      `The database cannot be reached (${error.reason}): check DATABASE_URL and that the database server is running.`,
+    );
   else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +54,22 @@ describe("the server process", () => {
     expect(output.stderr).toContain("PORT");
     expect(output.stderr).toContain('"eighty"');
     expect(output.stderr).toContain("LOG_LEVEL");
+    expect(output.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses to start when the database cannot be reached, in one sentence, and exits 1", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const { output, exited } = startServer(cwd, {
+      DATABASE_URL: `postgres://tasks:secret-password@127.0.0.1:${port}/tasks`,
+      JWT_SECRET: "a".repeat(48),
+    });
+    expect(await exited).toBe(1);
+    expect(output.stderr).toContain(`The database cannot be reached (connect ECONNREFUSED 127.0.0.1:${port})`);
+    expect(output.stderr).toContain("check DATABASE_URL");
+    expect(output.stderr).not.toContain("secret-password");
     expect(output.stderr).not.toMatch(/\n\s+at /);
   });
 
