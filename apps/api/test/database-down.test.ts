@@ -6,11 +6,15 @@ import { expectProblem } from "./support/http.ts";
 import { type TestApi, type TestUser, testApiOn } from "./support/test-api.ts";
 
 const CONNECT_TIMEOUT_MS = 1_000;
+const STATEMENT_TIMEOUT_MS = 2_000;
+const POOL_SIZE = 2;
 
 /**
  * A TCP relay in front of PostgreSQL that a test can take down the way a database goes
  * down: `refuse()` resets every connection and refuses new ones (the server stopped);
  * `blackhole()` resets them and then accepts new ones but never answers (a partition);
+ * `silenceEstablished()` lets the open connections go silent for good, with no reset,
+ * while new ones relay (a NAT or firewall that forgot them, a peer that vanished);
  * `restore()` relays again, on the same port.
  */
 class FlakyRelay {
@@ -43,6 +47,13 @@ class FlakyRelay {
     this.#sockets.add(socket);
     socket.on("error", () => {});
     socket.on("close", () => this.#sockets.delete(socket));
+  }
+
+  silenceEstablished(): void {
+    for (const socket of this.#sockets) {
+      socket.unpipe();
+      socket.pause();
+    }
   }
 
   #resetAll(): void {
@@ -90,9 +101,9 @@ describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goe
     url.port = String(relay.port);
     database = await openDatabase({
       url: url.toString(),
-      poolSize: 2,
+      poolSize: POOL_SIZE,
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
-      statementTimeoutMs: 2_000,
+      statementTimeoutMs: STATEMENT_TIMEOUT_MS,
     });
     api = await testApiOn("postgresql", { database, options: {}, close: async () => {} });
     alice = await api.signUp("alice");
@@ -107,7 +118,10 @@ describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goe
   const listTasks = () => api.app.inject({ method: "GET", url: "/api/tasks/", headers: alice.auth });
 
   /** Times a request that must be refused with 503 problem details, not a 500 or a hang. */
-  const expectUnavailable = async (request: () => ReturnType<typeof listTasks>) => {
+  const expectUnavailable = async (
+    request: () => ReturnType<typeof listTasks>,
+    withinMs = CONNECT_TIMEOUT_MS + 2_000,
+  ) => {
     const started = performance.now();
     const response = await request();
     const elapsed = performance.now() - started;
@@ -115,7 +129,7 @@ describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goe
     expect(body.detail).toBe("The service is temporarily unavailable.");
     expect(response.headers["retry-after"]).toBe("5");
     expect(response.body).not.toMatch(/ECONN|socket|127\.0\.0\.1/);
-    expect(elapsed).toBeLessThan(CONNECT_TIMEOUT_MS + 2_000);
+    expect(elapsed).toBeLessThan(withinMs);
   };
 
   it("answers 503 while the server refuses connections, and recovers without a restart", async () => {
@@ -146,5 +160,18 @@ describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goe
 
     await relay.restore();
     expect((await listTasks()).statusCode).toBe(200);
+  });
+
+  it("answers 503 soon after the statement timeout when its connections go silent, and replaces them", async () => {
+    expect((await listTasks()).statusCode).toBe(200);
+    relay.silenceEstablished();
+    // The client gives up a second after the statement timeout, and closes the silent connection.
+    await expectUnavailable(listTasks, STATEMENT_TIMEOUT_MS + 1_000 + 2_000);
+    // Each silent connection still in the pool fails one request the same way, then the pool
+    // has only fresh ones.
+    let answered = await listTasks();
+    for (let attempt = 1; answered.statusCode === 503 && attempt < POOL_SIZE; attempt += 1)
+      answered = await listTasks();
+    expect(answered.statusCode).toBe(200);
   });
 });

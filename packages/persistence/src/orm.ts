@@ -9,6 +9,7 @@ import {
   type SqlEntityManager,
   SqlMikroORM,
 } from "@mikro-orm/postgresql";
+import type { Pool } from "pg";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { RECORDS } from "./records/index.ts";
 
@@ -32,6 +33,28 @@ export type OrmTarget =
       readonly poolSize: number;
       readonly connectTimeoutMs: number;
     };
+
+// How much longer than statement_timeout the client waits for an answer before giving up on it.
+const QUERY_TIMEOUT_MARGIN_MS = 1_000;
+
+/**
+ * After a query_timeout, node-postgres still waits on that connection for the answer that
+ * never came, and every later query on it would queue behind. The pool would hand it out
+ * again, so a connection whose query timed out is closed: the pool opens a fresh one.
+ */
+function closeUnansweredConnections(pool: Pool): void {
+  pool.on("connect", (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      const result = query(...args);
+      if (!(result instanceof Promise)) return result;
+      return result.catch((error: unknown) => {
+        if (error instanceof Error && error.message === "Query read timeout") void client.end();
+        throw error;
+      });
+    }) as typeof client.query;
+  });
+}
 
 /** The port in the socket's file name, `.s.PGSQL.<port>`, as PostgreSQL clients expect it. */
 export const SOCKET_PORT = 5432;
@@ -72,6 +95,11 @@ export async function createOrm(target: OrmTarget, migrationsPath?: string): Pro
           statement_timeout: target.statementTimeoutMs,
           lock_timeout: target.statementTimeoutMs,
           idle_in_transaction_session_timeout: target.statementTimeoutMs * 6,
+          // A statement the server never answers (it vanished, or the network dropped the
+          // connection without a reset) fails on the client soon after statement_timeout
+          // would have ended it on the server.
+          query_timeout: target.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
+          onPoolCreated: closeUnansweredConnections,
           keepAlive: true,
         }),
       });
