@@ -15,14 +15,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PGLITE_DIRECTORY } from "@tasks/persistence";
 import { createTestDatabase } from "@tasks/testing";
 
 const RUNS = Number(process.env.RUNS ?? 11);
 const BIN = fileURLToPath(new URL("../bin/taskctl.js", import.meta.url));
 const SERVER = fileURLToPath(new URL("../../api/src/server.ts", import.meta.url));
 const PERSISTENCE = fileURLToPath(new URL("../../../packages/persistence", import.meta.url));
-// Where openDatabase keeps PGlite's files inside DATA_DIR.
-const PGLITE_DIRECTORY = "pglite";
 
 type Env = Record<string, string>;
 

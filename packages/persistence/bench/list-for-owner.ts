@@ -14,6 +14,7 @@ import { createTestDatabase, findPostgresServer } from "@tasks/testing";
 import pg from "pg";
 import { type Database, ormOf } from "../src/database.ts";
 import { openDatabase } from "../src/index.ts";
+import { SOCKET_PORT } from "../src/orm.ts";
 import { openTestDatabase } from "../src/testing/index.ts";
 
 const SIZES = [1_000, 100_000];
@@ -176,7 +177,13 @@ async function benchPglite(): Promise<Row[]> {
 /** The API server's own path on the embedded database: PGlite in DATA_DIR, shared over its unix socket. */
 async function benchSharedPglite(): Promise<Row[]> {
   const test = await openTestDatabase("pglite");
-  const pool = new pg.Pool({ host: test.options.dataDir, port: 5432, user: "postgres", database: "postgres", max: 2 });
+  const pool = new pg.Pool({
+    host: test.options.dataDir,
+    port: SOCKET_PORT,
+    user: "postgres",
+    database: "postgres",
+    max: 2,
+  });
   try {
     const handWritten: HandWritten = async (ownerId, offset) => {
       const [page, count] = await Promise.all([

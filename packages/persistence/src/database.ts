@@ -1,7 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import type { SqlEntityManager } from "@mikro-orm/postgresql";
 import {
   ServiceUnavailable,
   type SessionRepository,
@@ -11,7 +10,7 @@ import {
 } from "@tasks/domain";
 import { sql } from "kysely";
 import { DataDirLock } from "./embedded/data-dir-lock.ts";
-import { serveOverSocket } from "./embedded/embedded-server.ts";
+import { serveOverSocket, socketPath } from "./embedded/embedded-server.ts";
 import { DatabaseInUse, toDomainError } from "./errors.ts";
 import { createOrm, type Orm, type OrmTarget } from "./orm.ts";
 import type { RecordsDatabase } from "./records/index.ts";
@@ -63,9 +62,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const DEFAULT_POOL_SIZE = 10;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+const DEFAULT_POOL_SIZE = 10;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 /** The embedded database's files, inside DATA_DIR (which holds other things too). */
 export const PGLITE_DIRECTORY = "pglite";
 /** Connections the socket accepts beyond the owner's own pool: taskctl and the like. */
@@ -166,7 +165,7 @@ async function openDataDir(
 }
 
 function socketDirectory(dataDir: string): string {
-  if (join(dataDir, ".s.PGSQL.5432").length <= MAX_SOCKET_PATH) return dataDir;
+  if (socketPath(dataDir).length <= MAX_SOCKET_PATH) return dataDir;
   throw new Error(
     `DATA_DIR ${dataDir} is too long a path for the unix socket through which the server shares its embedded database; ` +
       "choose a shorter DATA_DIR.",
@@ -198,7 +197,7 @@ class MikroOrmDatabase implements Database {
     this.users = new MikroOrmUserRepository(db);
     this.tasks = new MikroOrmTaskRepository(db);
     this.sessions = new MikroOrmSessionRepository(db);
-    this.unitOfWork = new MikroOrmUnitOfWork(() => this.#currentEntityManager());
+    this.unitOfWork = new MikroOrmUnitOfWork(orm.em);
   }
 
   /** For test support and the benchmark: the ORM behind the repositories. */
@@ -209,7 +208,7 @@ class MikroOrmDatabase implements Database {
   async migrate(): Promise<{ applied: string[] }> {
     const applied =
       this.engine === "postgresql"
-        ? await this.#orm.em.fork().transactional(async (em) => {
+        ? await this.#orm.em.transactional(async (em) => {
             // Held until this transaction ends: a second process waits here, then finds nothing pending.
             await em.execute(`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
             return this.#orm.migrator.up({ transaction: em.getTransactionContext() });
@@ -234,11 +233,10 @@ class MikroOrmDatabase implements Database {
       );
     });
     try {
-      await Promise.race([this.#orm.em.fork().execute("select 1"), timeout]);
+      await Promise.race([sql`select 1`.execute(this.#orm.em.getKysely()), timeout]);
     } catch (error) {
-      const translated = toDomainError(error);
-      throw translated instanceof ServiceUnavailable
-        ? translated
+      throw error instanceof ServiceUnavailable
+        ? error
         : new ServiceUnavailable(error instanceof Error ? error.message : String(error));
     } finally {
       clearTimeout(timer);
@@ -248,11 +246,6 @@ class MikroOrmDatabase implements Database {
   async close(): Promise<void> {
     await this.#orm.close();
     await this.#release();
-  }
-
-  #currentEntityManager(): SqlEntityManager {
-    const em = this.#orm.em.getContext(false);
-    return em === this.#orm.em ? this.#orm.em.fork() : em;
   }
 }
 

@@ -14,12 +14,17 @@ import { SOCKET_PORT } from "../orm.ts";
  * process that owns the database also reaches it through the socket when it serves it,
  * instead of using the PGlite instance directly beside the socket.
  */
+/** The socket's path in `socketDir`, as PostgreSQL clients name it for `host=<socketDir>`. */
+export function socketPath(socketDir: string): string {
+  return join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
+}
+
 export async function serveOverSocket(
   pglite: PGlite,
   socketDir: string,
   maxConnections: number,
 ): Promise<() => Promise<void>> {
-  const path = join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
+  const path = socketPath(socketDir);
   // Whoever holds the DATA_DIR lock owns the socket path: a file left there is from a crashed owner.
   rmSync(path, { force: true });
   const server = new PGLiteSocketServer({ db: pglite, path, maxConnections });

@@ -2,8 +2,8 @@ import { defineEntity, type InferEntity, p } from "@mikro-orm/core";
 import { EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH } from "@tasks/domain";
 
 /**
- * The `users` table. A storage record, not the domain `User`: repositories map between
- * the two, and no rule or hashing lives here.
+ * The `users` table. A storage schema, not the domain `User`: it types the rows the
+ * repositories map to and from the domain, and no rule or hashing lives here.
  */
 export const UserRecord = defineEntity({
   name: "UserRecord",

@@ -1,24 +1,20 @@
 import type { SqlEntityManager } from "@mikro-orm/postgresql";
 import type { UnitOfWork } from "@tasks/domain";
-import { toDomainError } from "../errors.ts";
+import { guard } from "../errors.ts";
 
 /**
- * A database transaction on MikroORM's EntityManager: the repositories' queries inside
- * `work` run on its connection, since their Kysely resolves to the transaction's context.
+ * A database transaction on a fork of MikroORM's EntityManager (or, nested, on the
+ * transaction already open): the repositories' queries inside `work` run on its
+ * connection, since their Kysely resolves to the current transaction.
  */
 export class MikroOrmUnitOfWork implements UnitOfWork {
-  readonly #em: () => SqlEntityManager;
+  readonly #em: SqlEntityManager;
 
-  /** `em` gives the current request's or command's fork, else a fork of its own. */
-  constructor(em: () => SqlEntityManager) {
+  constructor(em: SqlEntityManager) {
     this.#em = em;
   }
 
-  async transaction<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await this.#em().transactional(() => work());
-    } catch (error) {
-      throw toDomainError(error);
-    }
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return guard(() => this.#em.transactional(() => work()));
   }
 }

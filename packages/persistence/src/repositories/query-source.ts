@@ -4,7 +4,7 @@ import type { RecordsDatabase } from "../records/index.ts";
 /**
  * MikroORM's Kysely, typed from the records, on the connection of the current transaction
  * when there is one, else on the pool. Repositories map between rows and domain objects
- * themselves: every call is one statement and costs what the same SQL written by hand costs.
+ * themselves, so a query costs what the same SQL written by hand costs.
  */
 export type QuerySource = () => Kysely<RecordsDatabase>;
 
