@@ -204,7 +204,7 @@ function overview(): string {
     "Commands:",
     ...list(COMMANDS.map((command) => [command.name, command.summary])),
     "",
-    'Every command takes --help (with examples) and --verbose; most take --json. "taskctl <command> --help" for more.',
+    'Every command takes --help (with examples), --verbose and --json. "taskctl <command> --help" for more.',
     "Configuration: the environment and ./.env, as for the API server: DATABASE_URL for PostgreSQL, or DATA_DIR",
     "for the embedded database (default ./.data).",
     "Exit status: 0 done, 1 failed (one line on stderr), 2 wrong usage.",

@@ -23,9 +23,8 @@ import { type DatabaseConfig, SystemClock, UuidV7IdGenerator } from "@tasks/plat
 import { Argon2PasswordHasher } from "@tasks/security";
 
 /**
- * Everything taskctl does to the database, each call one use case in its own unit of work
- * (as one HTTP request is in the API). Task operations act as the operator, who sees
- * every task, as Django's admin site does.
+ * Everything taskctl does to the database, each call one use case on the repositories.
+ * Task operations act as the operator, who sees every task, as Django's admin site does.
  */
 export interface Operations {
   migrate(): Promise<{ applied: readonly string[] }>;
@@ -39,6 +38,8 @@ export interface Operations {
   deleteUser(username: string): Promise<User>;
   listTasks(filter: { username?: string; status?: string; search?: string }): Promise<TaskWithOwner[]>;
   getTask(id: string): Promise<Task>;
+  /** The task with its owner's username (the owner's id if the owner is gone). */
+  withOwner(task: Task): Promise<TaskWithOwner>;
   createTask(input: { ownerId: string } & TaskChanges): Promise<Task>;
   updateTask(id: string, changes: TaskChanges): Promise<Task>;
   deleteTask(id: string): Promise<void>;
@@ -58,7 +59,7 @@ export async function openContainer(config: DatabaseConfig): Promise<Container> 
   const database = await openDatabase({
     url: config.url,
     dataDir: config.dataDir,
-    // One command runs one operation at a time.
+    // Small: a command runs one operation at a time.
     poolSize: 2,
     connectTimeoutMs: config.connectTimeoutMs,
     statementTimeoutMs: config.statementTimeoutMs,
@@ -102,6 +103,10 @@ export async function openContainer(config: DatabaseConfig): Promise<Container> 
     deleteUser: (username) => deleteUser.execute({ username }),
     listTasks: (filter) => listAllTasks.execute(filter),
     getTask: (id) => getTask.execute({ actor: OPERATOR, id }),
+    withOwner: async (task) => ({
+      task,
+      ownerUsername: (await users.findById(task.ownerId))?.username ?? task.ownerId,
+    }),
     createTask: (input) => createTask.execute(input),
     updateTask: (id, changes) => updateTask.execute({ actor: OPERATOR, id, changes }),
     deleteTask: (id) => deleteTask.execute({ actor: OPERATOR, id }),

@@ -1,4 +1,4 @@
-import { type Task, TaskNotFound, type TaskWithOwner } from "@tasks/domain";
+import { TaskNotFound, type TaskWithOwner } from "@tasks/domain";
 import {
   type Command,
   type CommandContext,
@@ -14,7 +14,6 @@ import {
   UsageError,
   YES_OPTION,
 } from "../command.ts";
-import type { Operations } from "../container.ts";
 import { plural, renderTable } from "../table.ts";
 import { TASK_COLUMNS, taskJson } from "../views.ts";
 
@@ -34,12 +33,6 @@ async function withTaskId<T>(id: string, work: () => Promise<T>): Promise<T> {
     if (error instanceof TaskNotFound) throw new CommandError(`No task with id "${id}".`);
     throw error;
   }
-}
-
-/** The owner's username, looked up as ListAllTasks does it: through the list of users. */
-async function withOwner(operations: Operations, task: Task): Promise<TaskWithOwner> {
-  const owner = (await operations.listUsers()).find((user) => user.id === task.ownerId);
-  return { task, ownerUsername: owner?.username ?? task.ownerId };
 }
 
 const list: Command = {
@@ -126,7 +119,7 @@ const update: Command = {
       throw new UsageError("nothing to change: give --title, --description or --status");
     const operations = await context.operations();
     const task = await withTaskId(id, () => operations.updateTask(id, changes));
-    printTask(context, input, await withOwner(operations, task), `Task ${task.id} updated.`);
+    printTask(context, input, await operations.withOwner(task), `Task ${task.id} updated.`);
   },
 };
 
@@ -141,7 +134,7 @@ const remove: Command = {
     const id = input.arguments[0] as string;
     const confirm = confirmation(context, input);
     const operations = await context.operations();
-    const task = await withOwner(operations, await withTaskId(id, () => operations.getTask(id)));
+    const task = await operations.withOwner(await withTaskId(id, () => operations.getTask(id)));
     await confirm(`Delete task "${task.task.title}" of "${task.ownerUsername}"?`);
     await withTaskId(id, () => operations.deleteTask(id));
     printTask(context, input, task, `Task ${id} deleted.`);
