@@ -90,7 +90,7 @@ export async function registerAuthentication(app: FastifyInstance, options: Auth
 /** fast-jwt's refusals become the domain's InvalidToken; anything else is a real failure. */
 function invalidToken(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && (code.startsWith("FAST_JWT_") || code.startsWith("FST_JWT_")))
+  if (typeof code === "string" && code.startsWith("FAST_JWT_"))
     return new InvalidToken(`${code}: ${(error as Error).message}`);
   return error;
 }

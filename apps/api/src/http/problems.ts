@@ -30,7 +30,6 @@ const PROBLEM_TYPES: Record<string, { status: number; title: string; slug: strin
   INVALID_TOKEN: { status: 401, title: "Invalid token", slug: "invalid-token" },
   NOT_AUTHENTICATED: { status: 401, title: "Not authenticated", slug: "not-authenticated" },
   TASK_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
-  USER_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
   PAGE_NOT_FOUND: { status: 404, title: "Invalid page", slug: "page-not-found" },
   LOGIN_THROTTLED: { status: 429, title: "Too many failed logins", slug: "login-throttled" },
   SERVICE_UNAVAILABLE: { status: 503, title: "Service unavailable", slug: "service-unavailable" },

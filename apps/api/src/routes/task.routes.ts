@@ -7,7 +7,7 @@ import {
   type UpdateTask,
   userActor,
 } from "@tasks/domain";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import Type from "typebox";
 import type { FastifyTypeBox } from "../http/fastify-typebox.ts";
 import { PROBLEM_RESPONSES } from "../schemas/problem.schema.ts";
@@ -148,10 +148,11 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
 }
 
 /** A client may send back a task it read: its read-only members are ignored, not refused. */
-async function dropReadOnlyFields(request: FastifyRequest): Promise<void> {
+function dropReadOnlyFields(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const body = request.body;
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return;
-  for (const field of READ_ONLY_TASK_FIELDS) delete (body as Record<string, unknown>)[field];
+  if (typeof body === "object" && body !== null && !Array.isArray(body))
+    for (const field of READ_ONLY_TASK_FIELDS) delete (body as Record<string, unknown>)[field];
+  done();
 }
 
 /**
