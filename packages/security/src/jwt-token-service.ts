@@ -1,6 +1,6 @@
-import { type Clock, InvalidToken, type IssuedToken, type TokenClaims, type TokenService } from "@tasks/domain";
-import { createSigner, createVerifier, TokenError } from "fast-jwt";
-import { readTokenClaims, type TokenPayload, type TokenType, tokenPayload } from "./token-claims.ts";
+import type { Clock, IssuedToken, TokenClaims, TokenService } from "@tasks/domain";
+import { createSigner, createVerifier } from "fast-jwt";
+import { type TokenPayload, type TokenType, tokenPayload, verifyToken } from "./token-claims.ts";
 import {
   type JwtVerifyOptions,
   jwtSignOptions,
@@ -52,13 +52,6 @@ export class JwtTokenService implements TokenService {
       key: this.settings.secret,
       clockTimestamp: now.getTime(),
     });
-    let payload: unknown;
-    try {
-      payload = verifyAt(token);
-    } catch (error) {
-      if (error instanceof TokenError) throw new InvalidToken(`${error.code}: ${error.message}`);
-      throw error;
-    }
-    return readTokenClaims(payload, type, this.settings, now);
+    return verifyToken(verifyAt, token, type, this.settings, now);
   }
 }

@@ -77,3 +77,28 @@ function nonEmptyString(claims: Record<string, unknown>, name: string): string {
   if (typeof value !== "string" || value === "") throw new InvalidToken(`claim ${name} is not a non-empty string`);
   return value;
 }
+
+/**
+ * Runs a fast-jwt verifier built from `jwtVerifyOptions` (the service's own, or the one
+ * @fastify/jwt built from the same settings) and reads the claims of a token of
+ * `expectedType`. fast-jwt's refusals become `InvalidToken`, recognised by their code
+ * because @fastify/jwt may bring its own copy of fast-jwt; anything else is a real failure.
+ */
+export function verifyToken(
+  verify: (token: string) => unknown,
+  token: string,
+  expectedType: TokenType,
+  settings: TokenSettings,
+  now: Date,
+): TokenClaims {
+  let payload: unknown;
+  try {
+    payload = verify(token);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("FAST_JWT_"))
+      throw new InvalidToken(`${code}: ${(error as Error).message}`);
+    throw error;
+  }
+  return readTokenClaims(payload, expectedType, settings, now);
+}

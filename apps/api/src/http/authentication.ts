@@ -2,19 +2,12 @@ import fastifyJwt from "@fastify/jwt";
 import {
   AuthorizeAccessToken,
   type Clock,
-  InvalidToken,
   type TokenClaims,
   type TokenService,
   type User,
   type UserRepository,
 } from "@tasks/domain";
-import {
-  jwtSignOptions,
-  jwtVerifyOptions,
-  readTokenClaims,
-  type TokenPayload,
-  type TokenSettings,
-} from "@tasks/security";
+import { jwtSignOptions, jwtVerifyOptions, type TokenPayload, type TokenSettings, verifyToken } from "@tasks/security";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { NotAuthenticated } from "./problems.ts";
 
@@ -43,8 +36,8 @@ export interface AuthenticationOptions {
  * The guard. @fastify/jwt, registered from the same TokenSettings as the JwtTokenService
  * that issues the tokens, finds the bearer token and checks it once with the verifier it
  * built at start (signature, pinned algorithm, `typ`, `iss`, `aud`, `exp`, required
- * claims); `readTokenClaims` adds the checks fast-jwt cannot make (token type, future
- * `iat`). The AuthorizeAccessToken use case gets that verifier as its token service and
+ * claims); `verifyToken`, which JwtTokenService uses too, adds the checks fast-jwt
+ * cannot make (token type, future `iat`). The AuthorizeAccessToken use case gets that verifier as its token service and
  * does the rest: one look-up of the user by primary key, refusing a deleted or inactive
  * user and a token issued before the user's tokens were revoked.
  *
@@ -61,13 +54,7 @@ export async function registerAuthentication(app: FastifyInstance, options: Auth
 
   const accessTokens: Pick<TokenService, "verifyAccessToken"> = {
     async verifyAccessToken(token: string): Promise<TokenClaims> {
-      let payload: unknown;
-      try {
-        payload = app.jwt.verify(token);
-      } catch (error) {
-        throw invalidToken(error);
-      }
-      return readTokenClaims(payload, "access", tokenSettings, clock.now());
+      return verifyToken((value) => app.jwt.verify(value), token, "access", tokenSettings, clock.now());
     },
   };
   const authorize = new AuthorizeAccessToken({ users, tokens: accessTokens });
@@ -85,12 +72,4 @@ export async function registerAuthentication(app: FastifyInstance, options: Auth
     if (request.is404 || request.routeOptions.config.public === true) return done();
     authenticate(request).then(() => done(), done);
   });
-}
-
-/** fast-jwt's refusals become the domain's InvalidToken; anything else is a real failure. */
-function invalidToken(error: unknown): unknown {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && code.startsWith("FAST_JWT_"))
-    return new InvalidToken(`${code}: ${(error as Error).message}`);
-  return error;
 }
