@@ -1,12 +1,12 @@
 import cors from "@fastify/cors";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type {
-  Authenticate,
   Clock,
   CreateTask,
   DeleteTask,
   GetTask,
   ListTasks,
+  LogIn,
   Logout,
   RefreshSession,
   ReplaceTask,
@@ -17,11 +17,9 @@ import type { Database } from "@tasks/persistence";
 import type { Config } from "@tasks/platform";
 import type { TokenSettings } from "@tasks/security";
 import Fastify, { type FastifyBaseLogger } from "fastify";
-import type { Redis } from "ioredis";
 import { registerAuthentication } from "./http/authentication.ts";
 import { corsOptions } from "./http/cors.ts";
 import type { FastifyTypeBox } from "./http/fastify-typebox.ts";
-import { registerLoginThrottle } from "./http/login-throttle.ts";
 import { registerProblemHandlers } from "./http/problems.ts";
 import { REQUEST_ID_HEADER, RequestLogController, requestIdOf } from "./http/request-logging.ts";
 import { validatorCompiler } from "./http/schema-validator.ts";
@@ -35,7 +33,7 @@ import { taskRoutes } from "./routes/task.routes.ts";
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface UseCases {
-  readonly authenticate: Authenticate;
+  readonly logIn: LogIn;
   readonly refreshSession: RefreshSession;
   readonly logout: Logout;
   readonly listTasks: ListTasks;
@@ -46,10 +44,7 @@ export interface UseCases {
   readonly deleteTask: DeleteTask;
 }
 
-export type AppConfig = Pick<
-  Config,
-  "production" | "corsOrigins" | "loginMaxFailures" | "loginFailureWindowSeconds" | "apiDocs"
->;
+export type AppConfig = Pick<Config, "production" | "corsOrigins" | "apiDocs">;
 
 export interface AppDependencies {
   readonly config: AppConfig;
@@ -61,8 +56,6 @@ export interface AppDependencies {
   readonly useCases: UseCases;
   /** For the readiness check. */
   readonly database: Pick<Database, "ping">;
-  /** Shares the failed-login counts between server processes. */
-  readonly redis?: Redis | undefined;
   /** Silent when omitted. */
   readonly logger?: FastifyBaseLogger | undefined;
 }
@@ -103,14 +96,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   await app.register(cors, corsOptions(deps.config.corsOrigins));
   if (deps.config.apiDocs) await registerOpenApi(app);
   await registerAuthentication(app, { tokenSettings: deps.tokenSettings, clock: deps.clock, users: deps.users });
-  const loginThrottle = await registerLoginThrottle(app, {
-    maxFailures: deps.config.loginMaxFailures,
-    windowSeconds: deps.config.loginFailureWindowSeconds,
-    redis: deps.redis,
-  });
 
   healthRoutes(app, deps.database);
-  authRoutes(app, { ...deps.useCases, loginThrottle });
+  authRoutes(app, deps.useCases);
   taskRoutes(app, deps.useCases);
   if (deps.config.apiDocs) await registerDocsRoutes(app);
   return app;

@@ -1,11 +1,12 @@
 import {
-  Authenticate,
   type Clock,
   CreateTask,
   DeleteTask,
   GetTask,
   type IdGenerator,
   ListTasks,
+  LogIn,
+  type LoginThrottle,
   Logout,
   type PasswordHasher,
   RefreshSession,
@@ -14,7 +15,13 @@ import {
 } from "@tasks/domain";
 import type { Database } from "@tasks/persistence";
 import { type Config, SystemClock, UuidV7IdGenerator } from "@tasks/platform";
-import { Argon2PasswordHasher, defaultTokenSettings, JwtTokenService } from "@tasks/security";
+import {
+  Argon2PasswordHasher,
+  defaultTokenSettings,
+  JwtTokenService,
+  MemoryLoginThrottle,
+  RedisLoginThrottle,
+} from "@tasks/security";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 import type { AppDependencies } from "./app.ts";
@@ -45,6 +52,11 @@ export function createDependencies(input: ContainerInput): AppDependencies {
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
   });
   const tokens = new JwtTokenService(tokenSettings, clock);
+  const throttleSettings = { maxFailures: config.loginMaxFailures, windowSeconds: config.loginFailureWindowSeconds };
+  // Shared through Redis by every server process when there is one; otherwise this process's own.
+  const throttle: LoginThrottle = input.redis
+    ? new RedisLoginThrottle(input.redis, throttleSettings)
+    : new MemoryLoginThrottle(throttleSettings, clock);
   const { users, tasks, sessions, unitOfWork } = database;
   return {
     config,
@@ -52,10 +64,9 @@ export function createDependencies(input: ContainerInput): AppDependencies {
     clock,
     users,
     database,
-    redis: input.redis,
     logger: input.logger,
     useCases: {
-      authenticate: new Authenticate({ users, sessions, hasher, tokens, clock, ids, unitOfWork }),
+      logIn: new LogIn({ users, sessions, hasher, tokens, throttle, clock, ids, unitOfWork }),
       refreshSession: new RefreshSession({ users, sessions, tokens, clock, ids }),
       logout: new Logout({ sessions, tokens, clock }),
       listTasks: new ListTasks({ tasks }),

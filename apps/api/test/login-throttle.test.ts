@@ -1,31 +1,32 @@
 import { randomBytes } from "node:crypto";
+import type { PasswordHasher } from "@tasks/domain";
 import { openTestDatabase, type TestDatabase, testEngines } from "@tasks/persistence/testing";
-import { isCi } from "@tasks/testing";
-import { Redis } from "ioredis";
+import { Argon2PasswordHasher } from "@tasks/security";
+import { connectTestRedis } from "@tasks/testing";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem } from "./support/http.ts";
-import { PASSWORD, type TestApi, type TestUser, testApiOn } from "./support/test-api.ts";
+import { CHEAP_HASHER_PARAMETERS, PASSWORD, type TestApi, type TestUser, testApiOn } from "./support/test-api.ts";
 
 const MAX_FAILURES = 3;
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-/** A Redis for the shared-count test; under CI a missing one fails the file, locally it is left out. */
-async function connectRedis(): Promise<Redis | null> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on("error", () => {});
-  try {
-    await redis.connect();
-    await redis.ping();
-    return redis;
-  } catch (error) {
-    redis.disconnect();
-    if (isCi()) throw new Error(`CI=true and the login throttle test needs Redis at ${REDIS_URL}: ${error}`);
-    console.warn(`[api login throttle] Redis half left out: nothing answers at ${REDIS_URL}`);
-    return null;
+const redis = await connectTestRedis("api login throttle");
+
+/** The cheap test hasher, counting the passwords it checks. */
+class CountingHasher implements PasswordHasher {
+  wrongPasswords = 0;
+  private readonly hasher = new Argon2PasswordHasher(CHEAP_HASHER_PARAMETERS);
+
+  hash(password: string): Promise<string> {
+    return this.hasher.hash(password);
+  }
+
+  async verify(hash: string, password: string): Promise<boolean> {
+    const matches = await this.hasher.verify(hash, password);
+    if (!matches) this.wrongPasswords += 1;
+    return matches;
   }
 }
-
-const redis = await connectRedis();
 
 let address = 0;
 /** A client address no other test uses, so that counts never leak between tests. */
@@ -99,7 +100,54 @@ describe.each(await testEngines("api login throttle"))("failed-login throttle on
     }
   });
 
-  describe.runIf(redis !== null)("with REDIS_URL", () => {
+  it("keeps İRIS out of the account of iris, whose failures are used up", async () => {
+    const suffix = randomBytes(3).toString("hex");
+    const iris = await api.signUp(`iris${suffix}`);
+    for (let attempt = 0; attempt < MAX_FAILURES; attempt += 1) await fail(api, iris.username, freshAddress());
+    expectProblem(await login(api, iris.username, PASSWORD, freshAddress()), 429);
+
+    const dotted = iris.username.replace("iris", "İRIS");
+    expectProblem(await login(api, dotted, PASSWORD, freshAddress()), 401);
+  });
+
+  const stores: ReadonlyArray<readonly [string, Redis | undefined]> = [
+    ["in the process", undefined],
+    ["shared through Redis", redis ?? undefined],
+  ];
+  describe.each(stores)("bursts of wrong guesses sent at once, counted %s", (where, shared) => {
+    it.skipIf(where !== "in the process" && shared === undefined)(
+      "have no more wrong passwords checked than the limit, however many arrive",
+      async () => {
+        const hasher = new CountingHasher();
+        const burst = await testApiOn(engine, testDatabase, {
+          config: { loginMaxFailures: 10, loginFailureWindowSeconds: 60 },
+          redis: shared,
+          hasher,
+        });
+        try {
+          const victim = await burst.signUp("burst");
+          const from = freshAddress();
+          let throttled = false;
+          for (let round = 0; round < 30 && !throttled; round++) {
+            const statuses = await Promise.all(
+              Array.from({ length: 30 }, () =>
+                login(burst, victim.username, "wrong password", from).then((response) => response.statusCode),
+              ),
+            );
+            expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+            const response = await login(burst, victim.username, PASSWORD, from);
+            throttled = response.statusCode === 429 && Number(response.headers["retry-after"]) > 1;
+          }
+          expect(throttled).toBe(true);
+          expect(hasher.wrongPasswords).toBe(10);
+        } finally {
+          await burst.close();
+        }
+      },
+    );
+  });
+
+  describe.skipIf(redis === null)("with REDIS_URL", () => {
     let first: TestApi;
     let second: TestApi;
     let victim: TestUser;

@@ -71,6 +71,20 @@ export class InvalidCredentials extends DomainError {
 }
 
 /**
+ * Too many failed logins for a username or from a client address, or too many logins of
+ * one of them being checked at once: nothing was checked; try again in `retryAfterSeconds`.
+ */
+export class LoginThrottled extends DomainError {
+  readonly code = "LOGIN_THROTTLED";
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number) {
+    super(`Too many failed login attempts. Try again in ${retryAfterSeconds} seconds.`);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
  * A token that is malformed, forged, expired, of the wrong type, spent, revoked, or
  * whose user may no longer use it. `reason` is for logs only; clients see one message.
  */

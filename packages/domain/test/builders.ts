@@ -1,4 +1,14 @@
-import { Session, type SessionProps, Task, type TaskProps, User, type UserProps, userActor } from "../src/index.ts";
+import {
+  LogIn,
+  Session,
+  type SessionProps,
+  Task,
+  type TaskProps,
+  type TokenPair,
+  User,
+  type UserProps,
+  userActor,
+} from "../src/index.ts";
 import { type FakePorts, START } from "./fakes/index.ts";
 
 /** Test-data builders ("mothers"): a valid entity by default, with only what a test cares about overridden. */
@@ -82,4 +92,12 @@ export async function aStoredTask(ports: FakePorts, overrides: Partial<TaskProps
   const task = aTask(overrides);
   await ports.tasks.add(task);
   return { task, owner: userActor(task.ownerId) };
+}
+
+/** The address the builders' logins come from (TEST-NET-1, RFC 5737). */
+export const CLIENT_ADDRESS = "192.0.2.1";
+
+/** Logs in through the LogIn use case on the fakes. */
+export function logIn(ports: FakePorts, username: string, password = GOOD_PASSWORD): Promise<TokenPair> {
+  return new LogIn(ports).execute({ username, password, clientAddress: CLIENT_ADDRESS });
 }

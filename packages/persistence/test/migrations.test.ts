@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
+import { createTestDatabase } from "@tasks/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, type Engine, ormOf } from "../src/database.ts";
+import { openDatabase } from "../src/index.ts";
 import { MIGRATIONS } from "../src/migrations/index.ts";
 import { openTestDatabase, type TestDatabase, testEngines } from "../src/testing/index.ts";
 
@@ -69,18 +72,78 @@ function migrationContract(engine: Engine): void {
       "users.password_hash text not null",
       "users.token_version integer not null",
       "users.username text not null",
+      "users.username_key text not null",
     ]);
   });
 }
 
-for (const engine of await testEngines("migrations"))
+/** The username_key migration on a database migrated to the one before it, holding users already. */
+function usernameKeyMigration(engine: Engine): void {
+  const INITIAL = "Migration20261124095559_initial";
+  let db: Database;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    if (engine === "postgresql") {
+      const server = await createTestDatabase();
+      db = await openDatabase({ url: server.url, poolSize: 2 });
+      drop = () => server.drop();
+    } else {
+      db = await openDatabase({});
+      drop = async () => {};
+    }
+    await ormOf(db).migrator.up({ to: INITIAL });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await drop?.();
+  });
+
+  async function insertUser(username: string): Promise<void> {
+    await ormOf(db)
+      .em.fork()
+      .execute("insert into users (id, username, password_hash, date_joined) values (?, ?, 'x', ?)", [
+        randomUUID(),
+        username,
+        new Date(),
+      ]);
+  }
+
+  it("keys the users already there with the domain's canonical form", async () => {
+    for (const username of ["Straße", "İRIS", "Ａｌｉｃｅ"]) await insertUser(username);
+
+    await db.migrate();
+
+    for (const username of ["STRASSE", "i\u0307ris", "ALICE"])
+      expect(await db.users.findByUsername(username)).toMatchObject({ username: expect.any(String) });
+    expect(await db.users.findByUsername("iris")).toBeNull();
+  });
+
+  it("stops, changing nothing, on two users whose names fold to one", async () => {
+    await ormOf(db).migrator.down({ to: INITIAL });
+    await insertUser("ΣΟΦΟΣ");
+    await insertUser("σοφος");
+
+    await expect(db.migrate()).rejects.toThrow(/ΣΟΦΟΣ and σοφος/);
+
+    expect((await db.migrationStatus()).pending).toEqual(ALL_MIGRATIONS.filter((name) => name !== INITIAL));
+    const columns = await ormOf(db)
+      .em.fork()
+      .execute(
+        "select column_name from information_schema.columns where table_name = 'users' and column_name = 'username_key'",
+      );
+    expect(columns).toEqual([]);
+  });
+}
+
+for (const engine of await testEngines("migrations")) {
   describe(`migrations on ${ENGINE_NAMES[engine]}`, () => migrationContract(engine));
+  describe(`the username_key migration on ${ENGINE_NAMES[engine]}`, () => usernameKeyMigration(engine));
+}
 
 if ((await testEngines("migrations")).includes("postgresql"))
   describe("migrations on an empty PostgreSQL database", () => {
     it("apply once when two processes migrate at the same time", async () => {
-      const { createTestDatabase } = await import("@tasks/testing");
-      const { openDatabase } = await import("../src/index.ts");
       const server = await createTestDatabase();
       const [first, second] = [await openDatabase({ url: server.url }), await openDatabase({ url: server.url })];
       try {

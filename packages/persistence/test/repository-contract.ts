@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  canonicalUsername,
   TASK_ORDERING_FIELDS,
   TASK_STATUSES,
   type Task,
@@ -92,28 +93,78 @@ export function repositoryContract(engine: Engine): void {
       expect(await db.users.findById(clash.id)).toBeNull();
     });
 
-    it("writes every field of an existing user on update", async () => {
-      const user = await storedUser();
-      const changed = User.rehydrate({
-        ...user,
-        username: `renamed-${randomUUID().slice(0, 6)}`,
-        email: "new@example.com",
-        passwordHash: "another-hash",
-        isStaff: true,
-        isActive: false,
-        lastLogin: new Date("2025-04-01T00:00:00.001Z"),
-        tokenVersion: user.tokenVersion + 1,
-      });
-      await db.users.update(changed);
-      expect(await db.users.findById(user.id)).toEqual(changed);
+    it("refuses usernames that fold to one key: Straße and STRASSE, σοφος and ΣΟΦΟΣ", async () => {
+      const suffix = randomUUID().slice(0, 6);
+      for (const [first, second] of [
+        [`straße-${suffix}`, `STRASSE-${suffix}`],
+        [`σοφος-${suffix}`, `ΣΟΦΟΣ-${suffix}`],
+      ] as const) {
+        const user = await storedUser({ username: first });
+        await expect(db.users.add(aUser({ username: second }))).rejects.toBeInstanceOf(UsernameTaken);
+        expect(await db.users.findByUsername(second)).toEqual(user);
+      }
     });
 
-    it("refuses an update to a username another user has", async () => {
-      const first = await storedUser();
-      const second = await storedUser();
-      const renamed = User.rehydrate({ ...second, username: first.username.toUpperCase() });
-      await expect(db.users.update(renamed)).rejects.toBeInstanceOf(UsernameTaken);
-      expect(await db.users.findById(second.id)).toEqual(second);
+    it("tells İRIS from iris, as the throttle does", async () => {
+      const suffix = randomUUID().slice(0, 6);
+      const iris = await storedUser({ username: `iris-${suffix}` });
+      const dotted = await storedUser({ username: `İRIS-${suffix}` });
+      expect(await db.users.findByUsername(`IRIS-${suffix}`)).toEqual(iris);
+      expect(await db.users.findByUsername(`i\u0307ris-${suffix}`)).toEqual(dotted);
+    });
+
+    it("records a login by writing the last login alone", async () => {
+      const user = await storedUser({ tokenVersion: 2 });
+      const at = new Date("2025-04-01T00:00:00.001Z");
+      await db.users.recordLogin(user.id, at);
+      expect(await db.users.findById(user.id)).toEqual(User.rehydrate({ ...user, lastLogin: at }));
+      await expect(db.users.recordLogin(randomUUID(), at)).resolves.toBeUndefined();
+      await expect(db.users.recordLogin(NOT_A_UUID, at)).resolves.toBeUndefined();
+    });
+
+    it("changes a password and bumps the token version in one write", async () => {
+      const user = await storedUser({ tokenVersion: 2 });
+      const changed = await db.users.changePassword(user.id, "another-hash");
+      const expected = User.rehydrate({ ...user, passwordHash: "another-hash", tokenVersion: 3 });
+      expect(changed).toEqual(expected);
+      expect(await db.users.findById(user.id)).toEqual(expected);
+      expect(await db.users.changePassword(randomUUID(), "x")).toBeNull();
+      expect(await db.users.changePassword(NOT_A_UUID, "x")).toBeNull();
+    });
+
+    it("deactivates an active user bumping the token version, and leaves an inactive one as it is", async () => {
+      const user = await storedUser({ tokenVersion: 2 });
+      const expected = User.rehydrate({ ...user, isActive: false, tokenVersion: 3 });
+      expect(await db.users.deactivate(user.id)).toEqual(expected);
+      expect(await db.users.deactivate(user.id)).toEqual(expected);
+      expect(await db.users.findById(user.id)).toEqual(expected);
+      expect(await db.users.deactivate(randomUUID())).toBeNull();
+      expect(await db.users.deactivate(NOT_A_UUID)).toBeNull();
+    });
+
+    it("activates a user without touching the token version", async () => {
+      const user = await storedUser({ isActive: false, tokenVersion: 2 });
+      const expected = User.rehydrate({ ...user, isActive: true });
+      expect(await db.users.activate(user.id)).toEqual(expected);
+      expect(await db.users.findById(user.id)).toEqual(expected);
+      expect(await db.users.activate(randomUUID())).toBeNull();
+      expect(await db.users.activate(NOT_A_UUID)).toBeNull();
+    });
+
+    it("loses neither change when logins are recorded while the user is deactivated and given a new password", async () => {
+      const user = await storedUser({ tokenVersion: 0 });
+      const logins = Array.from({ length: 30 }, (_, index) =>
+        db.users.recordLogin(user.id, new Date(START.getTime() + index)),
+      );
+      const [deactivated, changed] = await Promise.all([
+        db.users.deactivate(user.id),
+        db.users.changePassword(user.id, "another-hash"),
+        ...logins,
+      ]);
+      const stored = await db.users.findById(user.id);
+      expect(stored).toMatchObject({ isActive: false, passwordHash: "another-hash", tokenVersion: 2 });
+      expect(stored?.lastLogin).not.toBeNull();
+      expect([deactivated?.tokenVersion, changed?.tokenVersion].sort()).toEqual([1, 2]);
     });
 
     it("deletes a user with its tasks and sessions, and says whether there was one", async () => {
@@ -509,14 +560,15 @@ export function repositoryContract(engine: Engine): void {
       await expect(insertTask({ owner: randomUUID() })).rejects.toThrow(/tasks_owner_id_foreign/);
     });
 
-    it("refuses a second username differing only in case", async () => {
+    it("refuses a second user with the same username key", async () => {
       await expect(
-        sql("insert into users (id, username, password_hash, date_joined) values (?, ?, 'x', ?)", [
+        sql("insert into users (id, username, username_key, password_hash, date_joined) values (?, ?, ?, 'x', ?)", [
           randomUUID(),
           owner.username.toUpperCase(),
+          canonicalUsername(owner.username),
           START,
         ]),
-      ).rejects.toThrow(/users_username_lower_unique/);
+      ).rejects.toThrow(/users_username_key_unique/);
     });
 
     it("refuses a session of a user who does not exist", async () => {

@@ -1,4 +1,4 @@
-import { normalizeUsername, type TaskStatus, type User } from "@tasks/domain";
+import { canonicalUsername, type TaskStatus, type User } from "@tasks/domain";
 import {
   type Command,
   type CommandContext,
@@ -96,7 +96,7 @@ const seed: Command = {
         `the database already has ${plural(existing.length, "user")}: seed is for a fresh database (pass --force to add sample users anyway)`,
       );
 
-    const taken = new Set(existing.map((user) => normalizeUsername(user.username)));
+    const taken = new Set(existing.map((user) => canonicalUsername(user.username)));
     const users: User[] = [];
     for (const username of freeNames(taken, userCount))
       users.push(await operations.createUser({ username, email: `${username}@example.com`, password: SEED_PASSWORD }));

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import { DomainError, InvalidToken, ServiceUnavailable, ValidationError } from "@tasks/domain";
+import { DomainError, InvalidToken, LoginThrottled, ServiceUnavailable, ValidationError } from "@tasks/domain";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { PROBLEM_CONTENT_TYPE, type Problem } from "../schemas/problem.schema.ts";
 
@@ -9,17 +9,6 @@ export class NotAuthenticated extends Error {
 
   constructor() {
     super("Authentication credentials were not provided.");
-  }
-}
-
-/** Too many failed logins for a username or from an address: wait `retryAfterSeconds`. */
-export class LoginThrottled extends Error {
-  readonly code = "LOGIN_THROTTLED";
-  readonly retryAfterSeconds: number;
-
-  constructor(retryAfterSeconds: number) {
-    super(`Too many failed login attempts. Try again in ${retryAfterSeconds} seconds.`);
-    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -56,7 +45,7 @@ export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: n
   const instance = request.url.split("?")[0] ?? "/";
   const code = (error as { code?: unknown }).code;
   const known = typeof code === "string" ? PROBLEM_TYPES[code] : undefined;
-  if (known && (error instanceof DomainError || error instanceof NotAuthenticated || error instanceof LoginThrottled)) {
+  if (known && (error instanceof DomainError || error instanceof NotAuthenticated)) {
     const problem: Problem = {
       type: `urn:tasks:problem:${known.slug}`,
       title: known.title,

@@ -1,7 +1,6 @@
-import { type Authenticate, InvalidCredentials, type Logout, type RefreshSession } from "@tasks/domain";
+import type { LogIn, Logout, RefreshSession } from "@tasks/domain";
 import Type from "typebox";
 import type { FastifyTypeBox } from "../http/fastify-typebox.ts";
-import type { LoginThrottle } from "../http/login-throttle.ts";
 import {
   LoginSchema,
   MeSchema,
@@ -13,10 +12,9 @@ import {
 import { PROBLEM_RESPONSES } from "../schemas/problem.schema.ts";
 
 export interface AuthDependencies {
-  readonly authenticate: Authenticate;
+  readonly logIn: LogIn;
   readonly refreshSession: RefreshSession;
   readonly logout: Logout;
-  readonly loginThrottle: LoginThrottle;
 }
 
 export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
@@ -35,15 +33,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
         response: { 200: TokenPairSchema, ...PROBLEM_RESPONSES },
       },
     },
-    async (request) => {
-      await deps.loginThrottle.assertAllowed(request);
-      try {
-        return toTokenPairResource(await deps.authenticate.execute(request.body));
-      } catch (error) {
-        if (error instanceof InvalidCredentials) await deps.loginThrottle.recordFailure(request);
-        throw error;
-      }
-    },
+    async (request) => toTokenPairResource(await deps.logIn.execute({ ...request.body, clientAddress: request.ip })),
   );
 
   app.post(

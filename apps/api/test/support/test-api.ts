@@ -44,6 +44,8 @@ export interface TestApiOptions {
   readonly config?: Partial<Config>;
   readonly logger?: FastifyBaseLogger;
   readonly redis?: Redis;
+  /** Replaces the cheap argon2id hasher (to count or hold its checks, say). */
+  readonly hasher?: PasswordHasher;
   /** Replaces some of the real dependencies (a failing repository, say). */
   readonly adjust?: (deps: AppDependencies) => AppDependencies;
 }
@@ -73,7 +75,7 @@ export async function testApiOn(
   const { database } = testDatabase;
   const config: Config = { ...loadConfig({}), ...options.config };
   const clock = new SystemClock();
-  const hasher = new Argon2PasswordHasher(CHEAP_HASHER_PARAMETERS);
+  const hasher = options.hasher ?? new Argon2PasswordHasher(CHEAP_HASHER_PARAMETERS);
   const jwtSecret = randomBytes(48).toString("base64url");
   const deps = createDependencies({
     config,

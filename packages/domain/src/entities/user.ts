@@ -26,11 +26,15 @@ export interface UserProps {
 }
 
 /**
- * Usernames are unique regardless of case ("Alice" and "alice" are one user), stricter
- * than Django's default; this is the form that uniqueness and look-ups compare.
+ * The one form of a username that uniqueness, look-ups and the login throttle compare:
+ * Unicode NFKC (as Django normalises usernames), surrounding white space trimmed, then
+ * case-folded, so "Alice", "ALICE" and "Ａｌｉｃｅ" are one user (stricter than Django's
+ * default). Folding is full case folding approximated by upper- then lower-casing, which
+ * also folds "ß" to "ss" and the final sigma to "σ"; NFKC again because folding can undo
+ * it. Storage keeps this key in a uniquely indexed column of its own, computed here only.
  */
-export function normalizeUsername(username: string): string {
-  return username.normalize("NFKC").toLowerCase();
+export function canonicalUsername(username: string): string {
+  return username.normalize("NFKC").trim().toUpperCase().toLowerCase().normalize("NFKC");
 }
 
 export class User implements UserProps {

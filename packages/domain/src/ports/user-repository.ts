@@ -1,14 +1,33 @@
 import type { User } from "../entities/user.ts";
 
+/**
+ * Users. Every change is a targeted write of the columns it is about, never a whole row
+ * written back from an earlier read: a login that read the user before an operator
+ * deactivated them must not make them active again when it records `lastLogin`. The
+ * changes that revoke tokens bump `tokenVersion` in the same write as the change itself,
+ * as `User.withPassword` and `User.deactivate` describe.
+ */
 export interface UserRepository {
-  /** Throws `UsernameTaken` when the username is already used, in any case. */
+  /** Throws `UsernameTaken` when a user with the same `canonicalUsername` exists. */
   add(user: User): Promise<void>;
   /** `null` for an unknown id, and for a string that cannot be an id at all. */
   findById(id: string): Promise<User | null>;
-  /** Case-insensitive: `findByUsername("ALICE")` finds "alice". */
+  /** By `canonicalUsername`: `findByUsername("ALICE")` finds "alice". */
   findByUsername(username: string): Promise<User | null>;
-  /** Writes every field of an existing user. */
-  update(user: User): Promise<void>;
+  /** Sets `lastLogin` and nothing else. */
+  recordLogin(id: string, at: Date): Promise<void>;
+  /**
+   * Sets the password hash and, in the same write, adds one to `tokenVersion`. The user as
+   * stored afterwards, or `null` when there is none.
+   */
+  changePassword(id: string, passwordHash: string): Promise<User | null>;
+  /**
+   * Makes an active user inactive and, in the same write, adds one to `tokenVersion`; an
+   * inactive user stays as it is. The user as stored afterwards, or `null`.
+   */
+  deactivate(id: string): Promise<User | null>;
+  /** Makes the user active; `tokenVersion` stays. The user as stored afterwards, or `null`. */
+  activate(id: string): Promise<User | null>;
   /** Deletes the user with its tasks and sessions. Returns whether there was one. */
   delete(id: string): Promise<boolean>;
   /** Every user, oldest first (by date joined, then id). */

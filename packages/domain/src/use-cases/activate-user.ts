@@ -1,4 +1,5 @@
 import type { User } from "../entities/user.ts";
+import { UserNotFound } from "../errors.ts";
 import type { UserRepository } from "../ports/user-repository.ts";
 import { findUserOrFail } from "./find-user.ts";
 
@@ -14,8 +15,8 @@ export class ActivateUser {
 
   async execute(input: { username: string }): Promise<User> {
     const user = await findUserOrFail(this.deps.users, input.username);
-    const updated = user.activate();
-    if (updated !== user) await this.deps.users.update(updated);
-    return updated;
+    const activated = await this.deps.users.activate(user.id);
+    if (activated === null) throw new UserNotFound(input.username);
+    return activated;
   }
 }

@@ -1,5 +1,6 @@
 import { assertAcceptablePassword } from "../entities/password-policy.ts";
 import type { User } from "../entities/user.ts";
+import { UserNotFound } from "../errors.ts";
 import type { PasswordHasher } from "../ports/password-hasher.ts";
 import type { UserRepository } from "../ports/user-repository.ts";
 import { findUserOrFail } from "./find-user.ts";
@@ -17,8 +18,8 @@ export class SetPassword {
   async execute(input: { username: string; password: string }): Promise<User> {
     const user = await findUserOrFail(this.deps.users, input.username);
     assertAcceptablePassword(input.password, user);
-    const updated = user.withPassword(await this.deps.hasher.hash(input.password));
-    await this.deps.users.update(updated);
-    return updated;
+    const changed = await this.deps.users.changePassword(user.id, await this.deps.hasher.hash(input.password));
+    if (changed === null) throw new UserNotFound(input.username);
+    return changed;
   }
 }

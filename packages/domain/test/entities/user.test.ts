@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeUsername, USERNAME_MAX_LENGTH, User, ValidationError } from "../../src/index.ts";
+import { canonicalUsername, USERNAME_MAX_LENGTH, User, ValidationError } from "../../src/index.ts";
 import { aUser, text } from "../builders.ts";
 import { START } from "../fakes/index.ts";
 
@@ -78,11 +78,31 @@ describe("User.validate", () => {
   });
 });
 
-describe("normalizeUsername", () => {
-  it("makes usernames that differ only in case or width equal", () => {
-    expect(normalizeUsername("ALICE")).toBe("alice");
-    expect(normalizeUsername("Ａｌｉｃｅ")).toBe("alice");
-    expect(normalizeUsername("Zoë")).toBe(normalizeUsername("ZOE\u0308"));
+describe("canonicalUsername", () => {
+  it("makes usernames that differ only in case, width or composition equal", () => {
+    expect(canonicalUsername("ALICE")).toBe("alice");
+    expect(canonicalUsername("Ａｌｉｃｅ")).toBe("alice");
+    expect(canonicalUsername("Zoë")).toBe(canonicalUsername("ZOE\u0308"));
+  });
+
+  it("trims surrounding white space, as a username is stored", () => {
+    expect(canonicalUsername("  alice\t")).toBe("alice");
+  });
+
+  it("folds case fully, beyond lower-casing", () => {
+    expect(canonicalUsername("STRASSE")).toBe(canonicalUsername("straße"));
+    expect(canonicalUsername("ΣΟΦΟΣ")).toBe(canonicalUsername("σοφος"));
+    expect(canonicalUsername("ﬁle")).toBe("file");
+  });
+
+  it("keeps the dotted capital I apart from a plain i, as Unicode case folding does", () => {
+    expect(canonicalUsername("İRIS")).toBe(canonicalUsername("i\u0307ris"));
+    expect(canonicalUsername("İRIS")).not.toBe(canonicalUsername("iris"));
+  });
+
+  it("is stable: the key of a key is the key", () => {
+    for (const username of ["İRIS", "Straße", "ΣΟΦΟΣ", "Ａｌｉｃｅ", "ǅemal"])
+      expect(canonicalUsername(canonicalUsername(username))).toBe(canonicalUsername(username));
   });
 });
 

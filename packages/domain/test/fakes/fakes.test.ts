@@ -192,15 +192,29 @@ describe("InMemoryUserRepository", () => {
     expect(sessions.all()).toEqual([]);
   });
 
-  it("does not bring back a deleted user on update", async () => {
+  it("does not bring back a deleted user on a targeted change", async () => {
     const users = new InMemoryUserRepository();
     const alice = aUser();
     await users.add(alice);
     await users.delete(alice.id);
 
-    await users.update(alice.recordLogin(at(1)));
+    await users.recordLogin(alice.id, at(1));
 
+    expect(await users.changePassword(alice.id, "new-hash")).toBeNull();
+    expect(await users.deactivate(alice.id)).toBeNull();
+    expect(await users.activate(alice.id)).toBeNull();
     expect(await users.findById(alice.id)).toBeNull();
+  });
+
+  it("changes only what a targeted change is about, on the user as stored now", async () => {
+    const users = new InMemoryUserRepository();
+    const alice = aUser({ tokenVersion: 2 });
+    await users.add(alice);
+
+    await users.deactivate(alice.id);
+    await users.recordLogin(alice.id, at(1));
+
+    expect(await users.findById(alice.id)).toMatchObject({ isActive: false, tokenVersion: 3, lastLogin: at(1) });
   });
 });
 
@@ -264,7 +278,7 @@ describe("InMemoryUnitOfWork", () => {
     await ports.sessions.add(session);
 
     const failure = ports.unitOfWork.transaction(async () => {
-      await ports.users.update(kept.deactivate());
+      await ports.users.deactivate(kept.id);
       await ports.users.add(aUser());
       await ports.sessions.update(session.revoke(START));
       await ports.tasks.add(aTask());

@@ -1,4 +1,4 @@
-import { normalizeUsername, type User, UsernameTaken, type UserRepository } from "../../src/index.ts";
+import { canonicalUsername, type User, UsernameTaken, type UserRepository } from "../../src/index.ts";
 import { compareStrings } from "./compare-strings.ts";
 import type { InMemorySessionRepository } from "./in-memory-session-repository.ts";
 import type { InMemoryTaskRepository } from "./in-memory-task-repository.ts";
@@ -39,11 +39,20 @@ export class InMemoryUserRepository implements UserRepository, Transactional {
     return this.find(username);
   }
 
-  async update(user: User): Promise<void> {
-    // Like an SQL UPDATE: a row that is gone stays gone.
-    if (!this.table.rows.has(user.id)) return;
-    this.table.rows.set(user.id, user);
-    this.log.record("users", "update", user.id);
+  async recordLogin(id: string, at: Date): Promise<void> {
+    this.change(id, (user) => user.recordLogin(at));
+  }
+
+  async changePassword(id: string, passwordHash: string): Promise<User | null> {
+    return this.change(id, (user) => user.withPassword(passwordHash));
+  }
+
+  async deactivate(id: string): Promise<User | null> {
+    return this.change(id, (user) => user.deactivate());
+  }
+
+  async activate(id: string): Promise<User | null> {
+    return this.change(id, (user) => user.activate());
   }
 
   async delete(id: string): Promise<boolean> {
@@ -64,9 +73,24 @@ export class InMemoryUserRepository implements UserRepository, Transactional {
     return this.table.rows.size;
   }
 
+  /**
+   * Applies `change` to the user as stored now, like the targeted SQL UPDATE it fakes: a
+   * row that is gone stays gone, and no column is written back from an older read.
+   */
+  private change(id: string, change: (user: User) => User): User | null {
+    const stored = this.table.rows.get(id);
+    if (stored === undefined) return null;
+    const changed = change(stored);
+    if (changed !== stored) {
+      this.table.rows.set(id, changed);
+      this.log.record("users", "update", id);
+    }
+    return changed;
+  }
+
   private find(username: string): User | null {
-    const wanted = normalizeUsername(username);
-    for (const user of this.table.rows.values()) if (normalizeUsername(user.username) === wanted) return user;
+    const wanted = canonicalUsername(username);
+    for (const user of this.table.rows.values()) if (canonicalUsername(user.username) === wanted) return user;
     return null;
   }
 }

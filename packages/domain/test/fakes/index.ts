@@ -1,4 +1,5 @@
 import { FakeClock } from "./fake-clock.ts";
+import { FakeLoginThrottle } from "./fake-login-throttle.ts";
 import { FakePasswordHasher } from "./fake-password-hasher.ts";
 import { FakeTokenService } from "./fake-token-service.ts";
 import { InMemorySessionRepository } from "./in-memory-session-repository.ts";
@@ -9,6 +10,7 @@ import { SequentialIdGenerator } from "./sequential-id-generator.ts";
 import { WriteLog } from "./write-log.ts";
 
 export * from "./fake-clock.ts";
+export * from "./fake-login-throttle.ts";
 export * from "./fake-password-hasher.ts";
 export * from "./fake-token-service.ts";
 export * from "./in-memory-session-repository.ts";
@@ -35,6 +37,7 @@ export function fakePorts() {
     ids: new SequentialIdGenerator(),
     hasher: new FakePasswordHasher(),
     tokens: new FakeTokenService(clock),
+    throttle: new FakeLoginThrottle(),
   };
 }
 

@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   ActivateUser,
-  Authenticate,
   AuthorizeAccessToken,
   DeactivateUser,
   DeleteUser,
@@ -10,7 +9,7 @@ import {
   type TokenPair,
   type User,
 } from "../../src/index.ts";
-import { aStoredUser, GOOD_PASSWORD } from "../builders.ts";
+import { aStoredUser, logIn } from "../builders.ts";
 import { type FakePorts, fakePorts } from "../fakes/index.ts";
 
 let ports: FakePorts;
@@ -20,7 +19,7 @@ let login: TokenPair;
 beforeEach(async () => {
   ports = fakePorts();
   alice = await aStoredUser(ports, { username: "alice" });
-  login = await new Authenticate(ports).execute({ username: "alice", password: GOOD_PASSWORD });
+  login = await logIn(ports, "alice");
 });
 
 async function refusal(token: string): Promise<string> {
@@ -57,7 +56,7 @@ describe("AuthorizeAccessToken", () => {
     await new SetPassword(ports).execute({ username: "alice", password: "a brand new secret" });
 
     expect(await refusal(login.access)).toBe("tokens revoked since issued");
-    const fresh = await new Authenticate(ports).execute({ username: "alice", password: "a brand new secret" });
+    const fresh = await logIn(ports, "alice", "a brand new secret");
     expect((await new AuthorizeAccessToken(ports).execute({ token: fresh.access })).id).toBe(alice.id);
   });
 

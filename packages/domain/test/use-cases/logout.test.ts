@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { Authenticate, InvalidToken, Logout, type TokenPair } from "../../src/index.ts";
-import { aStoredUser, GOOD_PASSWORD, minutes } from "../builders.ts";
+import { InvalidToken, Logout, type TokenPair } from "../../src/index.ts";
+import { aStoredUser, logIn, minutes } from "../builders.ts";
 import { type FakePorts, fakePorts } from "../fakes/index.ts";
 
 let ports: FakePorts;
@@ -9,7 +9,7 @@ let login: TokenPair;
 beforeEach(async () => {
   ports = fakePorts();
   await aStoredUser(ports, { username: "alice" });
-  login = await new Authenticate(ports).execute({ username: "alice", password: GOOD_PASSWORD });
+  login = await logIn(ports, "alice");
 });
 
 const sessionOf = async (token: string) =>

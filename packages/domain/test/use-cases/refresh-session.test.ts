@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import {
-  Authenticate,
   DeactivateUser,
   InvalidToken,
   Logout,
@@ -9,7 +8,7 @@ import {
   type TokenPair,
   type User,
 } from "../../src/index.ts";
-import { aSession, aStoredUser, GOOD_PASSWORD, minutes } from "../builders.ts";
+import { aSession, aStoredUser, logIn, minutes } from "../builders.ts";
 import { type FakePorts, fakePorts, InMemorySessionRepository, REFRESH_TOKEN_TTL_MS } from "../fakes/index.ts";
 
 let ports: FakePorts;
@@ -19,7 +18,7 @@ let login: TokenPair;
 beforeEach(async () => {
   ports = fakePorts();
   alice = await aStoredUser(ports, { username: "alice" });
-  login = await new Authenticate(ports).execute({ username: "alice", password: GOOD_PASSWORD });
+  login = await logIn(ports, "alice");
 });
 
 const refresh = (token: string, refreshSession = new RefreshSession(ports)) =>

@@ -1,5 +1,6 @@
 import type { MigrationObject } from "@mikro-orm/core";
 import { Migration20261124095559_initial } from "./Migration20261124095559_initial.ts";
+import { Migration20261127095608_username_key } from "./Migration20261127095608_username_key.ts";
 
 /**
  * Every migration, oldest first. Listed here rather than found by scanning a folder, so
@@ -8,4 +9,5 @@ import { Migration20261124095559_initial } from "./Migration20261124095559_initi
  */
 export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261124095559_initial", class: Migration20261124095559_initial },
+  { name: "Migration20261127095608_username_key", class: Migration20261127095608_username_key },
 ];

@@ -11,6 +11,8 @@ export const UserRecord = defineEntity({
   properties: {
     id: p.uuid().primary(),
     username: p.text(),
+    // The domain's canonicalUsername of `username`: what uniqueness and look-ups compare.
+    usernameKey: p.text().fieldName("username_key").unique("users_username_key_unique"),
     email: p.text().default(""),
     passwordHash: p.text().fieldName("password_hash"),
     isStaff: p.boolean().fieldName("is_staff").default(false),
@@ -20,14 +22,7 @@ export const UserRecord = defineEntity({
     lastLogin: p.datetime().columnType("timestamptz").fieldName("last_login").nullable(),
     tokenVersion: p.integer().fieldName("token_version").default(0),
   },
-  indexes: [
-    // Usernames are unique whatever their case: "Alice" and "alice" are one user.
-    {
-      name: "users_username_lower_unique",
-      expression: 'create unique index "users_username_lower_unique" on "users" (lower("username"))',
-    },
-    { name: "users_date_joined_id_index", properties: ["dateJoined", "id"] },
-  ],
+  indexes: [{ name: "users_date_joined_id_index", properties: ["dateJoined", "id"] }],
   checks: [
     {
       name: "users_username_length_check",

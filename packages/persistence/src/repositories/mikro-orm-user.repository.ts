@@ -1,8 +1,8 @@
-import { User, UsernameTaken, type UserRepository } from "@tasks/domain";
+import { canonicalUsername, User, UsernameTaken, type UserRepository } from "@tasks/domain";
 import { guard, isUniqueViolation, isUuid } from "../errors.ts";
 import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
-const USERNAME_UNIQUE_INDEX = "users_username_lower_unique";
+const USERNAME_UNIQUE_INDEX = "users_username_key_unique";
 
 export class MikroOrmUserRepository implements UserRepository {
   readonly #db: QuerySource;
@@ -31,25 +31,67 @@ export class MikroOrmUserRepository implements UserRepository {
 
   findByUsername(username: string): Promise<User | null> {
     return guard(async () => {
-      // The same expression as the unique index, so the index answers; usernames are stored
-      // in Unicode's NFKC form, so the one looked for is put in that form too.
       const row = await this.#db()
         .selectFrom("users")
         .selectAll()
-        .where((eb) => eb(eb.fn("lower", ["username"]), "=", eb.fn("lower", [eb.val(username.normalize("NFKC"))])))
+        .where("username_key", "=", canonicalUsername(username))
         .executeTakeFirst();
       return row === undefined ? null : toUser(row);
     });
   }
 
-  update(user: User): Promise<void> {
+  recordLogin(id: string, at: Date): Promise<void> {
+    if (!isUuid(id)) return Promise.resolve();
     return guard(async () => {
-      const { id, ...fields } = toRow(user);
-      try {
-        await this.#db().updateTable("users").set(fields).where("id", "=", id).execute();
-      } catch (error) {
-        throw usernameTakenOr(error, user);
-      }
+      await this.#db().updateTable("users").set({ last_login: at }).where("id", "=", id).execute();
+    });
+  }
+
+  changePassword(id: string, passwordHash: string): Promise<User | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    return guard(async () => {
+      const row = await this.#db()
+        .updateTable("users")
+        .set((eb) => ({ password_hash: passwordHash, token_version: eb("token_version", "+", 1) }))
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? null : toUser(row);
+    });
+  }
+
+  deactivate(id: string): Promise<User | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    return guard(async () => {
+      // One statement: the row is re-read under its lock, so a concurrent change is not lost.
+      const row = await this.#db()
+        .updateTable("users")
+        .set((eb) => ({
+          is_active: false,
+          token_version: eb
+            .case()
+            .when("is_active", "=", true)
+            .then(eb("token_version", "+", 1))
+            .else(eb.ref("token_version"))
+            .end(),
+        }))
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? null : toUser(row);
+    });
+  }
+
+  activate(id: string): Promise<User | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    return guard(async () => {
+      const row = await this.#db()
+        .updateTable("users")
+        .set({ is_active: true })
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? null : toUser(row);
     });
   }
 
@@ -88,6 +130,7 @@ function toRow(user: User): Row<"users"> {
   return {
     id: user.id,
     username: user.username,
+    username_key: canonicalUsername(user.username),
     email: user.email,
     password_hash: user.passwordHash,
     is_staff: user.isStaff,
