@@ -1,7 +1,7 @@
 import cors from "@fastify/cors";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type {
-  Clock,
+  AuthorizeAccessToken,
   CreateTask,
   DeleteTask,
   GetTask,
@@ -11,11 +11,9 @@ import type {
   RefreshSession,
   ReplaceTask,
   UpdateTask,
-  UserRepository,
 } from "@tasks/domain";
 import type { Database } from "@tasks/persistence";
 import type { Config } from "@tasks/platform";
-import type { TokenSettings } from "@tasks/security";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { registerAuthentication } from "./http/authentication.ts";
 import { corsOptions } from "./http/cors.ts";
@@ -33,6 +31,8 @@ import { taskRoutes } from "./routes/task.routes.ts";
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface UseCases {
+  /** The guard's check of every request to a protected route. */
+  readonly authorizeAccessToken: AuthorizeAccessToken;
   readonly logIn: LogIn;
   readonly refreshSession: RefreshSession;
   readonly logout: Logout;
@@ -48,11 +48,6 @@ export type AppConfig = Pick<Config, "production" | "corsOrigins" | "apiDocs">;
 
 export interface AppDependencies {
   readonly config: AppConfig;
-  /** The same settings the JwtTokenService behind the use cases was built with. */
-  readonly tokenSettings: TokenSettings;
-  readonly clock: Clock;
-  /** For the guard's one look-up of the caller. */
-  readonly users: UserRepository;
   readonly useCases: UseCases;
   /** For the readiness check. */
   readonly database: Pick<Database, "ping">;
@@ -95,7 +90,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
 
   await app.register(cors, corsOptions(deps.config.corsOrigins));
   if (deps.config.apiDocs) await registerOpenApi(app);
-  await registerAuthentication(app, { tokenSettings: deps.tokenSettings, clock: deps.clock, users: deps.users });
+  registerAuthentication(app, deps.useCases.authorizeAccessToken);
 
   healthRoutes(app, deps.database);
   authRoutes(app, deps.useCases);

@@ -1,4 +1,5 @@
 import {
+  AuthorizeAccessToken,
   type Clock,
   CreateTask,
   DeleteTask,
@@ -21,6 +22,7 @@ import {
   JwtTokenService,
   MemoryLoginThrottle,
   RedisLoginThrottle,
+  type TokenSettings,
 } from "@tasks/security";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
@@ -39,8 +41,13 @@ export interface ContainerInput {
   readonly ids?: IdGenerator;
 }
 
+export interface Dependencies extends AppDependencies {
+  /** The settings of the one JwtTokenService: tests sign tokens the app accepts (or, forged, refuses) with them. */
+  readonly tokenSettings: TokenSettings;
+}
+
 /** The composition root: configuration and adapters in, the app's dependencies out. */
-export function createDependencies(input: ContainerInput): AppDependencies {
+export function createDependencies(input: ContainerInput): Dependencies {
   const { config, database } = input;
   const clock = input.clock ?? new SystemClock();
   const ids = input.ids ?? new UuidV7IdGenerator();
@@ -61,11 +68,10 @@ export function createDependencies(input: ContainerInput): AppDependencies {
   return {
     config,
     tokenSettings,
-    clock,
-    users,
     database,
     logger: input.logger,
     useCases: {
+      authorizeAccessToken: new AuthorizeAccessToken({ users, tokens }),
       logIn: new LogIn({ users, sessions, hasher, tokens, throttle, clock, ids, unitOfWork }),
       refreshSession: new RefreshSession({ users, sessions, tokens, clock, ids }),
       logout: new Logout({ sessions, tokens, clock }),

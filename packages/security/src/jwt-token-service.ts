@@ -1,26 +1,27 @@
 import type { Clock, IssuedToken, TokenClaims, TokenService } from "@tasks/domain";
 import { createSigner, createVerifier } from "fast-jwt";
 import { type TokenPayload, type TokenType, tokenPayload, verifyToken } from "./token-claims.ts";
-import {
-  type JwtVerifyOptions,
-  jwtSignOptions,
-  jwtVerifyOptions,
-  type TokenSettings,
-  validateTokenSettings,
-} from "./token-settings.ts";
+import { jwtSignOptions, jwtVerifyOptions, type TokenSettings, validateTokenSettings } from "./token-settings.ts";
 
-/** HMAC-signed JWTs in the format `TokenSettings` describes, timed by the domain clock. */
+/**
+ * HMAC-signed JWTs in the format `TokenSettings` describes, timed by the domain clock. The
+ * one place that signs and verifies tokens: the API's guard goes through it too (through
+ * the `AuthorizeAccessToken` use case), so a token one side issues is exactly one the
+ * other accepts. Signer and verifier are built once; the verifier checks the signature,
+ * the pinned algorithm, `typ`, `iss`, `aud` and that every claim is there, and
+ * `readTokenClaims` checks the times against this service's clock.
+ */
 export class JwtTokenService implements TokenService {
   private readonly settings: TokenSettings;
   private readonly clock: Clock;
   private readonly sign: (payload: Omit<TokenPayload, "iss" | "aud">) => string;
-  private readonly verifyOptions: JwtVerifyOptions;
+  private readonly verifySignature: (token: string) => unknown;
 
   constructor(settings: TokenSettings, clock: Clock) {
     this.settings = validateTokenSettings(settings);
     this.clock = clock;
     this.sign = createSigner({ ...jwtSignOptions(settings), key: settings.secret });
-    this.verifyOptions = jwtVerifyOptions(settings);
+    this.verifySignature = createVerifier({ ...jwtVerifyOptions(settings), key: settings.secret });
   }
 
   async issueAccessToken(claims: TokenClaims): Promise<IssuedToken> {
@@ -32,26 +33,15 @@ export class JwtTokenService implements TokenService {
   }
 
   async verifyAccessToken(token: string): Promise<TokenClaims> {
-    return this.verify(token, "access");
+    return verifyToken(this.verifySignature, token, "access", this.settings, this.clock.now());
   }
 
   async verifyRefreshToken(token: string): Promise<TokenClaims> {
-    return this.verify(token, "refresh");
+    return verifyToken(this.verifySignature, token, "refresh", this.settings, this.clock.now());
   }
 
   private issue(claims: TokenClaims, type: TokenType): IssuedToken {
     const payload = tokenPayload(claims, type, this.settings, this.clock.now());
     return { token: this.sign(payload), expiresAt: new Date(payload.exp * 1000) };
-  }
-
-  private verify(token: string, type: TokenType): TokenClaims {
-    const now = this.clock.now();
-    // fast-jwt fixes the verification time when the verifier is made, so one is made per check.
-    const verifyAt = createVerifier({
-      ...this.verifyOptions,
-      key: this.settings.secret,
-      clockTimestamp: now.getTime(),
-    });
-    return verifyToken(verifyAt, token, type, this.settings, now);
   }
 }

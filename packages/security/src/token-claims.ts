@@ -45,10 +45,10 @@ export function tokenPayload(
 }
 
 /**
- * The domain's claims from a payload whose signature, algorithm, `typ`, `iss`, `aud`,
- * `exp` and required claims fast-jwt has already verified with `jwtVerifyOptions`: checks
- * what fast-jwt cannot (claim types, the token type, an `iat` in the future beyond the
- * leeway). Throws `InvalidToken`.
+ * The domain's claims from a payload whose signature, algorithm, `typ`, `iss`, `aud` and
+ * required claims fast-jwt has already verified with `jwtVerifyOptions`: checks the rest
+ * (claim types, the token type, and the times against `now` with the leeway: `exp` passed,
+ * `nbf` or `iat` still ahead). Throws `InvalidToken`.
  */
 export function readTokenClaims(
   payload: unknown,
@@ -61,12 +61,18 @@ export function readTokenClaims(
   const userId = nonEmptyString(claims, "sub");
   const sessionId = nonEmptyString(claims, "sid");
   const tokenId = nonEmptyString(claims, "jti");
-  const { ver, iat, token_type: tokenType } = claims;
+  const { ver, iat, exp, nbf, token_type: tokenType } = claims;
   if (typeof ver !== "number" || !Number.isSafeInteger(ver) || ver < 0)
     throw new InvalidToken("claim ver is not an integer >= 0");
-  if (typeof iat !== "number" || !Number.isFinite(iat)) throw new InvalidToken("claim iat is not a number");
-  if ((iat - settings.clockToleranceSeconds) * 1000 > now.getTime())
-    throw new InvalidToken(`issued in the future (iat ${iat})`);
+  const leewayMs = settings.clockToleranceSeconds * 1000;
+  const seconds = (name: string, value: unknown) => {
+    if (typeof value !== "number" || !Number.isFinite(value)) throw new InvalidToken(`claim ${name} is not a number`);
+    return value * 1000;
+  };
+  if (seconds("exp", exp) + leewayMs < now.getTime()) throw new InvalidToken(`expired (exp ${exp})`);
+  if (nbf !== undefined && seconds("nbf", nbf) - leewayMs > now.getTime())
+    throw new InvalidToken(`not valid yet (nbf ${nbf})`);
+  if (seconds("iat", iat) - leewayMs > now.getTime()) throw new InvalidToken(`issued in the future (iat ${iat})`);
   if (tokenType !== expectedType)
     throw new InvalidToken(`wrong token type: expected ${expectedType}, got ${JSON.stringify(tokenType)}`);
   return { userId, sessionId, tokenId, tokenVersion: ver };
@@ -79,10 +85,9 @@ function nonEmptyString(claims: Record<string, unknown>, name: string): string {
 }
 
 /**
- * Runs a fast-jwt verifier built from `jwtVerifyOptions` (the service's own, or the one
- * @fastify/jwt built from the same settings) and reads the claims of a token of
- * `expectedType`. fast-jwt's refusals become `InvalidToken`, recognised by their code
- * because @fastify/jwt may bring its own copy of fast-jwt; anything else is a real failure.
+ * Runs a fast-jwt verifier built from `jwtVerifyOptions` and reads the claims of a token of
+ * `expectedType`. fast-jwt's refusals (codes `FAST_JWT_*`) become `InvalidToken`; anything
+ * else is a real failure.
  */
 export function verifyToken(
   verify: (token: string) => unknown,

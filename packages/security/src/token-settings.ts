@@ -61,9 +61,8 @@ export function validateTokenSettings(settings: TokenSettings): TokenSettings {
 export type JwtSignOptions = Required<Pick<SignerOptions, "algorithm" | "iss" | "aud">>;
 
 /**
- * fast-jwt `createSigner` options (also @fastify/jwt's `sign`), without the key: pass
- * `settings.secret` as `key` (or as @fastify/jwt's `secret`). `iat` and `exp` are set in
- * the payload from the domain clock, so no time option lives here.
+ * fast-jwt `createSigner` options, without the key. `iat` and `exp` are set in the payload
+ * from the domain clock, so no time option lives here.
  */
 export function jwtSignOptions(settings: TokenSettings): JwtSignOptions {
   validateTokenSettings(settings);
@@ -71,13 +70,16 @@ export function jwtSignOptions(settings: TokenSettings): JwtSignOptions {
 }
 
 export type JwtVerifyOptions = Required<
-  Pick<VerifierOptions, "algorithms" | "allowedIss" | "allowedAud" | "requiredClaims" | "clockTolerance" | "checkTyp">
+  Pick<
+    VerifierOptions,
+    "algorithms" | "allowedIss" | "allowedAud" | "requiredClaims" | "checkTyp" | "ignoreExpiration" | "ignoreNotBefore"
+  >
 >;
 
 /**
- * fast-jwt `createVerifier` options (also @fastify/jwt's `verify`), without the key.
- * `clockTolerance` is in milliseconds, fast-jwt's unit (@fastify/jwt passes it through as is).
- * fast-jwt checks neither a future `iat` nor the custom claims: `readTokenClaims` does, after it.
+ * fast-jwt `createVerifier` options, without the key. No time is checked here: fast-jwt
+ * would compare with the wall clock (or with one instant fixed when the verifier is made),
+ * so `readTokenClaims` checks `exp`, `nbf` and `iat` against the domain clock instead.
  */
 export function jwtVerifyOptions(settings: TokenSettings): JwtVerifyOptions {
   validateTokenSettings(settings);
@@ -86,7 +88,8 @@ export function jwtVerifyOptions(settings: TokenSettings): JwtVerifyOptions {
     allowedIss: settings.issuer,
     allowedAud: settings.audience,
     requiredClaims: [...REQUIRED_CLAIMS],
-    clockTolerance: settings.clockToleranceSeconds * 1000,
     checkTyp: "JWT",
+    ignoreExpiration: true,
+    ignoreNotBefore: true,
   };
 }

@@ -98,14 +98,14 @@ describe("clock leeway", () => {
     await expect(tokens.verifyAccessToken(token)).resolves.toEqual(CLAIMS);
     clock.advanceSeconds(1);
     const error = await rejection(tokens.verifyAccessToken(token));
-    expect(error.reason).toMatch(/^FAST_JWT_EXPIRED/);
+    expect(error.reason).toBe(`expired (exp ${NOW + 900})`);
   });
 
   it("refuses an expired refresh token", async () => {
     const { token } = await tokens.issueRefreshToken(CLAIMS);
     clock.advanceSeconds(7 * 86_400 + 6);
     const error = await rejection(tokens.verifyRefreshToken(token));
-    expect(error.reason).toMatch(/^FAST_JWT_EXPIRED/);
+    expect(error.reason).toBe(`expired (exp ${NOW + 7 * 86_400})`);
   });
 
   it("accepts a token issued up to 5 seconds in the future, and refuses one issued later than that", async () => {
@@ -116,10 +116,20 @@ describe("clock leeway", () => {
     expect(error.reason).toBe(`issued in the future (iat ${NOW + 6})`);
   });
 
-  it("refuses a token whose nbf is still ahead beyond the leeway", async () => {
+  it("refuses a token whose nbf is still ahead beyond the leeway, and accepts it within", async () => {
     const token = hmacToken(HEADER, accessPayload({ nbf: NOW + 60 }), SECRET);
     const error = await rejection(tokens.verifyAccessToken(token));
-    expect(error.reason).toMatch(/^FAST_JWT_INACTIVE/);
+    expect(error.reason).toBe(`not valid yet (nbf ${NOW + 60})`);
+    clock.advanceSeconds(55);
+    await expect(tokens.verifyAccessToken(token)).resolves.toEqual(CLAIMS);
+  });
+
+  it("judges time by its own clock, not the machine's", async () => {
+    const pastClock = new FixedClock(new Date("2001-01-01T00:00:00.000Z"));
+    const past = new JwtTokenService(defaultTokenSettings(SECRET), pastClock);
+    const { token } = await past.issueAccessToken(CLAIMS);
+    await expect(past.verifyAccessToken(token)).resolves.toEqual(CLAIMS);
+    await rejection(tokens.verifyAccessToken(token));
   });
 
   it("refuses a token with no leeway at all when the tolerance is 0", async () => {
@@ -127,7 +137,7 @@ describe("clock leeway", () => {
     const { token } = await strict.issueAccessToken(CLAIMS);
     clock.advanceSeconds(901);
     const error = await rejection(strict.verifyAccessToken(token));
-    expect(error.reason).toMatch(/^FAST_JWT_EXPIRED/);
+    expect(error.reason).toBe(`expired (exp ${NOW + 900})`);
   });
 });
 
@@ -254,8 +264,13 @@ describe("required claims and their types", () => {
     expect(error.reason).toBe(reason);
   });
 
+  it('refuses exp = "tomorrow"', async () => {
+    const token = hmacToken(HEADER, accessPayload({ exp: "tomorrow" }), SECRET);
+    const error = await rejection(tokens.verifyAccessToken(token));
+    expect(error.reason).toBe("claim exp is not a number");
+  });
+
   it.each([
-    ["exp", "tomorrow"],
     ["iss", 1],
     ["aud", { name: "tasks-api" }],
   ])("refuses %s = %j (checked by fast-jwt)", async (claim, value) => {

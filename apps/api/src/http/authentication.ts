@@ -1,75 +1,39 @@
-import fastifyJwt from "@fastify/jwt";
-import {
-  AuthorizeAccessToken,
-  type Clock,
-  type TokenClaims,
-  type TokenService,
-  type User,
-  type UserRepository,
-} from "@tasks/domain";
-import { jwtSignOptions, jwtVerifyOptions, type TokenPayload, type TokenSettings, verifyToken } from "@tasks/security";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { AuthorizeAccessToken, User } from "@tasks/domain";
+import type { FastifyInstance } from "fastify";
 import { NotAuthenticated } from "./problems.ts";
-
-declare module "@fastify/jwt" {
-  interface FastifyJWT {
-    payload: TokenPayload;
-    /** The caller of a protected route, once the guard has let the request through. */
-    user: User;
-  }
-}
 
 declare module "fastify" {
   interface FastifyContextConfig {
     /** Marks a route that needs no access token. Every other route requires one (default deny). */
     public?: boolean;
   }
+
+  interface FastifyRequest {
+    /** The caller of a protected route, once the guard has let the request through. */
+    user: User;
+  }
 }
 
-export interface AuthenticationOptions {
-  readonly tokenSettings: TokenSettings;
-  readonly clock: Clock;
-  readonly users: UserRepository;
-}
+// `Authorization: Bearer <token>`, the scheme in any case (RFC 9110 section 11.1).
+const BEARER = /^Bearer +([^\s]+) *$/i;
 
 /**
- * The guard. @fastify/jwt, registered from the same TokenSettings as the JwtTokenService
- * that issues the tokens, finds the bearer token and checks it once with the verifier it
- * built at start (signature, pinned algorithm, `typ`, `iss`, `aud`, `exp`, required
- * claims); `verifyToken`, which JwtTokenService uses too, adds the checks fast-jwt
- * cannot make (token type, future `iat`). The AuthorizeAccessToken use case gets that verifier as its token service and
- * does the rest: one look-up of the user by primary key, refusing a deleted or inactive
- * user and a token issued before the user's tokens were revoked.
- *
- * It runs on every request whose route is not marked `config: { public: true }`, so a
- * route that forgets to say it is public is protected.
+ * The guard: every request whose route is not marked `config: { public: true }` must
+ * carry `Authorization: Bearer <access token>`, so a route that forgets to say it is
+ * public is protected. The token is checked by the `AuthorizeAccessToken` use case the
+ * composition root built around the one `JwtTokenService`: the signature and claims, then
+ * one look-up of the user by primary key, refusing a deleted or inactive user and a token
+ * issued before the user's tokens were revoked.
  */
-export async function registerAuthentication(app: FastifyInstance, options: AuthenticationOptions): Promise<void> {
-  const { tokenSettings, clock, users } = options;
-  await app.register(fastifyJwt, {
-    secret: tokenSettings.secret,
-    sign: jwtSignOptions(tokenSettings),
-    verify: jwtVerifyOptions(tokenSettings),
-  });
-
-  const accessTokens: Pick<TokenService, "verifyAccessToken"> = {
-    async verifyAccessToken(token: string): Promise<TokenClaims> {
-      return verifyToken((value) => app.jwt.verify(value), token, "access", tokenSettings, clock.now());
-    },
-  };
-  const authorize = new AuthorizeAccessToken({ users, tokens: accessTokens });
-
-  const authenticate = async (request: FastifyRequest): Promise<void> => {
-    let token: string;
-    try {
-      token = app.jwt.lookupToken(request);
-    } catch {
-      throw new NotAuthenticated();
-    }
-    request.user = await authorize.execute({ token });
-  };
+export function registerAuthentication(app: FastifyInstance, authorize: AuthorizeAccessToken): void {
+  app.decorateRequest("user", null as unknown as User);
   app.addHook("onRequest", (request, _reply, done) => {
     if (request.is404 || request.routeOptions.config.public === true) return done();
-    authenticate(request).then(() => done(), done);
+    const token = BEARER.exec(request.headers.authorization ?? "")?.[1];
+    if (token === undefined) return done(new NotAuthenticated());
+    authorize.execute({ token }).then((user) => {
+      request.user = user;
+      done();
+    }, done);
   });
 }

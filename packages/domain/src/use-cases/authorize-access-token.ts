@@ -3,8 +3,7 @@ import { InvalidToken } from "../errors.ts";
 import type { TokenService } from "../ports/token-service.ts";
 import type { UserRepository } from "../ports/user-repository.ts";
 
-// Only the access-token check: an HTTP guard can hand in the verifier its framework already built.
-type Deps = { users: UserRepository; tokens: Pick<TokenService, "verifyAccessToken"> };
+type Deps = { users: UserRepository; tokens: TokenService };
 
 /**
  * What a request guard needs: the user an access token speaks for, if that token is
