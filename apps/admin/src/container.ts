@@ -68,9 +68,6 @@ export async function openContainer(config: DatabaseConfig): Promise<Container> 
   const clock = new SystemClock();
   const ids = new UuidV7IdGenerator();
   const hasher = new Argon2PasswordHasher();
-  // The migrator reports a database it cannot reach in its driver's words; a ping first
-  // makes that the same ServiceUnavailable as every other command gets.
-  const answering = () => database.ping(config.connectTimeoutMs);
 
   const createUser = new CreateUser({ users, hasher, clock, ids });
   const getUser = new GetUser({ users });
@@ -86,14 +83,8 @@ export async function openContainer(config: DatabaseConfig): Promise<Container> 
   const deleteTask = new DeleteTask({ tasks });
 
   const operations: Operations = {
-    migrate: async () => {
-      await answering();
-      return database.migrate();
-    },
-    migrationStatus: async () => {
-      await answering();
-      return database.migrationStatus();
-    },
+    migrate: () => database.migrate(),
+    migrationStatus: () => database.migrationStatus(),
     createUser: (input) => createUser.execute(input),
     getUser: (username) => getUser.execute({ username }),
     listUsers: () => listUsers.execute(),

@@ -175,3 +175,32 @@ describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goe
     expect(answered.statusCode).toBe(200);
   });
 });
+
+describe.runIf(await runPostgresSuite("api on an unmigrated database"))("on a database that was never migrated", () => {
+  let server: TestDatabase;
+  let database: Database;
+  let api: TestApi;
+
+  beforeAll(async () => {
+    server = await createTestDatabase();
+    database = await openDatabase({ url: server.url, poolSize: 2 });
+    api = await testApiOn("postgresql", { database, options: {}, close: async () => {} });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await database?.close();
+    await server?.drop();
+  });
+
+  it("answers 503 problem details that say so, and no 500", async () => {
+    const response = await api.app.inject({
+      method: "POST",
+      url: "/api/auth/login/",
+      payload: { username: "alice", password: "correct horse battery staple" },
+    });
+    const body = expectProblem(response, 503);
+    expect(body.type).toBe("urn:tasks:problem:schema-not-migrated");
+    expect(body.detail).toBe("The database has no tables yet: its migrations have not been applied.");
+    expect(response.body).not.toMatch(/relation|users|42P01/);
+  });
+});

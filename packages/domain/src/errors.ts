@@ -1,9 +1,25 @@
 /**
+ * Every code a domain error can carry: a closed set, so that each table that maps codes to
+ * something else (the API's problem details, taskctl's messages) is typed over it, and a
+ * new code that nobody mapped fails the type check rather than becoming a silent 500.
+ */
+export type DomainErrorCode =
+  | "VALIDATION_FAILED"
+  | "TASK_NOT_FOUND"
+  | "USER_NOT_FOUND"
+  | "PAGE_NOT_FOUND"
+  | "INVALID_CREDENTIALS"
+  | "LOGIN_THROTTLED"
+  | "INVALID_TOKEN"
+  | "SERVICE_UNAVAILABLE"
+  | "SCHEMA_NOT_MIGRATED";
+
+/**
  * Domain errors carry a stable `code` and a human message; they know nothing of HTTP.
  * The API maps codes to problem details in exactly one place.
  */
 export abstract class DomainError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: DomainErrorCode;
 
   constructor(message: string) {
     super(message);
@@ -105,6 +121,17 @@ export class ServiceUnavailable extends DomainError {
 
   constructor(reason: string) {
     super("The service is temporarily unavailable.");
+    this.reason = reason;
+  }
+}
+
+/** The storage is reachable but has no schema yet: its migrations were never applied. */
+export class SchemaNotMigrated extends DomainError {
+  readonly code = "SCHEMA_NOT_MIGRATED";
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super("The database has no tables yet: its migrations have not been applied.");
     this.reason = reason;
   }
 }

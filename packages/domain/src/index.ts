@@ -7,6 +7,7 @@ export * from "./entities/task-query.ts";
 export * from "./entities/task-status.ts";
 export * from "./entities/user.ts";
 export * from "./errors.ts";
+export * from "./field-messages.ts";
 export type * from "./ports/clock.ts";
 export type * from "./ports/id-generator.ts";
 export type * from "./ports/login-throttle.ts";

@@ -11,7 +11,7 @@ import {
 import { sql } from "kysely";
 import { DataDirLock } from "./embedded/data-dir-lock.ts";
 import { serveOverSocket, socketPath } from "./embedded/embedded-server.ts";
-import { DatabaseInUse, toDomainError } from "./errors.ts";
+import { DatabaseInUse, toDomainError, translateErrors } from "./errors.ts";
 import { createOrm, type Orm, type OrmTarget } from "./orm.ts";
 import type { RecordsDatabase } from "./records/index.ts";
 import { MikroOrmSessionRepository } from "./repositories/mikro-orm-session.repository.ts";
@@ -205,23 +205,27 @@ class MikroOrmDatabase implements Database {
     return this.#orm;
   }
 
-  async migrate(): Promise<{ applied: string[] }> {
-    const applied =
-      this.engine === "postgresql"
-        ? await this.#orm.em.transactional(async (em) => {
-            // Held until this transaction ends: a second process waits here, then finds nothing pending.
-            await em.execute(`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
-            return this.#orm.migrator.up({ transaction: em.getTransactionContext() });
-          })
-        : // The embedded database is one session: the migrator's own bookkeeping would wait
-          // forever behind an outer transaction, and there is no second server to race with.
-          await this.#orm.migrator.up();
-    return { applied: applied.map((migration) => migration.name) };
+  migrate(): Promise<{ applied: string[] }> {
+    return translateErrors(async () => {
+      const applied =
+        this.engine === "postgresql"
+          ? await this.#orm.em.transactional(async (em) => {
+              // Held until this transaction ends: a second process waits here, then finds nothing pending.
+              await em.execute(`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+              return this.#orm.migrator.up({ transaction: em.getTransactionContext() });
+            })
+          : // The embedded database is one session: the migrator's own bookkeeping would wait
+            // forever behind an outer transaction, and there is no second server to race with.
+            await this.#orm.migrator.up();
+      return { applied: applied.map((migration) => migration.name) };
+    });
   }
 
-  async migrationStatus(): Promise<{ applied: string[]; pending: string[] }> {
-    const [applied, pending] = [await this.#orm.migrator.getExecuted(), await this.#orm.migrator.getPending()];
-    return { applied: applied.map((row) => row.name), pending: pending.map((info) => info.name) };
+  migrationStatus(): Promise<{ applied: string[]; pending: string[] }> {
+    return translateErrors(async () => {
+      const [applied, pending] = [await this.#orm.migrator.getExecuted(), await this.#orm.migrator.getPending()];
+      return { applied: applied.map((row) => row.name), pending: pending.map((info) => info.name) };
+    });
   }
 
   async ping(timeoutMs: number): Promise<void> {

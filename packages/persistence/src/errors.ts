@@ -1,4 +1,4 @@
-import { ServiceUnavailable } from "@tasks/domain";
+import { SchemaNotMigrated, ServiceUnavailable } from "@tasks/domain";
 
 /** Another live process has the embedded database in DATA_DIR open and does not share it. */
 export class DatabaseInUse extends Error {
@@ -63,15 +63,32 @@ export function isUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** The domain's view of a storage failure: `ServiceUnavailable` when the database cannot answer, else as it is. */
+// PostgreSQL's undefined_table: the schema was never migrated.
+const UNDEFINED_TABLE = "42P01";
+
+/** Whether `error` (or an error it wraps) says a table the query needs does not exist. */
+function isMissingTable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if ((current as { code?: unknown }).code === UNDEFINED_TABLE) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/**
+ * The domain's view of a storage failure: `ServiceUnavailable` when the database cannot
+ * answer, `SchemaNotMigrated` when it has no tables yet, else as it is.
+ */
 export function toDomainError(error: unknown): unknown {
-  if (error instanceof ServiceUnavailable) return error;
-  if (isUnavailable(error)) return new ServiceUnavailable(error instanceof Error ? error.message : String(error));
+  if (error instanceof ServiceUnavailable || error instanceof SchemaNotMigrated) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  if (isUnavailable(error)) return new ServiceUnavailable(reason);
+  if (isMissingTable(error)) return new SchemaNotMigrated(reason);
   return error;
 }
 
-/** Runs one storage operation, reporting an unreachable or too slow database as `ServiceUnavailable`. */
-export async function guard<T>(work: () => Promise<T>): Promise<T> {
+/** Runs one storage operation, reporting the database's failures as the domain's errors (`toDomainError`). */
+export async function translateErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {

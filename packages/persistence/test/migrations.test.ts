@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { SchemaNotMigrated } from "@tasks/domain";
 import { createTestDatabase } from "@tasks/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, type Engine, ormOf } from "../src/database.ts";
@@ -92,11 +93,15 @@ function usernameKeyMigration(engine: Engine): void {
       db = await openDatabase({});
       drop = async () => {};
     }
-    await ormOf(db).migrator.up({ to: INITIAL });
   });
   afterAll(async () => {
     await db?.close();
     await drop?.();
+  });
+
+  it("reports a database that was never migrated as SchemaNotMigrated", async () => {
+    await expect(db.users.count()).rejects.toBeInstanceOf(SchemaNotMigrated);
+    await expect(db.tasks.findById(randomUUID())).rejects.toMatchObject({ code: "SCHEMA_NOT_MIGRATED" });
   });
 
   async function insertUser(username: string): Promise<void> {
@@ -110,6 +115,7 @@ function usernameKeyMigration(engine: Engine): void {
   }
 
   it("keys the users already there with the domain's canonical form", async () => {
+    await ormOf(db).migrator.up({ to: INITIAL });
     for (const username of ["Straße", "İRIS", "Ａｌｉｃｅ"]) await insertUser(username);
 
     await db.migrate();

@@ -1,4 +1,10 @@
-import { TaskNotFound, type TaskWithOwner } from "@tasks/domain";
+import {
+  DESCRIPTION_MAX_LENGTH,
+  TASK_STATUSES,
+  TaskNotFound,
+  type TaskWithOwner,
+  TITLE_MAX_LENGTH,
+} from "@tasks/domain";
 import {
   type Command,
   type CommandContext,
@@ -18,7 +24,9 @@ import { plural, renderTable } from "../table.ts";
 import { TASK_COLUMNS, taskJson } from "../views.ts";
 
 const ID = { name: "id", description: "the task's id (as `taskctl tasks list` shows it)" };
-const STATUS_NAMES = "todo, doing or done";
+const STATUS_NAMES = `${TASK_STATUSES.slice(0, -1).join(", ")} or ${TASK_STATUSES.at(-1)}`;
+const TITLE_HELP = `1 to ${TITLE_MAX_LENGTH} characters`;
+const DESCRIPTION_HELP = `up to ${DESCRIPTION_MAX_LENGTH.toLocaleString("en")} characters`;
 
 function printTask(context: CommandContext, input: CommandInput, task: TaskWithOwner, message: string): void {
   if (flag(input, "json")) printJson(context, taskJson(task));
@@ -71,8 +79,8 @@ const create: Command = {
   summary: "Create a task for a user.",
   options: {
     user: { type: "string", valueName: "username", description: "the owner (required)" },
-    title: { type: "string", valueName: "title", description: "1 to 200 characters (required)" },
-    description: { type: "string", valueName: "text", description: "up to 10,000 characters" },
+    title: { type: "string", valueName: "title", description: `${TITLE_HELP} (required)` },
+    description: { type: "string", valueName: "text", description: DESCRIPTION_HELP },
     status: { type: "string", valueName: "status", description: `${STATUS_NAMES} (default todo)` },
     ...JSON_OPTION,
   },
@@ -102,8 +110,8 @@ const update: Command = {
   summary: "Change a task's title, description or status; the other fields stay as they are.",
   arguments: [ID],
   options: {
-    title: { type: "string", valueName: "title", description: "1 to 200 characters" },
-    description: { type: "string", valueName: "text", description: "up to 10,000 characters" },
+    title: { type: "string", valueName: "title", description: TITLE_HELP },
+    description: { type: "string", valueName: "text", description: DESCRIPTION_HELP },
     status: { type: "string", valueName: "status", description: STATUS_NAMES },
     ...JSON_OPTION,
   },

@@ -1,5 +1,13 @@
 import { STATUS_CODES } from "node:http";
-import { DomainError, InvalidToken, LoginThrottled, ServiceUnavailable, ValidationError } from "@tasks/domain";
+import {
+  DomainError,
+  type DomainErrorCode,
+  InvalidToken,
+  LoginThrottled,
+  SchemaNotMigrated,
+  ServiceUnavailable,
+  ValidationError,
+} from "@tasks/domain";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { PROBLEM_CONTENT_TYPE, type Problem } from "../schemas/problem.schema.ts";
 
@@ -12,16 +20,31 @@ export class NotAuthenticated extends Error {
   }
 }
 
-/** The HTTP face of each error code: one table, read by the one error handler. */
-const PROBLEM_TYPES: Record<string, { status: number; title: string; slug: string }> = {
+/** The errors only the HTTP layer raises. */
+export type ApiError = NotAuthenticated;
+export type ApiErrorCode = ApiError["code"];
+
+interface ProblemType {
+  readonly status: number;
+  readonly title: string;
+  readonly slug: string;
+}
+
+/**
+ * The HTTP face of each error code: one table, read by the one error handler. Typed over
+ * every code there is, so a code without a row here does not compile.
+ */
+const PROBLEM_TYPES: Readonly<Record<DomainErrorCode | ApiErrorCode, ProblemType>> = {
   VALIDATION_FAILED: { status: 400, title: "Invalid input", slug: "validation-failed" },
   INVALID_CREDENTIALS: { status: 401, title: "Invalid credentials", slug: "invalid-credentials" },
   INVALID_TOKEN: { status: 401, title: "Invalid token", slug: "invalid-token" },
   NOT_AUTHENTICATED: { status: 401, title: "Not authenticated", slug: "not-authenticated" },
   TASK_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
+  USER_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
   PAGE_NOT_FOUND: { status: 404, title: "Invalid page", slug: "page-not-found" },
   LOGIN_THROTTLED: { status: 429, title: "Too many failed logins", slug: "login-throttled" },
   SERVICE_UNAVAILABLE: { status: 503, title: "Service unavailable", slug: "service-unavailable" },
+  SCHEMA_NOT_MIGRATED: { status: 503, title: "Service unavailable", slug: "schema-not-migrated" },
 };
 
 /** Sentences for Fastify's own client errors, whose messages are written for developers. */
@@ -43,9 +66,8 @@ interface ProblemReply {
 /** Turns any error into problem details: the only place where errors meet status codes. */
 export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: number): ProblemReply {
   const instance = request.url.split("?")[0] ?? "/";
-  const code = (error as { code?: unknown }).code;
-  const known = typeof code === "string" ? PROBLEM_TYPES[code] : undefined;
-  if (known && (error instanceof DomainError || error instanceof NotAuthenticated)) {
+  if (error instanceof DomainError || error instanceof NotAuthenticated) {
+    const known = PROBLEM_TYPES[error.code];
     const problem: Problem = {
       type: `urn:tasks:problem:${known.slug}`,
       title: known.title,
@@ -88,7 +110,8 @@ function headersFor(error: Error, status: number): Record<string, string> {
         error instanceof InvalidToken ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"',
     };
   if (error instanceof LoginThrottled) return { "retry-after": String(error.retryAfterSeconds) };
-  if (error instanceof ServiceUnavailable) return { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) };
+  if (error instanceof ServiceUnavailable || error instanceof SchemaNotMigrated)
+    return { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) };
   return {};
 }
 

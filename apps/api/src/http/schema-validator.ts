@@ -1,4 +1,4 @@
-import { ValidationError } from "@tasks/domain";
+import { FIELD_MESSAGES, ValidationError } from "@tasks/domain";
 import type { FastifySchemaCompiler } from "fastify";
 import type { TSchema } from "typebox";
 import { Compile } from "typebox/compile";
@@ -51,7 +51,8 @@ function fieldErrors(errors: readonly TValidationError[], value: unknown): Recor
     const field = fieldName(error.instancePath);
     switch (error.keyword) {
       case "required":
-        for (const name of error.params.requiredProperties) add(fieldName(`${error.instancePath}/${name}`), REQUIRED);
+        for (const name of error.params.requiredProperties)
+          add(fieldName(`${error.instancePath}/${name}`), FIELD_MESSAGES.required);
         break;
       case "additionalProperties":
         for (const name of error.params.additionalProperties)
@@ -66,25 +67,23 @@ function fieldErrors(errors: readonly TValidationError[], value: unknown): Recor
       case "enum":
         add(
           field,
-          `"${String(valueAt(value, error.instancePath))}" is not a valid choice. Choose among: ${error.params.allowedValues.join(", ")}.`,
+          FIELD_MESSAGES.invalidChoice(
+            String(valueAt(value, error.instancePath)),
+            error.params.allowedValues.map(String),
+          ),
         );
         break;
       case "minLength":
-        add(
-          field,
-          error.params.limit === 1
-            ? "This field may not be blank."
-            : `Ensure this field has at least ${error.params.limit} characters.`,
-        );
+        add(field, error.params.limit === 1 ? FIELD_MESSAGES.blank : FIELD_MESSAGES.tooShort(error.params.limit));
         break;
       case "maxLength":
-        add(field, `Ensure this field has no more than ${error.params.limit} characters.`);
+        add(field, FIELD_MESSAGES.tooLong(error.params.limit));
         break;
       case "minimum":
-        add(field, `Ensure this value is greater than or equal to ${error.params.limit}.`);
+        add(field, FIELD_MESSAGES.tooSmall(error.params.limit));
         break;
       case "maximum":
-        add(field, `Ensure this value is less than or equal to ${error.params.limit}.`);
+        add(field, FIELD_MESSAGES.tooLarge(error.params.limit));
         break;
       default:
         add(field, "This value is not valid.");
@@ -93,11 +92,9 @@ function fieldErrors(errors: readonly TValidationError[], value: unknown): Recor
   return result;
 }
 
-const REQUIRED = "This field is required.";
-
 function typeMessage(expected: string | string[], actual: unknown, isRoot: boolean): string {
   // Fastify hands a missing body to the validator as null.
-  if (actual === null || actual === undefined) return isRoot ? "No data provided." : "This field may not be null.";
+  if (actual === null || actual === undefined) return isRoot ? FIELD_MESSAGES.noData : FIELD_MESSAGES.null;
   switch (Array.isArray(expected) ? expected[0] : expected) {
     case "object":
       return `Invalid data. Expected a dictionary, but got ${Array.isArray(actual) ? "list" : typeof actual}.`;

@@ -1,3 +1,5 @@
+import { FIELD_MESSAGES } from "../field-messages.ts";
+
 /**
  * The status rules, in one table: the allowed statuses, in workflow order (which is how
  * `ordering=status` sorts), and the default of a new task. Any status may follow any
@@ -19,5 +21,5 @@ export function taskStatusRank(status: TaskStatus): number {
 }
 
 export function invalidStatusMessage(value: string): string {
-  return `"${value}" is not a valid choice. Choose among: ${TASK_STATUSES.join(", ")}.`;
+  return FIELD_MESSAGES.invalidChoice(value, TASK_STATUSES);
 }

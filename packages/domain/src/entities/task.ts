@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors.ts";
+import { FIELD_MESSAGES } from "../field-messages.ts";
 import { DEFAULT_TASK_STATUS, invalidStatusMessage, isTaskStatus, type TaskStatus } from "./task-status.ts";
 
 export const TITLE_MAX_LENGTH = 200;
@@ -82,11 +83,10 @@ function validate(input: { title: string; description: string; status: string })
 } {
   const errors: Record<string, string[]> = {};
   const title = input.title.trim();
-  if (title.length === 0) errors.title = ["This field may not be blank."];
-  else if ([...title].length > TITLE_MAX_LENGTH)
-    errors.title = [`Ensure this field has no more than ${TITLE_MAX_LENGTH} characters.`];
+  if (title.length === 0) errors.title = [FIELD_MESSAGES.blank];
+  else if ([...title].length > TITLE_MAX_LENGTH) errors.title = [FIELD_MESSAGES.tooLong(TITLE_MAX_LENGTH)];
   if ([...input.description].length > DESCRIPTION_MAX_LENGTH)
-    errors.description = [`Ensure this field has no more than ${DESCRIPTION_MAX_LENGTH} characters.`];
+    errors.description = [FIELD_MESSAGES.tooLong(DESCRIPTION_MAX_LENGTH)];
   if (!isTaskStatus(input.status)) errors.status = [invalidStatusMessage(input.status)];
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   return { title, description: input.description, status: input.status as TaskStatus };

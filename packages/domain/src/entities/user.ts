@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors.ts";
+import { FIELD_MESSAGES } from "../field-messages.ts";
 
 export const USERNAME_MAX_LENGTH = 150;
 export const EMAIL_MAX_LENGTH = 254;
@@ -67,15 +68,14 @@ export class User implements UserProps {
     const errors: Record<string, string[]> = {};
     const username = input.username.normalize("NFKC").trim();
     const email = (input.email ?? "").trim();
-    if (username.length === 0) errors.username = ["This field may not be blank."];
+    if (username.length === 0) errors.username = [FIELD_MESSAGES.blank];
     else if ([...username].length > USERNAME_MAX_LENGTH)
-      errors.username = [`Ensure this field has no more than ${USERNAME_MAX_LENGTH} characters.`];
+      errors.username = [FIELD_MESSAGES.tooLong(USERNAME_MAX_LENGTH)];
     else if (!USERNAME_PATTERN.test(username))
       errors.username = [
         "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
       ];
-    if (email.length > EMAIL_MAX_LENGTH)
-      errors.email = [`Ensure this field has no more than ${EMAIL_MAX_LENGTH} characters.`];
+    if (email.length > EMAIL_MAX_LENGTH) errors.email = [FIELD_MESSAGES.tooLong(EMAIL_MAX_LENGTH)];
     else if (email.length > 0 && !EMAIL_PATTERN.test(email)) errors.email = ["Enter a valid email address."];
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
     return { username, email };

@@ -1,5 +1,5 @@
 import { Session, type SessionRepository } from "@tasks/domain";
-import { guard, isUuid } from "../errors.ts";
+import { isUuid, translateErrors } from "../errors.ts";
 import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 export class MikroOrmSessionRepository implements SessionRepository {
@@ -10,14 +10,14 @@ export class MikroOrmSessionRepository implements SessionRepository {
   }
 
   add(session: Session): Promise<void> {
-    return guard(async () => {
+    return translateErrors(async () => {
       await this.#db().insertInto("sessions").values(toRow(session)).execute();
     });
   }
 
   findById(id: string): Promise<Session | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    return guard(async () => {
+    return translateErrors(async () => {
       const row = await this.#db().selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirst();
       return row === undefined ? null : toSession(row);
     });
@@ -29,7 +29,7 @@ export class MikroOrmSessionRepository implements SessionRepository {
    */
   replaceIfCurrent(session: Session, expectedRefreshTokenId: string): Promise<boolean> {
     if (!isUuid(session.id) || !isUuid(expectedRefreshTokenId)) return Promise.resolve(false);
-    return guard(async () => {
+    return translateErrors(async () => {
       const { id, user_id: _userId, created_at: _createdAt, ...changes } = toRow(session);
       const result = await this.#db()
         .updateTable("sessions")
@@ -43,7 +43,7 @@ export class MikroOrmSessionRepository implements SessionRepository {
   }
 
   update(session: Session): Promise<void> {
-    return guard(async () => {
+    return translateErrors(async () => {
       const { id, ...fields } = toRow(session);
       await this.#db().updateTable("sessions").set(fields).where("id", "=", id).execute();
     });

@@ -1,5 +1,5 @@
 import { Task, type TaskFilter, type TaskPage, type TaskPageRequest, type TaskRepository } from "@tasks/domain";
-import { guard, isUuid } from "../errors.ts";
+import { isUuid, translateErrors } from "../errors.ts";
 import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 export class MikroOrmTaskRepository implements TaskRepository {
@@ -10,21 +10,21 @@ export class MikroOrmTaskRepository implements TaskRepository {
   }
 
   add(task: Task): Promise<void> {
-    return guard(async () => {
+    return translateErrors(async () => {
       await this.#db().insertInto("tasks").values(toRow(task)).execute();
     });
   }
 
   findById(id: string): Promise<Task | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    return guard(async () => {
+    return translateErrors(async () => {
       const row = await this.#db().selectFrom("tasks").selectAll().where("id", "=", id).executeTakeFirst();
       return row === undefined ? null : toTask(row);
     });
   }
 
   update(task: Task): Promise<void> {
-    return guard(async () => {
+    return translateErrors(async () => {
       // The owner and the creation time never change.
       await this.#db()
         .updateTable("tasks")
@@ -36,7 +36,7 @@ export class MikroOrmTaskRepository implements TaskRepository {
 
   delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return Promise.resolve(false);
-    return guard(async () => {
+    return translateErrors(async () => {
       const result = await this.#db().deleteFrom("tasks").where("id", "=", id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
@@ -44,7 +44,7 @@ export class MikroOrmTaskRepository implements TaskRepository {
 
   listForOwner(ownerId: string, request: TaskPageRequest): Promise<TaskPage> {
     if (!isUuid(ownerId)) return Promise.resolve({ items: [], count: 0 });
-    return guard(async () => {
+    return translateErrors(async () => {
       let matching = this.#db().selectFrom("tasks").where("owner_id", "=", ownerId);
       if (request.statuses.length > 0) matching = matching.where("status", "in", [...request.statuses]);
       let page = matching.selectAll();
@@ -63,7 +63,7 @@ export class MikroOrmTaskRepository implements TaskRepository {
 
   list(filter: TaskFilter): Promise<Task[]> {
     if (filter.ownerId !== undefined && !isUuid(filter.ownerId)) return Promise.resolve([]);
-    return guard(async () => {
+    return translateErrors(async () => {
       let query = this.#db().selectFrom("tasks").selectAll();
       if (filter.ownerId !== undefined) query = query.where("owner_id", "=", filter.ownerId);
       if (filter.statuses !== undefined && filter.statuses.length > 0)

@@ -1,6 +1,6 @@
 import type { SqlEntityManager } from "@mikro-orm/postgresql";
 import type { UnitOfWork } from "@tasks/domain";
-import { guard } from "../errors.ts";
+import { translateErrors } from "../errors.ts";
 
 /**
  * A database transaction on a fork of MikroORM's EntityManager (or, nested, on the
@@ -15,6 +15,6 @@ export class MikroOrmUnitOfWork implements UnitOfWork {
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    return guard(() => this.#em.transactional(() => work()));
+    return translateErrors(() => this.#em.transactional(() => work()));
   }
 }

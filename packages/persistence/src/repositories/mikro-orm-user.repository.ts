@@ -1,5 +1,5 @@
 import { canonicalUsername, User, UsernameTaken, type UserRepository } from "@tasks/domain";
-import { guard, isUniqueViolation, isUuid } from "../errors.ts";
+import { isUniqueViolation, isUuid, translateErrors } from "../errors.ts";
 import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 const USERNAME_UNIQUE_INDEX = "users_username_key_unique";
@@ -12,7 +12,7 @@ export class MikroOrmUserRepository implements UserRepository {
   }
 
   add(user: User): Promise<void> {
-    return guard(async () => {
+    return translateErrors(async () => {
       try {
         await this.#db().insertInto("users").values(toRow(user)).execute();
       } catch (error) {
@@ -23,14 +23,14 @@ export class MikroOrmUserRepository implements UserRepository {
 
   findById(id: string): Promise<User | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    return guard(async () => {
+    return translateErrors(async () => {
       const row = await this.#db().selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
       return row === undefined ? null : toUser(row);
     });
   }
 
   findByUsername(username: string): Promise<User | null> {
-    return guard(async () => {
+    return translateErrors(async () => {
       const row = await this.#db()
         .selectFrom("users")
         .selectAll()
@@ -42,14 +42,14 @@ export class MikroOrmUserRepository implements UserRepository {
 
   recordLogin(id: string, at: Date): Promise<void> {
     if (!isUuid(id)) return Promise.resolve();
-    return guard(async () => {
+    return translateErrors(async () => {
       await this.#db().updateTable("users").set({ last_login: at }).where("id", "=", id).execute();
     });
   }
 
   changePassword(id: string, passwordHash: string): Promise<User | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    return guard(async () => {
+    return translateErrors(async () => {
       const row = await this.#db()
         .updateTable("users")
         .set((eb) => ({ password_hash: passwordHash, token_version: eb("token_version", "+", 1) }))
@@ -62,7 +62,7 @@ export class MikroOrmUserRepository implements UserRepository {
 
   deactivate(id: string): Promise<User | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    return guard(async () => {
+    return translateErrors(async () => {
       // One statement: the row is re-read under its lock, so a concurrent change is not lost.
       const row = await this.#db()
         .updateTable("users")
@@ -84,7 +84,7 @@ export class MikroOrmUserRepository implements UserRepository {
 
   activate(id: string): Promise<User | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    return guard(async () => {
+    return translateErrors(async () => {
       const row = await this.#db()
         .updateTable("users")
         .set({ is_active: true })
@@ -98,21 +98,21 @@ export class MikroOrmUserRepository implements UserRepository {
   delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return Promise.resolve(false);
     // The database deletes the user's tasks and sessions with it (ON DELETE CASCADE).
-    return guard(async () => {
+    return translateErrors(async () => {
       const result = await this.#db().deleteFrom("users").where("id", "=", id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
   }
 
   list(): Promise<User[]> {
-    return guard(async () => {
+    return translateErrors(async () => {
       const rows = await this.#db().selectFrom("users").selectAll().orderBy("date_joined").orderBy("id").execute();
       return rows.map(toUser);
     });
   }
 
   count(): Promise<number> {
-    return guard(async () => {
+    return translateErrors(async () => {
       const { count } = await this.#db()
         .selectFrom("users")
         .select((eb) => eb.fn.countAll().as("count"))
