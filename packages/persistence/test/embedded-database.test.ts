@@ -4,11 +4,11 @@ import { existsSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ServiceUnavailable, type User } from "@tasks/domain";
+import { aUser } from "@tasks/domain/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOCK_FILE } from "../src/embedded/data-dir-lock.ts";
 import { DatabaseInUse, openDatabase } from "../src/index.ts";
 import { openTestDatabase, type TestDatabase } from "../src/testing/index.ts";
-import { aUser } from "./builders.ts";
 import { Child } from "./child-process.ts";
 
 /** A DATA_DIR holding a migrated embedded database, closed again: what a restarted program finds. */

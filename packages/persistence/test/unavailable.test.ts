@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { ServiceUnavailable } from "@tasks/domain";
+import { aTask, aUser } from "@tasks/domain/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/index.ts";
 import { openTestDatabase, type TestDatabase, testEngines } from "../src/testing/index.ts";
-import { aTask, aUser } from "./builders.ts";
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -94,7 +94,7 @@ if ((await testEngines("database unavailability")).includes("postgresql"))
 
     it("stops a statement that waits past the statement timeout, with ServiceUnavailable", async () => {
       const owner = aUser();
-      const task = aTask(owner.id);
+      const task = aTask({ ownerId: owner.id });
       await db.users.add(owner);
       await db.tasks.add(task);
       const blocker = new pg.Client({ connectionString: test.options.url });

@@ -20,7 +20,12 @@ export interface TaskRepository {
   add(task: Task): Promise<void>;
   /** `null` for an unknown id, and for a string that cannot be an id at all. */
   findById(id: string): Promise<Task | null>;
-  update(task: Task): Promise<void>;
+  /**
+   * Writes the title, description, status and `updatedAt` of a stored task (never its
+   * owner or creation time). Returns whether there was one: a task deleted meanwhile is
+   * not brought back.
+   */
+  update(task: Task): Promise<boolean>;
   /** Returns whether there was one. */
   delete(id: string): Promise<boolean>;
   /**

@@ -1,5 +1,6 @@
 import type { Actor } from "../entities/ownership.ts";
 import type { Task, TaskChanges } from "../entities/task.ts";
+import { TaskNotFound } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { TaskRepository } from "../ports/task-repository.ts";
 import { findTaskOrFail } from "./find-task.ts";
@@ -17,7 +18,7 @@ export class ReplaceTask {
   async execute(input: { actor: Actor; id: string; fields: TaskChanges }): Promise<Task> {
     const task = await findTaskOrFail(this.deps.tasks, input.actor, input.id);
     const replaced = task.replace(input.fields, this.deps.clock.now());
-    await this.deps.tasks.update(replaced);
+    if (!(await this.deps.tasks.update(replaced))) throw new TaskNotFound();
     return replaced;
   }
 }

@@ -1,5 +1,6 @@
 import type { Actor } from "../entities/ownership.ts";
 import type { Task, TaskChanges } from "../entities/task.ts";
+import { TaskNotFound } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { TaskRepository } from "../ports/task-repository.ts";
 import { findTaskOrFail } from "./find-task.ts";
@@ -17,7 +18,7 @@ export class UpdateTask {
   async execute(input: { actor: Actor; id: string; changes: TaskChanges }): Promise<Task> {
     const task = await findTaskOrFail(this.deps.tasks, input.actor, input.id);
     const updated = task.update(input.changes, this.deps.clock.now());
-    await this.deps.tasks.update(updated);
+    if (!(await this.deps.tasks.update(updated))) throw new TaskNotFound();
     return updated;
   }
 }

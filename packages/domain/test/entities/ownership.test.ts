@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canAccessTask, OPERATOR, userActor } from "../../src/index.ts";
-import { aTask } from "../builders.ts";
+import { aTask } from "../../src/testing/index.ts";
 
 describe("the ownership policy", () => {
   const task = aTask({ ownerId: "alice-id" });

@@ -5,7 +5,7 @@ import {
   PASSWORD_MIN_LENGTH,
   ValidationError,
 } from "../../src/index.ts";
-import { GOOD_PASSWORD, text } from "../builders.ts";
+import { GOOD_PASSWORD, text } from "../../src/testing/index.ts";
 
 const ALICE = { username: "alice", email: "alice.smith@example.com" };
 const TOO_SHORT = "This password is too short. It must contain at least 8 characters.";

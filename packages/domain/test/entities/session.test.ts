@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Session } from "../../src/index.ts";
-import { aSession, minutes } from "../builders.ts";
-import { START } from "../fakes/index.ts";
+import { aSession, minutes, START } from "../../src/testing/index.ts";
 
 const at = (offset: number) => new Date(START.getTime() + offset);
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DESCRIPTION_MAX_LENGTH, Task, TITLE_MAX_LENGTH, ValidationError } from "../../src/index.ts";
-import { aTask, minutes, text } from "../builders.ts";
-import { START } from "../fakes/index.ts";
+import { aTask, minutes, START, text } from "../../src/testing/index.ts";
 
 const LATER = new Date(START.getTime() + minutes(5));
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalUsername, USERNAME_MAX_LENGTH, User, ValidationError } from "../../src/index.ts";
-import { aUser, text } from "../builders.ts";
-import { START } from "../fakes/index.ts";
+import { aUser, START, text } from "../../src/testing/index.ts";
 
 const INVALID_USERNAME =
   "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.";

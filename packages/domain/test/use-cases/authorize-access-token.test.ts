@@ -9,8 +9,7 @@ import {
   type TokenPair,
   type User,
 } from "../../src/index.ts";
-import { aStoredUser, logIn } from "../builders.ts";
-import { type FakePorts, fakePorts } from "../fakes/index.ts";
+import { aStoredUser, type FakePorts, fakePorts, logIn } from "../../src/testing/index.ts";
 
 let ports: FakePorts;
 let alice: User;

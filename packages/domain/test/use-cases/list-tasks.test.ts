@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ListAllTasks, ListTasks, PageNotFound, UserNotFound, ValidationError } from "../../src/index.ts";
-import { aStoredTask, aStoredUser, minutes } from "../builders.ts";
-import { type FakePorts, fakePorts, START } from "../fakes/index.ts";
+import { aStoredTask, aStoredUser, type FakePorts, fakePorts, minutes, START } from "../../src/testing/index.ts";
 
 let ports: FakePorts;
 

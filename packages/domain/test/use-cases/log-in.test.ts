@@ -11,16 +11,18 @@ import {
   SetPassword,
   type User,
 } from "../../src/index.ts";
-import { aStoredUser, CLIENT_ADDRESS, GOOD_PASSWORD } from "../builders.ts";
 import {
   ACCESS_TOKEN_TTL_MS,
+  aStoredUser,
+  CLIENT_ADDRESS,
   FakeLoginThrottle,
   FakePasswordHasher,
   type FakePorts,
   fakePorts,
+  GOOD_PASSWORD,
   InMemoryUserRepository,
   REFRESH_TOKEN_TTL_MS,
-} from "../fakes/index.ts";
+} from "../../src/testing/index.ts";
 
 let ports: FakePorts;
 let alice: User;

@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { InvalidToken, Logout, type TokenPair } from "../../src/index.ts";
-import { aStoredUser, logIn, minutes } from "../builders.ts";
-import { type FakePorts, fakePorts } from "../fakes/index.ts";
+import { aStoredUser, type FakePorts, fakePorts, logIn, minutes } from "../../src/testing/index.ts";
 
 let ports: FakePorts;
 let login: TokenPair;

@@ -8,8 +8,16 @@ import {
   type TokenPair,
   type User,
 } from "../../src/index.ts";
-import { aSession, aStoredUser, logIn, minutes } from "../builders.ts";
-import { type FakePorts, fakePorts, InMemorySessionRepository, REFRESH_TOKEN_TTL_MS } from "../fakes/index.ts";
+import {
+  aSession,
+  aStoredUser,
+  type FakePorts,
+  fakePorts,
+  InMemorySessionRepository,
+  logIn,
+  minutes,
+  REFRESH_TOKEN_TTL_MS,
+} from "../../src/testing/index.ts";
 
 let ports: FakePorts;
 let alice: User;

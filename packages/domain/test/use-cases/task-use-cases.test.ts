@@ -10,8 +10,15 @@ import {
   userActor,
   ValidationError,
 } from "../../src/index.ts";
-import { aStoredTask, aTask, minutes } from "../builders.ts";
-import { type FakePorts, fakePorts, InMemoryTaskRepository, START } from "../fakes/index.ts";
+import {
+  aStoredTask,
+  aTask,
+  type FakePorts,
+  fakePorts,
+  InMemoryTaskRepository,
+  minutes,
+  START,
+} from "../../src/testing/index.ts";
 
 let ports: FakePorts;
 

@@ -11,8 +11,18 @@ import {
   UsernameTaken,
   ValidationError,
 } from "../../src/index.ts";
-import { aSession, aStoredTask, aStoredUser, aUser, GOOD_PASSWORD, minutes } from "../builders.ts";
-import { type FakePorts, fakePorts, InMemoryUserRepository, START } from "../fakes/index.ts";
+import {
+  aSession,
+  aStoredTask,
+  aStoredUser,
+  aUser,
+  type FakePorts,
+  fakePorts,
+  GOOD_PASSWORD,
+  InMemoryUserRepository,
+  minutes,
+  START,
+} from "../../src/testing/index.ts";
 
 let ports: FakePorts;
 

@@ -23,14 +23,15 @@ export class MikroOrmTaskRepository implements TaskRepository {
     });
   }
 
-  update(task: Task): Promise<void> {
+  update(task: Task): Promise<boolean> {
     return translateErrors(async () => {
       // The owner and the creation time never change.
-      await this.#db()
+      const result = await this.#db()
         .updateTable("tasks")
         .set({ title: task.title, description: task.description, status: task.status, updated_at: task.updatedAt })
         .where("id", "=", task.id)
-        .execute();
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     });
   }
 

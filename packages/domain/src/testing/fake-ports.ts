@@ -9,17 +9,6 @@ import { InMemoryUserRepository } from "./in-memory-user-repository.ts";
 import { SequentialIdGenerator } from "./sequential-id-generator.ts";
 import { WriteLog } from "./write-log.ts";
 
-export * from "./fake-clock.ts";
-export * from "./fake-login-throttle.ts";
-export * from "./fake-password-hasher.ts";
-export * from "./fake-token-service.ts";
-export * from "./in-memory-session-repository.ts";
-export * from "./in-memory-task-repository.ts";
-export * from "./in-memory-unit-of-work.ts";
-export * from "./in-memory-user-repository.ts";
-export * from "./sequential-id-generator.ts";
-export * from "./write-log.ts";
-
 /** Every port, faked and wired together: one write log, one transaction over all repositories. */
 export function fakePorts() {
   const log = new WriteLog();

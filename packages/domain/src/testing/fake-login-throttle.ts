@@ -1,4 +1,4 @@
-import { type LoginAttempt, type LoginThrottle, LoginThrottled } from "../../src/index.ts";
+import { type LoginAttempt, type LoginThrottle, LoginThrottled } from "../index.ts";
 
 /** The failed-login throttle with counts that never expire: what a test reserves and gives back is what it sees. */
 export class FakeLoginThrottle implements LoginThrottle {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type Task, type TaskOrdering, type TaskPageRequest, type TaskStatus, UsernameTaken } from "../../src/index.ts";
-import { aSession, aTask, aUser, minutes } from "../builders.ts";
+import { type Task, type TaskOrdering, type TaskPageRequest, type TaskStatus, UsernameTaken } from "../src/index.ts";
 import {
+  aSession,
+  aTask,
+  aUser,
   FakeClock,
   FakePasswordHasher,
   FakeTokenService,
@@ -9,9 +11,10 @@ import {
   InMemorySessionRepository,
   InMemoryTaskRepository,
   InMemoryUserRepository,
+  minutes,
   SequentialIdGenerator,
   START,
-} from "./index.ts";
+} from "../src/testing/index.ts";
 
 // The fakes stand in for the real adapters in every use-case test, so they must keep the
 // promises the ports document; these tests pin the ones the use cases rely on.

@@ -1,21 +1,6 @@
-import {
-  type Task,
-  type TaskFilter,
-  type TaskOrderingField,
-  type TaskPage,
-  type TaskPageRequest,
-  type TaskRepository,
-  taskStatusRank,
-} from "../../src/index.ts";
-import { compareStrings } from "./compare-strings.ts";
+import type { Task, TaskFilter, TaskPage, TaskPageRequest, TaskRepository } from "../index.ts";
+import { compareIds, compareTasks } from "./task-order.ts";
 import { Table, type Transactional, WriteLog } from "./write-log.ts";
-
-const COMPARE_BY_FIELD: Record<TaskOrderingField, (a: Task, b: Task) => number> = {
-  created_at: (a, b) => a.createdAt.getTime() - b.createdAt.getTime(),
-  updated_at: (a, b) => a.updatedAt.getTime() - b.updatedAt.getTime(),
-  status: (a, b) => taskStatusRank(a.status) - taskStatusRank(b.status),
-  title: (a, b) => compareStrings(a.title, b.title),
-};
 
 /** The port's semantics over a Map: filtering, ordering with the `id` tie-break, paging and counting. */
 export class InMemoryTaskRepository implements TaskRepository, Transactional {
@@ -42,10 +27,11 @@ export class InMemoryTaskRepository implements TaskRepository, Transactional {
     return this.table.rows.get(id) ?? null;
   }
 
-  async update(task: Task): Promise<void> {
-    if (!this.table.rows.has(task.id)) return;
+  async update(task: Task): Promise<boolean> {
+    if (!this.table.rows.has(task.id)) return false;
     this.table.rows.set(task.id, task);
     this.log.record("tasks", "update", task.id);
+    return true;
   }
 
   async delete(id: string): Promise<boolean> {
@@ -56,23 +42,14 @@ export class InMemoryTaskRepository implements TaskRepository, Transactional {
 
   async listForOwner(ownerId: string, request: TaskPageRequest): Promise<TaskPage> {
     this.pageRequests.push({ ownerId, request });
-    const matching = this.matching({ ownerId, statuses: request.statuses });
-    const last = request.ordering.at(-1);
-    const tieBreakSign = last?.direction === "desc" ? -1 : 1;
-    matching.sort((a, b) => {
-      for (const term of request.ordering) {
-        const order = COMPARE_BY_FIELD[term.field](a, b);
-        if (order !== 0) return term.direction === "desc" ? -order : order;
-      }
-      return tieBreakSign * compareStrings(a.id, b.id);
-    });
+    const matching = this.matching({ ownerId, statuses: request.statuses }).sort(compareTasks(request.ordering));
     const start = (request.page - 1) * request.pageSize;
     return { items: matching.slice(start, start + request.pageSize), count: matching.length };
   }
 
   async list(filter: TaskFilter): Promise<Task[]> {
     return this.matching(filter).sort(
-      (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareStrings(b.id, a.id),
+      (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id),
     );
   }
 

@@ -1,4 +1,4 @@
-import type { IdGenerator } from "../../src/index.ts";
+import type { IdGenerator } from "../index.ts";
 
 /** UUID-shaped ids whose string order is the order they were made in, like UUIDv7. */
 export class SequentialIdGenerator implements IdGenerator {

@@ -1,4 +1,4 @@
-import type { UnitOfWork } from "../../src/index.ts";
+import type { UnitOfWork } from "../index.ts";
 import { type Transactional, WriteLog } from "./write-log.ts";
 
 export interface TransactionRecord {

@@ -8,8 +8,9 @@ import {
   User,
   type UserProps,
   userActor,
-} from "../src/index.ts";
-import { type FakePorts, START } from "./fakes/index.ts";
+} from "../index.ts";
+import { START } from "./fake-clock.ts";
+import type { FakePorts } from "./fake-ports.ts";
 
 /** Test-data builders ("mothers"): a valid entity by default, with only what a test cares about overridden. */
 

@@ -1,7 +1,7 @@
-import { canonicalUsername, type User, UsernameTaken, type UserRepository } from "../../src/index.ts";
-import { compareStrings } from "./compare-strings.ts";
+import { canonicalUsername, type User, UsernameTaken, type UserRepository } from "../index.ts";
 import type { InMemorySessionRepository } from "./in-memory-session-repository.ts";
 import type { InMemoryTaskRepository } from "./in-memory-task-repository.ts";
+import { compareIds } from "./task-order.ts";
 import { Table, type Transactional, WriteLog } from "./write-log.ts";
 
 /** Deleting a user also deletes their tasks and sessions, as the port promises (a cascade in SQL). */
@@ -65,7 +65,7 @@ export class InMemoryUserRepository implements UserRepository, Transactional {
 
   async list(): Promise<User[]> {
     return [...this.table.rows.values()].sort(
-      (a, b) => a.dateJoined.getTime() - b.dateJoined.getTime() || compareStrings(a.id, b.id),
+      (a, b) => a.dateJoined.getTime() - b.dateJoined.getTime() || compareIds(a.id, b.id),
     );
   }
 

@@ -1,4 +1,4 @@
-import type { PasswordHasher } from "../../src/index.ts";
+import type { PasswordHasher } from "../index.ts";
 
 export type HasherCall =
   | { readonly method: "hash"; readonly password: string; readonly hash: string }

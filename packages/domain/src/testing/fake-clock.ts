@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/index.ts";
+import type { Clock } from "../index.ts";
 
 export const START = new Date("2025-03-01T09:00:00.000Z");
 

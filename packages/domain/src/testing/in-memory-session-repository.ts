@@ -1,4 +1,4 @@
-import type { Session, SessionRepository } from "../../src/index.ts";
+import type { Session, SessionRepository } from "../index.ts";
 import { Table, type Transactional, WriteLog } from "./write-log.ts";
 
 export class InMemorySessionRepository implements SessionRepository, Transactional {

@@ -1,4 +1,4 @@
-import { type Clock, InvalidToken, type IssuedToken, type TokenClaims, type TokenService } from "../../src/index.ts";
+import { type Clock, InvalidToken, type IssuedToken, type TokenClaims, type TokenService } from "../index.ts";
 
 export const ACCESS_TOKEN_TTL_MS = 15 * 60 * 1000;
 export const REFRESH_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;

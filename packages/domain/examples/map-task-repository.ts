@@ -1,0 +1,88 @@
+import {
+  CreateTask,
+  DomainError,
+  GetTask,
+  ListTasks,
+  type Task,
+  type TaskFilter,
+  type TaskPage,
+  type TaskPageRequest,
+  type TaskRepository,
+  taskStatusRank,
+  userActor,
+} from "@tasks/domain";
+
+const titles = new Intl.Collator("und");
+const sortKeys = {
+  created_at: (a: Task, b: Task) => a.createdAt.getTime() - b.createdAt.getTime(),
+  updated_at: (a: Task, b: Task) => a.updatedAt.getTime() - b.updatedAt.getTime(),
+  status: (a: Task, b: Task) => taskStatusRank(a.status) - taskStatusRank(b.status),
+  title: (a: Task, b: Task) => titles.compare(a.title, b.title),
+};
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A TaskRepository over a Map: what the port's doc comments promise, in a few lines. */
+export class MapTaskRepository implements TaskRepository {
+  private readonly tasks = new Map<string, Task>();
+
+  async add(task: Task) {
+    this.tasks.set(task.id, task);
+  }
+  async findById(id: string) {
+    return this.tasks.get(id) ?? null;
+  }
+  async update(task: Task) {
+    if (!this.tasks.has(task.id)) return false;
+    this.tasks.set(task.id, task);
+    return true;
+  }
+  async delete(id: string) {
+    return this.tasks.delete(id);
+  }
+
+  async listForOwner(ownerId: string, { page, pageSize, ordering, statuses }: TaskPageRequest): Promise<TaskPage> {
+    const sign = (direction: "asc" | "desc") => (direction === "desc" ? -1 : 1);
+    const matching = [...this.tasks.values()]
+      .filter((task) => task.ownerId === ownerId && (statuses.length === 0 || statuses.includes(task.status)))
+      .sort((a, b) => {
+        for (const { field, direction } of ordering) {
+          const order = sortKeys[field](a, b);
+          if (order !== 0) return sign(direction) * order;
+        }
+        // The port's tie-break: id, in the direction of the last term.
+        return sign(ordering.at(-1)?.direction ?? "asc") * compareIds(a.id, b.id);
+      });
+    const start = (page - 1) * pageSize;
+    return { items: matching.slice(start, start + pageSize), count: matching.length };
+  }
+
+  async list({ ownerId, statuses = [], search }: TaskFilter) {
+    const text = search?.toLowerCase();
+    return [...this.tasks.values()]
+      .filter((task) => ownerId === undefined || task.ownerId === ownerId)
+      .filter((task) => statuses.length === 0 || statuses.includes(task.status))
+      .filter((task) => !text || [task.title, task.description].some((s) => s.toLowerCase().includes(text)))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id));
+  }
+}
+
+/** The use cases on that repository: alice creates and lists a task; bob may not see it. */
+export async function tryIt(): Promise<{ count: number; title: string | undefined; bobGets: string }> {
+  const tasks = new MapTaskRepository();
+  const clock = { now: () => new Date() };
+  let next = 0;
+  const ids = { newId: () => `00000000-0000-7000-8000-${(++next).toString(16).padStart(12, "0")}` };
+
+  const task = await new CreateTask({ tasks, clock, ids }).execute({ ownerId: "alice", title: "  Write the README " });
+  const page = await new ListTasks({ tasks }).execute({ ownerId: "alice", ordering: "-status,title", status: "todo" });
+  let bobGets = "the task";
+  try {
+    await new GetTask({ tasks }).execute({ actor: userActor("bob"), id: task.id });
+  } catch (error) {
+    if (error instanceof DomainError) bobGets = error.code;
+  }
+  return { count: page.count, title: page.results[0]?.title, bobGets };
+}

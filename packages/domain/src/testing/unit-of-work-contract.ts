@@ -1,0 +1,52 @@
+import { UsernameTaken } from "../index.ts";
+import { aTask, aUser } from "./builders.ts";
+import type { ContractTestApi } from "./contract-test-api.ts";
+import type { StorageUnderTest } from "./user-repository-contract.ts";
+
+/** What every `UnitOfWork` must do over the repositories of its storage. */
+export function unitOfWorkContract(t: ContractTestApi, open: () => Promise<StorageUnderTest>): void {
+  const { it, beforeAll, expect } = t;
+  let storage: StorageUnderTest;
+
+  beforeAll(async () => {
+    storage = await open();
+  });
+
+  it("commits every write of a transaction together", async () => {
+    const user = aUser();
+    const task = aTask({ ownerId: user.id });
+    await storage.unitOfWork.transaction(async () => {
+      await storage.users.add(user);
+      await storage.tasks.add(task);
+    });
+    expect(await storage.tasks.findById(task.id)).toEqual(task);
+  });
+
+  it("rolls every write back when the work throws, and rethrows its error", async () => {
+    const user = aUser();
+    const task = aTask({ ownerId: user.id });
+    const failure = new Error("changed my mind");
+    await expect(
+      storage.unitOfWork.transaction(async () => {
+        await storage.users.add(user);
+        await storage.tasks.add(task);
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(await storage.users.findById(user.id)).toBeNull();
+    expect(await storage.tasks.findById(task.id)).toBeNull();
+  });
+
+  it("rolls back a transaction whose username clashes, reporting UsernameTaken", async () => {
+    const taken = aUser();
+    await storage.users.add(taken);
+    const newcomer = aUser();
+    await expect(
+      storage.unitOfWork.transaction(async () => {
+        await storage.users.add(newcomer);
+        await storage.users.add(aUser({ username: taken.username.toUpperCase() }));
+      }),
+    ).rejects.toBeInstanceOf(UsernameTaken);
+    expect(await storage.users.findById(newcomer.id)).toBeNull();
+  });
+}
