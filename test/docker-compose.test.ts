@@ -103,6 +103,22 @@ describe("docker-compose.yml", () => {
     expect(healthcheckCommand(api)).toContain(`http://127.0.0.1:${port}/api/health/ready/`);
   });
 
+  it("serves the host of its own health check, localhost by default, and the hosts a user sets", () => {
+    const healthHost = /http:\/\/([^:/]+)/.exec(healthcheckCommand(api))?.[1];
+    expect(healthHost).toBe("127.0.0.1");
+    expect(loadConfig(apiEnvironment)).toMatchObject({
+      publicUrl: undefined,
+      allowedHosts: ["127.0.0.1", "localhost", "[::1]"],
+    });
+    const configured = loadConfig(
+      environmentOf(api, { ...REQUIRED, ALLOWED_HOSTS: "api.example.com", PUBLIC_URL: "https://tasks.example.com" }),
+    );
+    expect(configured).toMatchObject({
+      publicUrl: "https://tasks.example.com",
+      allowedHosts: ["127.0.0.1", "api.example.com", "tasks.example.com"],
+    });
+  });
+
   it("refuses to start without a JWT_SECRET", () => {
     expect(() => environmentOf(api, { POSTGRES_PASSWORD })).toThrow(/JWT_SECRET is required/);
   });

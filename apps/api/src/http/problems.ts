@@ -23,9 +23,15 @@ export class LoginThrottled extends Error {
   }
 }
 
+/** The request's Host header is missing, malformed, repeated, or names a host that is not allowed (ALLOWED_HOSTS). */
+export class InvalidHost extends Error {
+  readonly code = "INVALID_HOST";
+}
+
 /** The HTTP face of each error code: one table, read by the one error handler. */
 const PROBLEM_TYPES: Record<string, { status: number; title: string; slug: string }> = {
   VALIDATION_FAILED: { status: 400, title: "Invalid input", slug: "validation-failed" },
+  INVALID_HOST: { status: 400, title: "Invalid host", slug: "invalid-host" },
   INVALID_CREDENTIALS: { status: 401, title: "Invalid credentials", slug: "invalid-credentials" },
   INVALID_TOKEN: { status: 401, title: "Invalid token", slug: "invalid-token" },
   NOT_AUTHENTICATED: { status: 401, title: "Not authenticated", slug: "not-authenticated" },
@@ -56,7 +62,13 @@ export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: n
   const instance = request.url.split("?")[0] ?? "/";
   const code = (error as { code?: unknown }).code;
   const known = typeof code === "string" ? PROBLEM_TYPES[code] : undefined;
-  if (known && (error instanceof DomainError || error instanceof NotAuthenticated || error instanceof LoginThrottled)) {
+  if (
+    known &&
+    (error instanceof DomainError ||
+      error instanceof NotAuthenticated ||
+      error instanceof LoginThrottled ||
+      error instanceof InvalidHost)
+  ) {
     const problem: Problem = {
       type: `urn:tasks:problem:${known.slug}`,
       title: known.title,
