@@ -5,6 +5,9 @@ import { InvalidHost } from "./problems.ts";
 // brackets, then an optional port.
 const HOST_HEADER = /^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::(\d{1,5}))?$/;
 const MAX_PORT = 65_535;
+// Host headers already found allowed, as sent, so that the usual request costs one Set
+// lookup; bounded, since `*` or a domain pattern lets clients name hosts without end.
+const MAX_REMEMBERED = 1024;
 
 const MALFORMED = "The Host header is missing, malformed or sent more than once.";
 const NOT_SERVED = "This server does not serve the host named in the Host header.";
@@ -13,8 +16,7 @@ const NOT_SERVED = "This server does not serve the host named in the Host header
  * Django's ALLOWED_HOSTS check, built once from the configured patterns (lower case: an
  * exact host, `.example.com` for a domain and its subdomains, `*` for any): the answer for
  * a request is `undefined` when its one Host header is well formed and names an allowed
- * host (the port does not count), else the error to answer with. Exact hosts, the usual
- * configuration, cost one Set lookup.
+ * host (the port does not count), else the error to answer with.
  */
 export function hostCheck(allowedHosts: readonly string[]): (request: FastifyRequest) => InvalidHost | undefined {
   const anyHost = allowedHosts.includes("*");
@@ -23,14 +25,19 @@ export function hostCheck(allowedHosts: readonly string[]): (request: FastifyReq
   const isAllowed = (name: string) =>
     anyHost || exact.has(name) || domains.some((domain) => name.endsWith(domain) || name === domain.slice(1));
 
+  const remembered = new Set<string>();
+
   return (request) => {
     const header = request.headers.host;
     if (header === undefined || hostHeaderLines(request.raw.rawHeaders) !== 1) return new InvalidHost(MALFORMED);
+    if (remembered.has(header)) return undefined;
     const match = HOST_HEADER.exec(header.toLowerCase());
     const name = match?.[1];
     if (name === undefined || Number(match?.[2] ?? 0) > MAX_PORT) return new InvalidHost(MALFORMED);
     // A fully qualified name's trailing dot names the same host, as Django takes it.
-    return isAllowed(name.endsWith(".") ? name.slice(0, -1) : name) ? undefined : new InvalidHost(NOT_SERVED);
+    if (!isAllowed(name.endsWith(".") ? name.slice(0, -1) : name)) return new InvalidHost(NOT_SERVED);
+    if (remembered.size < MAX_REMEMBERED) remembered.add(header);
+    return undefined;
   };
 }
 
