@@ -255,8 +255,9 @@ function servedHosts(allowedHosts: readonly string[], publicUrl: string | undefi
 
 /** An http(s) URL without credentials, query or fragment, kept without its trailing slash. */
 function parsePublicUrl(raw: string): string | Problem {
+  // The value is not repeated: a URL with credentials in it would put them in the log.
   const problem = new Problem(
-    `expected an http:// or https:// URL without query or fragment, such as https://tasks.example.com, got "${raw}"`,
+    "expected an http:// or https:// URL without credentials, query or fragment, such as https://tasks.example.com",
   );
   let url: URL;
   try {

@@ -109,7 +109,7 @@ describe("loadConfig", () => {
       'CORS_ORIGINS: "not-an-origin" is not an origin like https://app.example.com',
       'CORS_ORIGINS: "https://x.example.com/path" is not an origin like https://app.example.com',
       "REDIS_URL: expected a redis:// or rediss:// URL",
-      'PUBLIC_URL: expected an http:// or https:// URL without query or fragment, such as https://tasks.example.com, got "ftp://tasks.example.com"',
+      "PUBLIC_URL: expected an http:// or https:// URL without credentials, query or fragment, such as https://tasks.example.com",
       'ALLOWED_HOSTS: "https://api.example.com" is not a host name like api.example.com, .example.com, [::1] or * (no scheme, no port)',
       'ALLOWED_HOSTS: "api.example.com:443" is not a host name like api.example.com, .example.com, [::1] or * (no scheme, no port)',
       'ALLOWED_HOSTS: "under_score.example" is not a host name like api.example.com, .example.com, [::1] or * (no scheme, no port)',
@@ -151,9 +151,9 @@ describe("loadConfig", () => {
     "https://tasks.example.com/?page=1",
     "https://tasks.example.com/#top",
     "https://",
-  ])("refuses PUBLIC_URL=%j, naming it", (value) => {
+  ])("refuses PUBLIC_URL=%j, naming it without repeating it", (value) => {
     expect(problemsOf({ PUBLIC_URL: value })).toEqual([
-      `PUBLIC_URL: expected an http:// or https:// URL without query or fragment, such as https://tasks.example.com, got "${value}"`,
+      "PUBLIC_URL: expected an http:// or https:// URL without credentials, query or fragment, such as https://tasks.example.com",
     ]);
   });
 });
