@@ -22,6 +22,9 @@ const compose = parse(readFileSync(new URL("docker-compose.yml", root), "utf8"))
   services: Record<string, Service>;
 };
 const SECRET = "a-secret-of-at-least-32-bytes-for-the-test";
+const POSTGRES_PASSWORD = "a-url-safe-database-password";
+/** What a compose user puts in `.env`: the variables the compose file requires. */
+const REQUIRED = { JWT_SECRET: SECRET, POSTGRES_PASSWORD };
 
 /** Compose's variable substitution: `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`, `$$`. */
 function interpolate(value: string, env: Record<string, string>): string {
@@ -54,7 +57,7 @@ function healthcheckCommand(svc: Service): string {
 }
 
 const api = service("api");
-const apiEnvironment = environmentOf(api, { JWT_SECRET: SECRET });
+const apiEnvironment = environmentOf(api, REQUIRED);
 
 describe("docker-compose.yml", () => {
   it("runs PostgreSQL 17 with a pg_isready health check", () => {
@@ -81,10 +84,11 @@ describe("docker-compose.yml", () => {
     const url = new URL(loadConfig(apiEnvironment).database.url ?? "");
     const database = service(url.hostname);
     expect(database.image).toMatch(/^postgres:/);
-    const credentials = environmentOf(database, {});
+    const credentials = environmentOf(database, REQUIRED);
     expect(url.port).toBe("5432");
     expect(decodeURIComponent(url.username)).toBe(credentials.POSTGRES_USER);
     expect(decodeURIComponent(url.password)).toBe(credentials.POSTGRES_PASSWORD);
+    expect(credentials.POSTGRES_PASSWORD).toBe(POSTGRES_PASSWORD);
     expect(url.pathname).toBe(`/${credentials.POSTGRES_DB}`);
   });
 
@@ -99,8 +103,33 @@ describe("docker-compose.yml", () => {
     expect(healthcheckCommand(api)).toContain(`http://127.0.0.1:${port}/api/health/ready/`);
   });
 
+  it("serves the host of its own health check, localhost by default, and the hosts a user sets", () => {
+    const healthHost = /http:\/\/([^:/]+)/.exec(healthcheckCommand(api))?.[1];
+    expect(healthHost).toBe("127.0.0.1");
+    expect(loadConfig(apiEnvironment)).toMatchObject({
+      publicUrl: undefined,
+      allowedHosts: ["127.0.0.1", "localhost", "[::1]"],
+    });
+    const configured = loadConfig(
+      environmentOf(api, { ...REQUIRED, ALLOWED_HOSTS: "api.example.com", PUBLIC_URL: "https://tasks.example.com" }),
+    );
+    expect(configured).toMatchObject({
+      publicUrl: "https://tasks.example.com",
+      allowedHosts: ["127.0.0.1", "api.example.com", "tasks.example.com"],
+    });
+  });
+
   it("refuses to start without a JWT_SECRET", () => {
-    expect(() => environmentOf(api, {})).toThrow(/JWT_SECRET is required/);
+    expect(() => environmentOf(api, { POSTGRES_PASSWORD })).toThrow(/JWT_SECRET is required/);
+  });
+
+  it("refuses to start without a POSTGRES_PASSWORD, rather than default to a known one", () => {
+    for (const name of ["postgres", "api"]) {
+      expect(() => environmentOf(service(name), { JWT_SECRET: SECRET })).toThrow(/POSTGRES_PASSWORD is required/);
+      expect(() => environmentOf(service(name), { JWT_SECRET: SECRET, POSTGRES_PASSWORD: "" })).toThrow(
+        /POSTGRES_PASSWORD is required/,
+      );
+    }
   });
 });
 

@@ -18,6 +18,7 @@ import { TASK_COMMANDS } from "./commands/tasks.ts";
 import { USER_COMMANDS } from "./commands/users.ts";
 import type { Container } from "./container.ts";
 import { Cancelled, Terminal } from "./terminal.ts";
+import { visible } from "./visible.ts";
 
 export const COMMANDS: readonly Command[] = [
   ...MIGRATE_COMMANDS,
@@ -109,8 +110,9 @@ export async function runTaskctl(invocation: Invocation): Promise<number> {
     return EXIT_SUCCESS;
   } catch (error) {
     if (error instanceof UsageError) return usageError(io, `taskctl ${command.name}`, error.message);
-    io.stderr.write(`taskctl ${command.name}: ${describe(error)}\n`);
-    if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    io.stderr.write(`taskctl ${command.name}: ${visible(describe(error))}\n`);
+    if (verbose && error instanceof Error && error.stack)
+      io.stderr.write(`${error.stack.split("\n").map(visible).join("\n")}\n`);
     return EXIT_FAILURE;
   } finally {
     await container?.then((opened) => opened.close()).catch(() => {});
@@ -151,7 +153,7 @@ function parseInput(command: Command, args: readonly string[]): CommandInput {
 }
 
 function usageError(io: Io, prefix: string, message: string, helpCommand = `${prefix} --help`): number {
-  io.stderr.write(`${prefix}: ${message} (see "${helpCommand}")\n`);
+  io.stderr.write(`${prefix}: ${visible(message)} (see "${helpCommand}")\n`);
   return EXIT_USAGE;
 }
 

@@ -1,6 +1,8 @@
 import type { Config, Environment } from "@tasks/platform";
 import type { Operations } from "./container.ts";
+import { type Column, renderTable } from "./table.ts";
 import { Cancelled, type Terminal } from "./terminal.ts";
+import { visible } from "./visible.ts";
 
 /** The command line was wrong: exit status 2, with a pointer to `--help`. */
 export class UsageError extends Error {
@@ -108,6 +110,11 @@ export function printJson(context: CommandContext, value: unknown): void {
   context.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** One line of human output; what it quotes from users is shown `visible`, as everything taskctl prints for people. */
 export function printLine(context: CommandContext, text: string): void {
-  context.stdout.write(`${text}\n`);
+  context.stdout.write(`${visible(text)}\n`);
+}
+
+export function printTable<Row>(context: CommandContext, columns: readonly Column<Row>[], rows: readonly Row[]): void {
+  context.stdout.write(`${renderTable(columns, rows)}\n`);
 }

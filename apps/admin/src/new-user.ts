@@ -55,7 +55,7 @@ async function askUsername(terminal: Terminal, operations: Operations, request: 
     }
     const problem = await usernameProblem(operations, candidate);
     if (problem === null) return User.validate({ username: candidate }).username;
-    terminal.write(`Error: ${problem}\n`);
+    terminal.say(`Error: ${problem}`);
     candidate = undefined;
   }
 }
@@ -66,7 +66,7 @@ async function askEmail(terminal: Terminal, username: string, given: string | un
     candidate ??= await terminal.ask("Email address: ");
     const problem = fieldProblem("email", () => User.validate({ username, email: candidate }));
     if (problem === null) return candidate.trim();
-    terminal.write(`Error: ${problem}\n`);
+    terminal.say(`Error: ${problem}`);
     candidate = undefined;
   }
 }

@@ -41,7 +41,7 @@ export async function askNewPassword(terminal: Terminal, user: { username: strin
     const password = await terminal.askHidden("Password: ");
     const again = await terminal.askHidden("Password (again): ");
     if (password !== again) {
-      terminal.write("Error: Your passwords didn't match.\n");
+      terminal.say("Error: Your passwords didn't match.");
       continue;
     }
     try {
@@ -49,7 +49,7 @@ export async function askNewPassword(terminal: Terminal, user: { username: strin
       return password;
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      for (const message of Object.values(error.errors).flat()) terminal.write(`Error: ${message}\n`);
+      for (const message of Object.values(error.errors).flat()) terminal.say(`Error: ${message}`);
     }
   }
 }

@@ -1,3 +1,5 @@
+import { visible } from "./visible.ts";
+
 export interface Column<Row> {
   readonly header: string;
   readonly value: (row: Row) => string;
@@ -5,9 +7,12 @@ export interface Column<Row> {
   readonly maxWidth?: number;
 }
 
-/** Aligned columns with a header line, as in `docker ps`; the last column is not padded. */
+/**
+ * Aligned columns with a header line, as in `docker ps`; the last column is not padded.
+ * Each cell is one line, shown `visible`: its widths are those of what the terminal shows.
+ */
 export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {
-  const cells = rows.map((row) => columns.map((column) => clip(oneLine(column.value(row)), column.maxWidth)));
+  const cells = rows.map((row) => columns.map((column) => clip(visible(oneLine(column.value(row))), column.maxWidth)));
   const headers = columns.map((column) => column.header.toUpperCase());
   const widths = headers.map((header, index) =>
     Math.max(width(header), ...cells.map((line) => width(line[index] ?? ""))),

@@ -1,4 +1,5 @@
 import type { ReadStream } from "node:tty";
+import { visible } from "./visible.ts";
 
 /** The person at the terminal pressed Ctrl-C, or Ctrl-D on an empty line. */
 export class Cancelled extends Error {
@@ -31,8 +32,9 @@ export class Terminal {
     this.output = output;
   }
 
-  write(text: string): void {
-    this.output.write(text);
+  /** One line for the person at the terminal, shown `visible`, like all of taskctl's human output. */
+  say(line: string): void {
+    this.write(`${visible(line)}\n`);
   }
 
   ask(question: string): Promise<string> {
@@ -49,8 +51,12 @@ export class Terminal {
       const answer = (await this.ask(`${question} [y/N]: `)).trim().toLowerCase();
       if (answer === "" || answer === "n" || answer === "no") return false;
       if (answer === "y" || answer === "yes") return true;
-      this.write('Please answer "y" or "n".\n');
+      this.say('Please answer "y" or "n".');
     }
+  }
+
+  private write(text: string): void {
+    this.output.write(text);
   }
 
   private readLine(question: string, echo: boolean): Promise<string> {
@@ -92,7 +98,7 @@ export class Terminal {
       this.input.setEncoding("utf8");
       // Raw before the question shows, so that no key typed in answer is ever echoed.
       this.input.setRawMode(true);
-      this.write(question);
+      this.write(visible(question));
       this.input.on("data", onData);
       this.input.resume();
       const ahead = this.typedAhead;

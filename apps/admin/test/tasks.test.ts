@@ -95,7 +95,7 @@ describe(`taskctl tasks on ${engine}`, () => {
     });
     expect(Date.parse(updated.updated_at)).toBeGreaterThan(Date.parse(passport.updated_at));
     const plain = await run(["tasks", "update", passport.id, "--title", "Renew both passports"]);
-    expect(plain.stdout).toBe(`Task ${passport.id} updated.\n`);
+    expect(plain.stdout).toBe(`Task ${passport.id} updated: "Renew both passports".\n`);
     expect((await list("--search", "both")).map((task) => task.status)).toEqual(["done"]);
   });
 

@@ -194,6 +194,7 @@ async function main(): Promise<void> {
     children.push(
       start("API server", [join(HERE, "../src/server.ts")], {
         NODE_ENV: "production",
+        ALLOWED_HOSTS: "127.0.0.1",
         DATABASE_URL: url,
         DATABASE_POOL_SIZE: String(POOL_SIZE),
         JWT_SECRET: jwtSecret,

@@ -18,6 +18,7 @@ import Fastify, { type FastifyBaseLogger } from "fastify";
 import { registerAuthentication } from "./http/authentication.ts";
 import { corsOptions } from "./http/cors.ts";
 import type { FastifyTypeBox } from "./http/fastify-typebox.ts";
+import { hostCheck } from "./http/hosts.ts";
 import { registerProblemHandlers } from "./http/problems.ts";
 import { REQUEST_ID_HEADER, RequestLogController, requestIdOf } from "./http/request-logging.ts";
 import { validatorCompiler } from "./http/schema-validator.ts";
@@ -44,7 +45,7 @@ export interface UseCases {
   readonly deleteTask: DeleteTask;
 }
 
-export type AppConfig = Pick<Config, "production" | "corsOrigins" | "apiDocs">;
+export type AppConfig = Pick<Config, "production" | "corsOrigins" | "apiDocs" | "publicUrl" | "allowedHosts">;
 
 export interface AppDependencies {
   readonly config: AppConfig;
@@ -63,6 +64,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
     genReqId: requestIdOf,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
+    // An HTTP/1.1 request without Host then meets the Host check, which answers it with
+    // problem details, instead of Node's bare 400.
+    http: { requireHostHeader: false },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -71,10 +75,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   app.removeContentTypeParser("text/plain");
 
   // Hooks on every request are callback-style: cheaper than async ones on the hot path.
+  // The first one sets what every answer carries, then refuses a Host that is not served
+  // before anything else (CORS, authentication, a route) sees the request.
   const headers = securityHeaders(deps.config.production);
+  const checkHost = hostCheck(deps.config.allowedHosts);
   app.addHook("onRequest", (request, reply, done) => {
     reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
-    done();
+    done(checkHost(request));
   });
   // Once closing, responses still in flight end their connections: a keep-alive client
   // would otherwise hold close() open after its last answer.
@@ -94,7 +101,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
 
   healthRoutes(app, deps.database);
   authRoutes(app, deps.useCases);
-  taskRoutes(app, deps.useCases);
+  taskRoutes(app, { ...deps.useCases, publicUrl: deps.config.publicUrl });
   if (deps.config.apiDocs) await registerDocsRoutes(app);
   return app;
 }

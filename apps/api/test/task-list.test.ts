@@ -30,7 +30,7 @@ describe.each(await testEngines("api task list"))("GET /api/tasks/ on %s", (engi
   let empty: TestUser;
 
   beforeAll(async () => {
-    api = await openTestApi(engine);
+    api = await openTestApi(engine, { config: { allowedHosts: ["localhost", "api.test"] } });
     [alice, bob, empty] = [await api.signUp("alice"), await api.signUp("bob"), await api.signUp("empty")];
     // Few distinct titles and statuses and a clock that repeats instants: many ties, which
     // only the id tie-break can order.

@@ -27,6 +27,8 @@ export const CONFIG_VARIABLES = [
   "REDIS_URL",
   "LOG_LEVEL",
   "API_DOCS",
+  "PUBLIC_URL",
+  "ALLOWED_HOSTS",
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -36,6 +38,8 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const JWT_SECRET_MIN_BYTES = 32;
+/** The hosts served outside production when neither ALLOWED_HOSTS nor PUBLIC_URL says otherwise. */
+export const DEVELOPMENT_ALLOWED_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "[::1]"];
 const JWT_SECRET_FILE = "jwt-secret";
 
 export interface DatabaseConfig {
@@ -65,6 +69,17 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly logLevel: LogLevel;
   readonly apiDocs: boolean;
+  /**
+   * Where absolute links point (`next`, `previous`): scheme, host, port and any path
+   * prefix, without a trailing slash. `undefined`: links use the request's (allowed) host.
+   */
+  readonly publicUrl: string | undefined;
+  /**
+   * Host names whose requests are served, lower case, as in Django's ALLOWED_HOSTS: an
+   * exact name (`api.example.com`, `[::1]`), `.example.com` for the domain and its
+   * subdomains, or `*` for any. Always holds the host of `publicUrl`.
+   */
+  readonly allowedHosts: readonly string[];
 }
 
 /** Invalid configuration: `problems` names each bad variable and what is wrong with it. */
@@ -154,6 +169,22 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Confi
   const redisUrl = readString(env, "REDIS_URL");
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
     problems.push({ variable: "REDIS_URL", message: "expected a redis:// or rediss:// URL" });
+  const publicUrl = read<string | undefined>("PUBLIC_URL", undefined, parsePublicUrl);
+  const allowedHosts = (env.ALLOWED_HOSTS ?? "")
+    .split(",")
+    .map((host) => host.trim().toLowerCase())
+    .filter((host) => host.length > 0);
+  for (const host of allowedHosts)
+    if (!isHostPattern(host))
+      problems.push({
+        variable: "ALLOWED_HOSTS",
+        message: `"${host}" is not a host name like api.example.com, .example.com, [::1] or * (no scheme, no port)`,
+      });
+  if (production && publicUrl === undefined && allowedHosts.length === 0)
+    problems.push({
+      variable: "ALLOWED_HOSTS",
+      message: "required in production (or set PUBLIC_URL): the host names this server answers to, comma-separated",
+    });
   const logLevel = read<LogLevel>("LOG_LEVEL", "info", (raw) =>
     (LOG_LEVELS as readonly string[]).includes(raw)
       ? (raw as LogLevel)
@@ -183,6 +214,8 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Confi
     redisUrl,
     logLevel,
     apiDocs: read("API_DOCS", true, boolean),
+    publicUrl,
+    allowedHosts: servedHosts(allowedHosts, publicUrl, production),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -208,6 +241,39 @@ export async function resolveJwtSecret(config: Config): Promise<string> {
 function readString(env: Environment, variable: ConfigVariable): string | undefined {
   const value = env[variable]?.trim();
   return value === undefined || value === "" ? undefined : value;
+}
+
+/**
+ * ALLOWED_HOSTS as given, or by default (outside production, without PUBLIC_URL) the local
+ * hosts; and always the host of PUBLIC_URL, which links use whatever the request says.
+ */
+function servedHosts(allowedHosts: readonly string[], publicUrl: string | undefined, production: boolean): string[] {
+  const given =
+    allowedHosts.length > 0 || production || publicUrl !== undefined ? allowedHosts : DEVELOPMENT_ALLOWED_HOSTS;
+  return [...new Set([...given, ...(publicUrl === undefined ? [] : [new URL(publicUrl).hostname])])];
+}
+
+/** An http(s) URL without credentials, query or fragment, kept without its trailing slash. */
+function parsePublicUrl(raw: string): string | Problem {
+  // The value is not repeated: a URL with credentials in it would put them in the log.
+  const problem = new Problem(
+    "expected an http:// or https:// URL without credentials, query or fragment, such as https://tasks.example.com",
+  );
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return problem;
+  }
+  if (!/^https?:$/.test(url.protocol) || url.username || url.password || /[?#]/.test(raw)) return problem;
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+// Django's ALLOWED_HOSTS entries: a host name, an IPv6 literal in brackets, ".domain" or "*".
+const HOST_PATTERN = /^(\*|\.?[a-z0-9-]+(\.[a-z0-9-]+)*|\[[a-f0-9]*:[a-f0-9.:]+\])$/;
+
+function isHostPattern(value: string): boolean {
+  return HOST_PATTERN.test(value);
 }
 
 function isOrigin(value: string): boolean {

@@ -40,6 +40,8 @@ describe("loadConfig", () => {
       logLevel: "info",
       runMigrations: true,
       apiDocs: true,
+      publicUrl: undefined,
+      allowedHosts: ["localhost", "127.0.0.1", "[::1]"],
     });
   });
 
@@ -61,6 +63,8 @@ describe("loadConfig", () => {
         RUN_MIGRATIONS: "false",
         API_DOCS: "0",
         DATABASE_POOL_SIZE: "4",
+        PUBLIC_URL: "https://Tasks.Example.com/",
+        ALLOWED_HOSTS: " API.example.com, .internal.example ,[::1],",
       },
       "/srv/app",
     );
@@ -78,6 +82,8 @@ describe("loadConfig", () => {
       logLevel: "debug",
       runMigrations: false,
       apiDocs: false,
+      publicUrl: "https://tasks.example.com",
+      allowedHosts: ["api.example.com", ".internal.example", "[::1]", "tasks.example.com"],
     });
   });
 
@@ -93,6 +99,8 @@ describe("loadConfig", () => {
         LOGIN_MAX_FAILURES: "0",
         REDIS_URL: "http://redis",
         RUN_MIGRATIONS: "maybe",
+        PUBLIC_URL: "ftp://tasks.example.com",
+        ALLOWED_HOSTS: "api.example.com,https://api.example.com,api.example.com:443,under_score.example",
       }),
     ).toEqual([
       "DATABASE_URL: expected a postgres:// or postgresql:// URL",
@@ -101,6 +109,10 @@ describe("loadConfig", () => {
       'CORS_ORIGINS: "not-an-origin" is not an origin like https://app.example.com',
       'CORS_ORIGINS: "https://x.example.com/path" is not an origin like https://app.example.com',
       "REDIS_URL: expected a redis:// or rediss:// URL",
+      "PUBLIC_URL: expected an http:// or https:// URL without credentials, query or fragment, such as https://tasks.example.com",
+      'ALLOWED_HOSTS: "https://api.example.com" is not a host name like api.example.com, .example.com, [::1] or * (no scheme, no port)',
+      'ALLOWED_HOSTS: "api.example.com:443" is not a host name like api.example.com, .example.com, [::1] or * (no scheme, no port)',
+      'ALLOWED_HOSTS: "under_score.example" is not a host name like api.example.com, .example.com, [::1] or * (no scheme, no port)',
       'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',
       'RUN_MIGRATIONS: expected true or false, got "maybe"',
       'ACCESS_TOKEN_TTL: expected a duration such as 900s, 15m, 2h or 7d, got "soon"',
@@ -112,8 +124,37 @@ describe("loadConfig", () => {
     expect(problemsOf({ NODE_ENV: "production" })).toEqual([
       "DATABASE_URL: required in production (or set DATA_DIR to use the embedded database on purpose)",
       "JWT_SECRET: required in production (no secret is generated there)",
+      "ALLOWED_HOSTS: required in production (or set PUBLIC_URL): the host names this server answers to, comma-separated",
     ]);
-    expect(loadConfig({ NODE_ENV: "production", DATA_DIR: "/data", JWT_SECRET: SECRET }).production).toBe(true);
+    const production = { NODE_ENV: "production", DATA_DIR: "/data", JWT_SECRET: SECRET };
+    expect(loadConfig({ ...production, ALLOWED_HOSTS: "api.example.com" })).toMatchObject({
+      production: true,
+      publicUrl: undefined,
+      allowedHosts: ["api.example.com"],
+    });
+  });
+
+  it("serves only the host of PUBLIC_URL when ALLOWED_HOSTS is not set, in production and outside it", () => {
+    for (const NODE_ENV of ["production", "development"])
+      expect(
+        loadConfig({ NODE_ENV, DATA_DIR: "/data", JWT_SECRET: SECRET, PUBLIC_URL: "https://example.com:8443/tasks/" }),
+      ).toMatchObject({ publicUrl: "https://example.com:8443/tasks", allowedHosts: ["example.com"] });
+    expect(loadConfig({ PUBLIC_URL: "http://[::1]:3000" })).toMatchObject({
+      publicUrl: "http://[::1]:3000",
+      allowedHosts: ["[::1]"],
+    });
+  });
+
+  it.each([
+    "tasks.example.com",
+    "https://user:secret@tasks.example.com",
+    "https://tasks.example.com/?page=1",
+    "https://tasks.example.com/#top",
+    "https://",
+  ])("refuses PUBLIC_URL=%j, naming it without repeating it", (value) => {
+    expect(problemsOf({ PUBLIC_URL: value })).toEqual([
+      "PUBLIC_URL: expected an http:// or https:// URL without credentials, query or fragment, such as https://tasks.example.com",
+    ]);
   });
 });
 

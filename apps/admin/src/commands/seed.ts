@@ -8,10 +8,11 @@ import {
   JSON_OPTION,
   printJson,
   printLine,
+  printTable,
   stringOption,
   UsageError,
 } from "../command.ts";
-import { plural, renderTable } from "../table.ts";
+import { plural } from "../table.ts";
 
 /** Every sample user's password: known, so that anyone can log in with it, and so never for production. */
 export const SEED_PASSWORD = "try-the-api";
@@ -128,16 +129,14 @@ function printSeeded(context: CommandContext, input: CommandInput, users: readon
     return;
   }
   printLine(context, `Created ${plural(users.length, "user")} and ${plural(tasks, "task")}. Log in with:`);
-  printLine(
+  printTable(
     context,
-    renderTable(
-      [
-        { header: "username", value: (user: SeededUser) => user.username },
-        { header: "password", value: (user: SeededUser) => user.password },
-        { header: "tasks", value: (user: SeededUser) => String(user.tasks) },
-      ],
-      users,
-    ),
+    [
+      { header: "username", value: (user: SeededUser) => user.username },
+      { header: "password", value: (user: SeededUser) => user.password },
+      { header: "tasks", value: (user: SeededUser) => String(user.tasks) },
+    ],
+    users,
   );
 }
 

@@ -15,12 +15,13 @@ import {
   JSON_OPTION,
   printJson,
   printLine,
+  printTable,
   requiredOption,
   stringOption,
   UsageError,
   YES_OPTION,
 } from "../command.ts";
-import { plural, renderTable } from "../table.ts";
+import { plural } from "../table.ts";
 import { TASK_COLUMNS, taskJson } from "../views.ts";
 
 const ID = { name: "id", description: "the task's id (as `taskctl tasks list` shows it)" };
@@ -69,7 +70,7 @@ const list: Command = {
       search: stringOption(input, "search"),
     });
     if (flag(input, "json")) return printJson(context, tasks.map(taskJson));
-    printLine(context, renderTable(TASK_COLUMNS, tasks));
+    printTable(context, TASK_COLUMNS, tasks);
     printLine(context, `(${plural(tasks.length, "task")})`);
   },
 };
@@ -127,7 +128,7 @@ const update: Command = {
       throw new UsageError("nothing to change: give --title, --description or --status");
     const operations = await context.operations();
     const task = await withTaskId(id, () => operations.updateTask(id, changes));
-    printTask(context, input, await operations.withOwner(task), `Task ${task.id} updated.`);
+    printTask(context, input, await operations.withOwner(task), `Task ${task.id} updated: "${task.title}".`);
   },
 };
 

@@ -8,12 +8,13 @@ import {
   JSON_OPTION,
   printJson,
   printLine,
+  printTable,
   stringOption,
   YES_OPTION,
 } from "../command.ts";
 import { createNewUser } from "../new-user.ts";
 import { askNewPassword, PASSWORD_OPTIONS, passwordOrTerminal } from "../passwords.ts";
-import { plural, renderTable } from "../table.ts";
+import { plural } from "../table.ts";
 import { USER_COLUMNS, userJson } from "../views.ts";
 
 const USERNAME = { name: "username", description: "the user's username (any case)" };
@@ -65,7 +66,7 @@ const list: Command = {
   async run(context, input) {
     const users = await (await context.operations()).listUsers();
     if (flag(input, "json")) return printJson(context, users.map(userJson));
-    printLine(context, renderTable(USER_COLUMNS, users));
+    printTable(context, USER_COLUMNS, users);
     printLine(context, `(${plural(users.length, "user")})`);
   },
 };
@@ -90,7 +91,7 @@ const setPassword: Command = {
     if (typeof given === "string") password = given;
     else {
       const user = await operations.getUser(username);
-      given.write(`Changing the password of "${user.username}".\n`);
+      given.say(`Changing the password of "${user.username}".`);
       password = await askNewPassword(given, user);
     }
     const user = await operations.setPassword(username, password);

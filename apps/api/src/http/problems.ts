@@ -20,8 +20,13 @@ export class NotAuthenticated extends Error {
   }
 }
 
+/** The request's Host header is missing, malformed, repeated, or names a host that is not allowed (ALLOWED_HOSTS). */
+export class InvalidHost extends Error {
+  readonly code = "INVALID_HOST";
+}
+
 /** The errors only the HTTP layer raises. */
-export type ApiError = NotAuthenticated;
+export type ApiError = NotAuthenticated | InvalidHost;
 export type ApiErrorCode = ApiError["code"];
 
 interface ProblemType {
@@ -36,6 +41,7 @@ interface ProblemType {
  */
 const PROBLEM_TYPES: Readonly<Record<DomainErrorCode | ApiErrorCode, ProblemType>> = {
   VALIDATION_FAILED: { status: 400, title: "Invalid input", slug: "validation-failed" },
+  INVALID_HOST: { status: 400, title: "Invalid host", slug: "invalid-host" },
   INVALID_CREDENTIALS: { status: 401, title: "Invalid credentials", slug: "invalid-credentials" },
   INVALID_TOKEN: { status: 401, title: "Invalid token", slug: "invalid-token" },
   NOT_AUTHENTICATED: { status: 401, title: "Not authenticated", slug: "not-authenticated" },
@@ -66,7 +72,7 @@ interface ProblemReply {
 /** Turns any error into problem details: the only place where errors meet status codes. */
 export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: number): ProblemReply {
   const instance = request.url.split("?")[0] ?? "/";
-  if (error instanceof DomainError || error instanceof NotAuthenticated) {
+  if (error instanceof DomainError || error instanceof NotAuthenticated || error instanceof InvalidHost) {
     const known = PROBLEM_TYPES[error.code];
     const problem: Problem = {
       type: `urn:tasks:problem:${known.slug}`,

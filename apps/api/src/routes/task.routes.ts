@@ -29,6 +29,8 @@ export interface TaskDependencies {
   readonly updateTask: UpdateTask;
   readonly replaceTask: ReplaceTask;
   readonly deleteTask: DeleteTask;
+  /** Where links point (PUBLIC_URL); `undefined`: the request's host, which the Host check allowed. */
+  readonly publicUrl: string | undefined;
 }
 
 /** Every route here is scoped to the caller: the actor is always the authenticated user. */
@@ -48,8 +50,8 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       const result = await deps.listTasks.execute({ ownerId: request.user.id, page, pageSize, ordering, status });
       return {
         count: result.count,
-        next: result.hasNext ? pageUrl(request, result.page + 1) : null,
-        previous: result.hasPrevious ? pageUrl(request, result.page - 1) : null,
+        next: result.hasNext ? pageUrl(request, result.page + 1, deps.publicUrl) : null,
+        previous: result.hasPrevious ? pageUrl(request, result.page - 1, deps.publicUrl) : null,
         results: result.results.map(toTaskResource),
       };
     },
@@ -155,12 +157,23 @@ function dropReadOnlyFields(request: FastifyRequest, _reply: FastifyReply, done:
   done();
 }
 
+// An absolute-form request target (`GET http://host/path`) is routed on its path, as
+// find-my-way does; its scheme and authority go nowhere.
+const ABSOLUTE_FORM_PREFIX = /^https?:\/\/[^/?#]*/i;
+
 /**
- * The absolute URL of another page of the same list, keeping the other query parameters.
- * Page 1 is written without `page`, as Django REST Framework writes it.
+ * The absolute URL of another page of the same list, keeping the other query parameters:
+ * under PUBLIC_URL (and its path prefix) when it is set, else on the request's own host,
+ * which the Host check allowed. Page 1 is written without `page`, as Django REST Framework
+ * writes it.
  */
-function pageUrl(request: FastifyRequest, page: number): string {
-  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+function pageUrl(request: FastifyRequest, page: number, publicUrl: string | undefined): string {
+  const url = new URL(publicUrl ?? `${request.protocol}://${request.host}`);
+  const target = request.url.replace(ABSOLUTE_FORM_PREFIX, "");
+  const queryStart = target.indexOf("?");
+  // Path and query are set apart, so that nothing in the request target can change the host.
+  url.pathname = `${url.pathname.replace(/\/$/, "")}${queryStart < 0 ? target : target.slice(0, queryStart)}`;
+  url.search = queryStart < 0 ? "" : target.slice(queryStart);
   if (page === 1) url.searchParams.delete("page");
   else url.searchParams.set("page", String(page));
   return url.toString();

@@ -1,36 +1,11 @@
 import { ValidationError } from "../errors.ts";
+import { COMMON_PASSWORDS } from "./common-passwords.ts";
 
 export const PASSWORD_MIN_LENGTH = 8;
 // Beyond this a password only costs hashing time; it also bounds what a client can make us hash.
 export const PASSWORD_MAX_LENGTH = 4096;
 // Shorter fragments (of the password or of a user attribute) match too much to mean "similar".
 const SIMILARITY_MIN_LENGTH = 3;
-
-// The head of the public lists of leaked passwords that Django's CommonPasswordValidator also refuses.
-const COMMON_PASSWORDS = new Set([
-  "password",
-  "password1",
-  "password123",
-  "12345678",
-  "123456789",
-  "1234567890",
-  "qwertyuiop",
-  "qwerty123",
-  "iloveyou",
-  "sunshine",
-  "princess",
-  "football",
-  "baseball",
-  "welcome1",
-  "admin123",
-  "letmein1",
-  "abc12345",
-  "trustno1",
-  "passw0rd",
-  "superman",
-  "11111111",
-  "00000000",
-]);
 
 /**
  * Django's default password validators: minimum length, not too similar to the username
@@ -55,7 +30,8 @@ export function assertAcceptablePassword(password: string, user: { username: str
     )
   )
     messages.push("The password is too similar to the username or email.");
-  if (COMMON_PASSWORDS.has(lowered)) messages.push("This password is too common.");
+  // As Django's CommonPasswordValidator compares: in lower case, without surrounding white space.
+  if (COMMON_PASSWORDS.has(lowered.trim())) messages.push("This password is too common.");
   if (/^\d+$/.test(password)) messages.push("This password is entirely numeric.");
   if (messages.length > 0) throw new ValidationError({ password: messages });
 }

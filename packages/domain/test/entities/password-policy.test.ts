@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { COMMON_PASSWORDS } from "../../src/entities/common-passwords.ts";
 import {
   assertAcceptablePassword,
   PASSWORD_MAX_LENGTH,
@@ -78,12 +79,35 @@ describe("the password policy", () => {
     expect(problems(password)).toEqual([TOO_COMMON]);
   });
 
+  // From the top, the middle and the end of the shipped list (ranks 1, 2, 1502, 1503, 2999, 3000).
+  it.each(["password", "baseball", "wrestler", "building", "123456asd", "p455w0rd"])(
+    "refuses %j from the list of the 3,000 most common passwords",
+    (password) => {
+      expect(problems(password)).toEqual([TOO_COMMON]);
+    },
+  );
+
+  it("compares with the list in any case and without surrounding white space, as Django does", () => {
+    expect(problems(" BaseBall ")).toEqual([TOO_COMMON]);
+    expect(problems("P455W0RD\t")).toEqual([TOO_COMMON]);
+  });
+
+  it("ships 3,000 distinct lower-case passwords that no other rule refuses", () => {
+    expect(COMMON_PASSWORDS.size).toBe(3000);
+    for (const password of COMMON_PASSWORDS) {
+      expect(password).toBe(password.toLowerCase().trim());
+      expect([...password].length).toBeGreaterThanOrEqual(PASSWORD_MIN_LENGTH);
+      expect(password).not.toMatch(/^\d+$/);
+    }
+  });
+
   it("refuses an entirely numeric password", () => {
     expect(problems("98127364")).toEqual([NUMERIC]);
   });
 
   it("lists every rule broken at once", () => {
     expect(problems("1234")).toEqual([TOO_SHORT, NUMERIC]);
-    expect(problems("12345678")).toEqual([TOO_COMMON, NUMERIC]);
+    expect(problems("12345678")).toEqual([NUMERIC]);
+    expect(problems("sunshine", { username: "sunshine" })).toEqual([TOO_SIMILAR, TOO_COMMON]);
   });
 });
