@@ -7,7 +7,7 @@ import { ServiceUnavailable, type User } from "@tasks/domain";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOCK_FILE } from "../src/embedded/data-dir-lock.ts";
 import { DatabaseInUse, openDatabase } from "../src/index.ts";
-import { openTestDatabase, type TestDatabase } from "../src/testing/index.ts";
+import { openTestDatabase, type TestDatabase } from "../testing/index.ts";
 import { aUser } from "./builders.ts";
 import { Child } from "./child-process.ts";
 

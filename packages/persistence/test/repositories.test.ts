@@ -1,5 +1,5 @@
 import { describe } from "vitest";
-import { testEngines } from "../src/testing/index.ts";
+import { testEngines } from "../testing/index.ts";
 import { repositoryContract } from "./repository-contract.ts";
 
 const ENGINE_NAMES = { pglite: "PGlite (in memory)", postgresql: "PostgreSQL" } as const;

@@ -12,7 +12,7 @@ import {
 } from "@tasks/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, type Engine, ormOf } from "../src/database.ts";
-import { openTestDatabase, type TestDatabase } from "../src/testing/index.ts";
+import { openTestDatabase, type TestDatabase } from "../testing/index.ts";
 import { aSession, aTask, aUser, ids, minutesAfterStart, START, sortTasks } from "./builders.ts";
 
 const NOT_A_UUID = "not-a-uuid";

@@ -4,7 +4,7 @@ import { ServiceUnavailable } from "@tasks/domain";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/index.ts";
-import { openTestDatabase, type TestDatabase, testEngines } from "../src/testing/index.ts";
+import { openTestDatabase, type TestDatabase, testEngines } from "../testing/index.ts";
 import { aTask, aUser } from "./builders.ts";
 
 async function listen(server: Server): Promise<number> {
