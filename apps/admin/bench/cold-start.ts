@@ -3,7 +3,8 @@
  * timed from spawn to exit. Three settings, each on a database seeded with `taskctl seed`:
  *
  * - PostgreSQL;
- * - the embedded database while the API server runs on it (taskctl goes through its socket);
+ * - the embedded database while another process holds it open, as the API server does
+ *   (here this benchmark's own process): taskctl goes through its socket;
  * - the embedded database alone, where taskctl starts PGlite itself, beside PGlite's own
  *   bare start on the same files (create, `select 1`, close).
  *
@@ -12,16 +13,20 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import { findPackageJSON } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGLITE_DIRECTORY } from "@tasks/persistence";
+import { openDatabase, PGLITE_DIRECTORY } from "@tasks/persistence";
 import { createTestDatabase } from "@tasks/testing";
 
 const RUNS = Number(process.env.RUNS ?? 11);
 const BIN = fileURLToPath(new URL("../bin/taskctl.js", import.meta.url));
-const SERVER = fileURLToPath(new URL("../../api/src/server.ts", import.meta.url));
-const PERSISTENCE = fileURLToPath(new URL("../../../packages/persistence", import.meta.url));
+const PERSISTENCE_MANIFEST = findPackageJSON("@tasks/persistence", import.meta.url);
+if (PERSISTENCE_MANIFEST === undefined) throw new Error("@tasks/persistence has no package.json");
+// PGlite's bare start runs where @tasks/persistence is installed, so that it loads the
+// very PGlite that taskctl loads.
+const PERSISTENCE = dirname(PERSISTENCE_MANIFEST);
 
 type Env = Record<string, string>;
 
@@ -64,21 +69,6 @@ async function time(runs: number, command: string, args: readonly string[], env:
   };
 }
 
-/** Resolves once the server says it listens; its database is open and shared by then. */
-function listening(server: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = "";
-    server.stdout?.on("data", (chunk) => {
-      output += chunk;
-      if (output.includes("Listening on")) resolve();
-    });
-    server.stderr?.on("data", (chunk) => {
-      output += chunk;
-    });
-    server.on("close", (code) => reject(new Error(`the API server exited (${code}): ${output}`)));
-  });
-}
-
 const rows: [string, Awaited<ReturnType<typeof time>>][] = [];
 const usersList = (env: Env, runs = RUNS) =>
   time(runs, process.execPath, ["--conditions=source", BIN, "users", "list"], env);
@@ -96,19 +86,13 @@ try {
 const dataDir = await mkdtemp(join(tmpdir(), "taskctl-bench-"));
 try {
   const env = { DATA_DIR: dataDir };
-  const server = start(process.execPath, ["--conditions=source", SERVER], {
-    ...env,
-    PORT: "0",
-    JWT_SECRET: "a benchmark secret of at least 32 bytes",
-  });
-  const stopped = new Promise((resolve) => server.on("close", resolve));
+  const holder = await openDatabase({ dataDir, serveEmbedded: true });
   try {
-    await listening(server);
+    await holder.migrate();
     await taskctl(env, "seed");
-    rows.push(["embedded, server running", await usersList(env)]);
+    rows.push(["embedded, through its socket", await usersList(env)]);
   } finally {
-    server.kill("SIGTERM");
-    await stopped;
+    await holder.close();
   }
   const aloneRuns = Math.max(3, Math.ceil(RUNS / 2));
   rows.push(["embedded, alone", await usersList(env, aloneRuns)]);

@@ -15,7 +15,7 @@ import pg from "pg";
 import { type Database, ormOf } from "../src/database.ts";
 import { openDatabase } from "../src/index.ts";
 import { SOCKET_PORT } from "../src/orm.ts";
-import { openTestDatabase } from "../src/testing/index.ts";
+import { openTestDatabase } from "../testing/index.ts";
 
 const SIZES = [1_000, 100_000];
 const PAGE_SIZE = 20;

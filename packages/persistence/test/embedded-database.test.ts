@@ -8,7 +8,7 @@ import { aUser } from "@tasks/domain/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOCK_FILE } from "../src/embedded/data-dir-lock.ts";
 import { DatabaseInUse, openDatabase } from "../src/index.ts";
-import { openTestDatabase, type TestDatabase } from "../src/testing/index.ts";
+import { openTestDatabase, type TestDatabase } from "../testing/index.ts";
 import { Child } from "./child-process.ts";
 
 /** A DATA_DIR holding a migrated embedded database, closed again: what a restarted program finds. */

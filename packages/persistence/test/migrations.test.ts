@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, type Engine, ormOf } from "../src/database.ts";
 import { openDatabase } from "../src/index.ts";
 import { MIGRATIONS } from "../src/migrations/index.ts";
-import { openTestDatabase, type TestDatabase, testEngines } from "../src/testing/index.ts";
+import { openTestDatabase, type TestDatabase, testEngines } from "../testing/index.ts";
 
 const ENGINE_NAMES = { pglite: "PGlite (in memory)", postgresql: "PostgreSQL" } as const;
 const ALL_MIGRATIONS = MIGRATIONS.map((migration) => migration.name);

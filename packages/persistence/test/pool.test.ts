@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/index.ts";
-import { openTestDatabase, type TestDatabase, testEngines } from "../src/testing/index.ts";
+import { openTestDatabase, type TestDatabase, testEngines } from "../testing/index.ts";
 
 // node-postgres closes a connection idle this long, unless the pool would fall below its minimum.
 const PG_POOL_IDLE_TIMEOUT_MS = 10_000;

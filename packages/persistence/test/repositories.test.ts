@@ -11,7 +11,7 @@ import {
 } from "@tasks/domain/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, ormOf } from "../src/database.ts";
-import { openTestDatabase, type TestDatabase, testEngines } from "../src/testing/index.ts";
+import { openTestDatabase, type TestDatabase, testEngines } from "../testing/index.ts";
 
 const ENGINE_NAMES = { pglite: "PGlite (in memory)", postgresql: "PostgreSQL" } as const;
 const t = { describe, it, beforeAll, afterAll, expect };

@@ -5,7 +5,7 @@ import { aTask, aUser } from "@tasks/domain/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/index.ts";
-import { openTestDatabase, type TestDatabase, testEngines } from "../src/testing/index.ts";
+import { openTestDatabase, type TestDatabase, testEngines } from "../testing/index.ts";
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -10,6 +10,8 @@ export interface PostgresServer {
 
 export type PostgresLookup = { found: true; server: PostgresServer } | { found: false; reason: string };
 
+/** The image Testcontainers starts: the PostgreSQL that docker-compose.yml runs. */
+export const POSTGRES_IMAGE = "postgres:17-alpine";
 const LOCAL_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const PROBE_TIMEOUT_MS = 2_000;
 // Testcontainers may pull an image on first use.
@@ -74,7 +76,7 @@ async function startContainer(): Promise<PostgresServer | null> {
   }
   const { PostgreSqlContainer } = await import("@testcontainers/postgresql");
   // Testcontainers' reaper removes the container when this process ends.
-  const container = await new PostgreSqlContainer("postgres:15-alpine")
+  const container = await new PostgreSqlContainer(POSTGRES_IMAGE)
     .withStartupTimeout(CONTAINER_START_TIMEOUT_MS)
     .start();
   return { source: "Testcontainers", adminUrl: container.getConnectionUri() };

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PgliteConnection } from "@mikro-orm/pglite";
 import { createTestDatabase, runPostgresSuite } from "@tasks/testing";
-import { type Database, type DatabaseOptions, type Engine, openDatabaseWith, ormOf } from "../database.ts";
-import { DataDirLock } from "../embedded/data-dir-lock.ts";
-import { MIGRATIONS } from "../migrations/index.ts";
+import { type Database, type DatabaseOptions, type Engine, openDatabaseWith, ormOf } from "../src/database.ts";
+import { DataDirLock } from "../src/embedded/data-dir-lock.ts";
+import { MIGRATIONS } from "../src/migrations/index.ts";
 
 export interface TestDatabase {
   /** Migrated and empty. */
