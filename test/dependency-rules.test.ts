@@ -184,7 +184,7 @@ const CASES: [string, string, string, string[]][] = [
     "the domain referencing Node's types (which only its tests and scripts declare)",
     "packages/domain/src/node-types.ts",
     `/// <reference types="node" />`,
-    ["domain-imports-only-its-own-files"],
+    ["domain-imports-only-its-own-files", "shipped-code-imports-no-dev-dependency"],
   ],
   [
     "the domain importing a package",
