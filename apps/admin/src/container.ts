@@ -92,13 +92,13 @@ export async function openContainer(config: DatabaseConfig): Promise<Container> 
     deactivateUser: (username) => deactivateUser.execute({ username }),
     activateUser: (username) => activateUser.execute({ username }),
     deleteUser: (username) => deleteUser.execute({ username }),
-    listTasks: (filter) => listAllTasks.execute(filter),
+    listTasks: (filter) => listAllTasks.execute({ actor: OPERATOR, ...filter }),
     getTask: (id) => getTask.execute({ actor: OPERATOR, id }),
     withOwner: async (task) => ({
       task,
       ownerUsername: (await users.findById(task.ownerId))?.username ?? task.ownerId,
     }),
-    createTask: (input) => createTask.execute(input),
+    createTask: ({ ownerId, ...changes }) => createTask.execute({ actor: OPERATOR, ownerId, changes }),
     updateTask: (id, changes) => updateTask.execute({ actor: OPERATOR, id, changes }),
     deleteTask: (id) => deleteTask.execute({ actor: OPERATOR, id }),
   };

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { CreateTask, CreateUser } from "@tasks/domain";
+import { CreateTask, CreateUser, userActor } from "@tasks/domain";
 import { openDatabase } from "@tasks/persistence";
 import { SystemClock, UuidV7IdGenerator } from "@tasks/platform";
 import { Argon2PasswordHasher } from "@tasks/security";
@@ -164,11 +164,18 @@ async function seed(url: string) {
     const readerTasks: string[] = [];
     for (let index = 0; index < LIST_TASKS; index += 1)
       readerTasks.push(
-        (await createTask.execute({ ownerId: reader.id, title: `Task ${index}`, description: "seeded" })).id,
+        (
+          await createTask.execute({
+            actor: userActor(reader.id),
+            changes: { title: `Task ${index}`, description: "seeded" },
+          })
+        ).id,
       );
     const writerTasks: string[] = [];
     for (let index = 0; index < PATCH_TASKS; index += 1)
-      writerTasks.push((await createTask.execute({ ownerId: writer.id, title: `Patch me ${index}` })).id);
+      writerTasks.push(
+        (await createTask.execute({ actor: userActor(writer.id), changes: { title: `Patch me ${index}` } })).id,
+      );
     return { reader: reader.username, writer: writer.username, readerTasks, writerTasks };
   } finally {
     await database.close();

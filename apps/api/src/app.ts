@@ -7,7 +7,7 @@ import type {
   GetTask,
   ListTasks,
   LogIn,
-  Logout,
+  LogOut,
   RefreshSession,
   ReplaceTask,
   UpdateTask,
@@ -36,7 +36,7 @@ export interface UseCases {
   readonly authorizeAccessToken: AuthorizeAccessToken;
   readonly logIn: LogIn;
   readonly refreshSession: RefreshSession;
-  readonly logout: Logout;
+  readonly logOut: LogOut;
   readonly listTasks: ListTasks;
   readonly getTask: GetTask;
   readonly createTask: CreateTask;

@@ -1,4 +1,4 @@
-import { CreateTask, TASK_STATUSES } from "@tasks/domain";
+import { CreateTask, TASK_STATUSES, userActor } from "@tasks/domain";
 import { testEngines } from "@tasks/persistence/testing";
 import { UuidV7IdGenerator } from "@tasks/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,11 +43,10 @@ describe.each(await testEngines("api task list"))("GET /api/tasks/ on %s", (engi
     });
     for (let index = 0; index < TASKS; index += 1)
       await createTask.execute({
-        ownerId: alice.user.id,
-        title: ["Alpha", "beta", "Gamma"][index % 3],
-        status: TASK_STATUSES[index % 3],
+        actor: userActor(alice.user.id),
+        changes: { title: ["Alpha", "beta", "Gamma"][index % 3], status: TASK_STATUSES[index % 3] },
       });
-    await createTask.execute({ ownerId: bob.user.id, title: "Bob's" });
+    await createTask.execute({ actor: userActor(bob.user.id), changes: { title: "Bob's" } });
   });
   afterAll(async () => {
     await api?.close();

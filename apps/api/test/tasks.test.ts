@@ -1,7 +1,9 @@
-import { testEngines } from "@tasks/persistence/testing";
+import type { TaskRepository } from "@tasks/domain";
+import type { Database } from "@tasks/persistence";
+import { openTestDatabase, type TestDatabase, testEngines } from "@tasks/persistence/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem, expectValidationProblem } from "./support/http.ts";
-import { openTestApi, type TestApi, type TestUser } from "./support/test-api.ts";
+import { openTestApi, type TestApi, type TestUser, testApiOn } from "./support/test-api.ts";
 
 interface TaskBody {
   id: string;
@@ -261,5 +263,70 @@ describe.each(await testEngines("api tasks"))("tasks on %s", (engine) => {
       }
       expect((await get(alice, task.id)).json()).toEqual(task);
     });
+  });
+});
+
+describe("a change racing a delete", () => {
+  let testDatabase: TestDatabase;
+  let api: TestApi;
+  let alice: TestUser;
+  /** Deletes this task right after the next read of it: a DELETE that lands between a PATCH's read and its write. */
+  let deleteAfterRead: string | null = null;
+
+  beforeAll(async () => {
+    testDatabase = await openTestDatabase("pglite", { inMemory: true });
+    const real = testDatabase.database;
+    const { tasks } = real;
+    const racingTasks: TaskRepository = {
+      add: (task) => tasks.add(task),
+      update: (task) => tasks.update(task),
+      delete: (id) => tasks.delete(id),
+      listForOwner: (ownerId, request) => tasks.listForOwner(ownerId, request),
+      list: (filter) => tasks.list(filter),
+      findById: async (id) => {
+        const found = await tasks.findById(id);
+        if (found !== null && id === deleteAfterRead) await tasks.delete(id);
+        return found;
+      },
+    };
+    const database: Database = {
+      engine: real.engine,
+      users: real.users,
+      tasks: racingTasks,
+      sessions: real.sessions,
+      unitOfWork: real.unitOfWork,
+      migrate: () => real.migrate(),
+      migrationStatus: () => real.migrationStatus(),
+      ping: (timeoutMs) => real.ping(timeoutMs),
+      close: () => real.close(),
+    };
+    api = await testApiOn("pglite", { ...testDatabase, database });
+    alice = await api.signUp("racer");
+  });
+  afterAll(async () => {
+    await api?.close();
+    await testDatabase?.close();
+  });
+
+  it.each(["PATCH", "PUT"] as const)("answers 404 to a %s whose task was deleted meanwhile", async (method) => {
+    const created = await api.app.inject({
+      method: "POST",
+      url: "/api/tasks/",
+      headers: alice.auth,
+      payload: { title: "Soon gone" },
+    });
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json<{ id: string }>();
+    deleteAfterRead = id;
+
+    const response = await api.app.inject({
+      method,
+      url: `/api/tasks/${id}/`,
+      headers: alice.auth,
+      payload: { title: "Too late" },
+    });
+
+    expectProblem(response, 404);
+    expect(await testDatabase.database.tasks.findById(id)).toBeNull();
   });
 });

@@ -76,8 +76,12 @@ export async function tryIt(): Promise<{ count: number; title: string | undefine
   let next = 0;
   const ids = { newId: () => `00000000-0000-7000-8000-${(++next).toString(16).padStart(12, "0")}` };
 
-  const task = await new CreateTask({ tasks, clock, ids }).execute({ ownerId: "alice", title: "  Write the README " });
-  const page = await new ListTasks({ tasks }).execute({ ownerId: "alice", ordering: "-status,title", status: "todo" });
+  const alice = userActor("alice");
+  const task = await new CreateTask({ tasks, clock, ids }).execute({
+    actor: alice,
+    changes: { title: "  Write the README " },
+  });
+  const page = await new ListTasks({ tasks }).execute({ actor: alice, ordering: "-status,title", status: "todo" });
   let bobGets = "the task";
   try {
     await new GetTask({ tasks }).execute({ actor: userActor("bob"), id: task.id });

@@ -30,7 +30,7 @@ export * from "./use-cases/list-all-tasks.ts";
 export * from "./use-cases/list-tasks.ts";
 export * from "./use-cases/list-users.ts";
 export * from "./use-cases/log-in.ts";
-export * from "./use-cases/logout.ts";
+export * from "./use-cases/log-out.ts";
 export * from "./use-cases/refresh-session.ts";
 export * from "./use-cases/replace-task.ts";
 export * from "./use-cases/set-password.ts";

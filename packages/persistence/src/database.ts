@@ -14,10 +14,10 @@ import { serveOverSocket, socketPath } from "./embedded/embedded-server.ts";
 import { DatabaseInUse, toDomainError, translateErrors } from "./errors.ts";
 import { createOrm, type Orm, type OrmTarget } from "./orm.ts";
 import type { RecordsDatabase } from "./records/index.ts";
-import { MikroOrmSessionRepository } from "./repositories/mikro-orm-session.repository.ts";
-import { MikroOrmTaskRepository } from "./repositories/mikro-orm-task.repository.ts";
+import { KyselySessionRepository } from "./repositories/kysely-session.repository.ts";
+import { KyselyTaskRepository } from "./repositories/kysely-task.repository.ts";
+import { KyselyUserRepository } from "./repositories/kysely-user.repository.ts";
 import { MikroOrmUnitOfWork } from "./repositories/mikro-orm-unit-of-work.ts";
-import { MikroOrmUserRepository } from "./repositories/mikro-orm-user.repository.ts";
 
 export interface DatabaseOptions {
   /** DATABASE_URL: `postgres://...`; unset gives the embedded PostgreSQL (PGlite). */
@@ -194,9 +194,9 @@ class MikroOrmDatabase implements Database {
     this.#orm = orm;
     this.#release = release;
     const db = () => orm.em.getKysely<RecordsDatabase>();
-    this.users = new MikroOrmUserRepository(db);
-    this.tasks = new MikroOrmTaskRepository(db);
-    this.sessions = new MikroOrmSessionRepository(db);
+    this.users = new KyselyUserRepository(db);
+    this.tasks = new KyselyTaskRepository(db);
+    this.sessions = new KyselySessionRepository(db);
     this.unitOfWork = new MikroOrmUnitOfWork(orm.em);
   }
 

@@ -1,4 +1,4 @@
-import type { LogIn, Logout, RefreshSession } from "@tasks/domain";
+import type { LogIn, LogOut, RefreshSession } from "@tasks/domain";
 import Type from "typebox";
 import type { FastifyTypeBox } from "../http/fastify-typebox.ts";
 import {
@@ -14,7 +14,7 @@ import { PROBLEM_RESPONSES } from "../schemas/problem.schema.ts";
 export interface AuthDependencies {
   readonly logIn: LogIn;
   readonly refreshSession: RefreshSession;
-  readonly logout: Logout;
+  readonly logOut: LogOut;
 }
 
 export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
@@ -66,7 +66,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       },
     },
     async (request, reply) => {
-      await deps.logout.execute({ refresh: request.body.refresh });
+      await deps.logOut.execute({ refresh: request.body.refresh });
       return reply.code(204).send(null);
     },
   );

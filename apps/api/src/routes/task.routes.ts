@@ -47,7 +47,8 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
     },
     async (request) => {
       const { page, page_size: pageSize, ordering, status } = request.query;
-      const result = await deps.listTasks.execute({ ownerId: request.user.id, page, pageSize, ordering, status });
+      const actor = userActor(request.user.id);
+      const result = await deps.listTasks.execute({ actor, page, pageSize, ordering, status });
       return {
         count: result.count,
         next: result.hasNext ? pageUrl(request, result.page + 1, deps.publicUrl) : null,
@@ -69,7 +70,7 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       },
     },
     async (request, reply) => {
-      const task = await deps.createTask.execute({ ...request.body, ownerId: request.user.id });
+      const task = await deps.createTask.execute({ actor: userActor(request.user.id), changes: request.body });
       return reply.code(201).header("location", `/api/tasks/${task.id}/`).send(toTaskResource(task));
     },
   );
@@ -127,7 +128,7 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
         await deps.replaceTask.execute({
           actor: userActor(request.user.id),
           id: request.params.id,
-          fields: request.body,
+          changes: request.body,
         }),
       ),
   );

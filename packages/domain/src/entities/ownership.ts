@@ -4,11 +4,13 @@ import type { Task } from "./task.ts";
  * Who is acting: a user through the API (always scoped to their own tasks), or the
  * operator at the admin command line, who sees everything, as Django's admin site does.
  */
-export type Actor = { readonly kind: "user"; readonly userId: string } | { readonly kind: "operator" };
+export type Actor = UserActor | OperatorActor;
+export type UserActor = { readonly kind: "user"; readonly userId: string };
+export type OperatorActor = { readonly kind: "operator" };
 
-export const OPERATOR: Actor = { kind: "operator" };
+export const OPERATOR: OperatorActor = { kind: "operator" };
 
-export function userActor(userId: string): Actor {
+export function userActor(userId: string): UserActor {
   return { kind: "user", userId };
 }
 

@@ -1,5 +1,5 @@
 import { type Actor, canAccessTask } from "../entities/ownership.ts";
-import type { Task } from "../entities/task.ts";
+import type { Task, TaskChanges } from "../entities/task.ts";
 import { TaskNotFound } from "../errors.ts";
 import type { TaskRepository } from "../ports/task-repository.ts";
 
@@ -8,4 +8,11 @@ export async function findTaskOrFail(tasks: TaskRepository, actor: Actor, id: st
   const task = await tasks.findById(id);
   if (!task || !canAccessTask(actor, task)) throw new TaskNotFound();
   return task;
+}
+
+/** What UpdateTask (PATCH) and ReplaceTask (PUT) take: who asks, which task, the fields written. */
+export interface TaskChangeInput {
+  readonly actor: Actor;
+  readonly id: string;
+  readonly changes: TaskChanges;
 }

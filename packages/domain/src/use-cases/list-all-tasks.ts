@@ -1,3 +1,4 @@
+import type { OperatorActor } from "../entities/ownership.ts";
 import type { Task } from "../entities/task.ts";
 import { parseTaskStatuses } from "../entities/task-query.ts";
 import type { TaskRepository } from "../ports/task-repository.ts";
@@ -19,7 +20,12 @@ export class ListAllTasks {
     this.deps = deps;
   }
 
-  async execute(input: { username?: string; status?: string; search?: string }): Promise<TaskWithOwner[]> {
+  async execute(input: {
+    actor: OperatorActor;
+    username?: string;
+    status?: string;
+    search?: string;
+  }): Promise<TaskWithOwner[]> {
     const statuses = parseTaskStatuses(input.status);
     const owner = input.username === undefined ? undefined : await findUserOrFail(this.deps.users, input.username);
     const search = input.search?.trim() || undefined;

@@ -1,10 +1,12 @@
+import type { UserActor } from "../entities/ownership.ts";
 import type { Task } from "../entities/task.ts";
 import { parsePaging, parseTaskOrdering, parseTaskStatuses } from "../entities/task-query.ts";
 import { PageNotFound } from "../errors.ts";
 import type { TaskRepository } from "../ports/task-repository.ts";
 
 export interface ListTasksInput {
-  readonly ownerId: string;
+  /** Whose tasks: a user lists their own. */
+  readonly actor: UserActor;
   readonly page?: number;
   readonly pageSize?: number;
   /** As the client wrote it: `-created_at,title`. */
@@ -36,7 +38,12 @@ export class ListTasks {
     const { page, pageSize } = parsePaging(input.page, input.pageSize);
     const ordering = parseTaskOrdering(input.ordering);
     const statuses = parseTaskStatuses(input.status);
-    const { items, count } = await this.deps.tasks.listForOwner(input.ownerId, { page, pageSize, ordering, statuses });
+    const { items, count } = await this.deps.tasks.listForOwner(input.actor.userId, {
+      page,
+      pageSize,
+      ordering,
+      statuses,
+    });
     const lastPage = Math.max(1, Math.ceil(count / pageSize));
     if (page > lastPage) throw new PageNotFound(page);
     return { count, page, pageSize, hasNext: page < lastPage, hasPrevious: page > 1, results: items };

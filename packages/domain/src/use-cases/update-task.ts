@@ -1,9 +1,8 @@
-import type { Actor } from "../entities/ownership.ts";
-import type { Task, TaskChanges } from "../entities/task.ts";
+import type { Task } from "../entities/task.ts";
 import { TaskNotFound } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { TaskRepository } from "../ports/task-repository.ts";
-import { findTaskOrFail } from "./find-task.ts";
+import { findTaskOrFail, type TaskChangeInput } from "./find-task.ts";
 
 type Deps = { tasks: TaskRepository; clock: Clock };
 
@@ -15,7 +14,7 @@ export class UpdateTask {
     this.deps = deps;
   }
 
-  async execute(input: { actor: Actor; id: string; changes: TaskChanges }): Promise<Task> {
+  async execute(input: TaskChangeInput): Promise<Task> {
     const task = await findTaskOrFail(this.deps.tasks, input.actor, input.id);
     const updated = task.update(input.changes, this.deps.clock.now());
     if (!(await this.deps.tasks.update(updated))) throw new TaskNotFound();

@@ -1,6 +1,16 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { ListAllTasks, ListTasks, PageNotFound, UserNotFound, ValidationError } from "../../src/index.ts";
+import {
+  ListAllTasks,
+  ListTasks,
+  OPERATOR,
+  PageNotFound,
+  UserNotFound,
+  userActor,
+  ValidationError,
+} from "../../src/index.ts";
 import { aStoredTask, aStoredUser, type FakePorts, fakePorts, minutes, START } from "../../src/testing/index.ts";
+
+const ALICE = userActor("alice-id");
 
 let ports: FakePorts;
 
@@ -17,7 +27,7 @@ async function storeTasks(ownerId: string, count: number) {
 
 describe("ListTasks", () => {
   it("gives page 1 of an empty list rather than an error", async () => {
-    expect(await new ListTasks(ports).execute({ ownerId: "alice-id" })).toEqual({
+    expect(await new ListTasks(ports).execute({ actor: ALICE })).toEqual({
       count: 0,
       page: 1,
       pageSize: 20,
@@ -28,14 +38,14 @@ describe("ListTasks", () => {
   });
 
   it("reports page 2 of an empty list as not found", async () => {
-    await expect(new ListTasks(ports).execute({ ownerId: "alice-id", page: 2 })).rejects.toThrow(PageNotFound);
+    await expect(new ListTasks(ports).execute({ actor: ALICE, page: 2 })).rejects.toThrow(PageNotFound);
   });
 
   it("lists only the caller's tasks, newest first by default", async () => {
     const mine = await storeTasks("alice-id", 3);
     await storeTasks("bob-id", 2);
 
-    const page = await new ListTasks(ports).execute({ ownerId: "alice-id" });
+    const page = await new ListTasks(ports).execute({ actor: ALICE });
 
     expect(page.count).toBe(3);
     expect(page.results.map((task) => task.id)).toEqual(mine.map((task) => task.id).reverse());
@@ -43,7 +53,7 @@ describe("ListTasks", () => {
 
   it("says whether there are pages before and after", async () => {
     await storeTasks("alice-id", 5);
-    const list = (page: number) => new ListTasks(ports).execute({ ownerId: "alice-id", page, pageSize: 2 });
+    const list = (page: number) => new ListTasks(ports).execute({ actor: ALICE, page, pageSize: 2 });
 
     expect(await list(1)).toMatchObject({ count: 5, page: 1, hasPrevious: false, hasNext: true });
     expect(await list(2)).toMatchObject({ page: 2, hasPrevious: true, hasNext: true });
@@ -54,9 +64,7 @@ describe("ListTasks", () => {
   it("reports the page just past the last one as not found, naming it", async () => {
     await storeTasks("alice-id", 4);
 
-    const error = await new ListTasks(ports)
-      .execute({ ownerId: "alice-id", page: 3, pageSize: 2 })
-      .catch((caught) => caught);
+    const error = await new ListTasks(ports).execute({ actor: ALICE, page: 3, pageSize: 2 }).catch((caught) => caught);
 
     expect(error).toBeInstanceOf(PageNotFound);
     expect(error.page).toBe(3);
@@ -64,7 +72,7 @@ describe("ListTasks", () => {
 
   it("sends the storage the parsed, capped request", async () => {
     await new ListTasks(ports).execute({
-      ownerId: "alice-id",
+      actor: ALICE,
       page: 1,
       pageSize: 500,
       ordering: "-status,title",
@@ -91,7 +99,7 @@ describe("ListTasks", () => {
     await aStoredTask(ports, { ownerId: "alice-id", status: "todo" });
     const doing = (await aStoredTask(ports, { ownerId: "alice-id", status: "doing" })).task;
 
-    const page = await new ListTasks(ports).execute({ ownerId: "alice-id", status: "doing" });
+    const page = await new ListTasks(ports).execute({ actor: ALICE, status: "doing" });
 
     expect(page.results).toEqual([doing]);
     expect(page.count).toBe(1);
@@ -103,7 +111,7 @@ describe("ListTasks", () => {
     [{ ordering: "owner" }, "ordering"],
     [{ status: "archived" }, "status"],
   ])("refuses %j before asking the storage", async (query, field) => {
-    const error = await new ListTasks(ports).execute({ ownerId: "alice-id", ...query }).catch((caught) => caught);
+    const error = await new ListTasks(ports).execute({ actor: ALICE, ...query }).catch((caught) => caught);
 
     expect(error).toBeInstanceOf(ValidationError);
     expect(Object.keys(error.errors)).toEqual([field]);
@@ -119,7 +127,7 @@ describe("ListAllTasks", () => {
     const newer = (await aStoredTask(ports, { ownerId: bob.id, createdAt: new Date(START.getTime() + minutes(9)) }))
       .task;
 
-    expect(await new ListAllTasks(ports).execute({})).toEqual([
+    expect(await new ListAllTasks(ports).execute({ actor: OPERATOR })).toEqual([
       { task: newer, ownerUsername: "bob" },
       { task: older, ownerUsername: "alice" },
     ]);
@@ -131,13 +139,15 @@ describe("ListAllTasks", () => {
     const [alicesTask] = await storeTasks(alice.id, 1);
     await storeTasks(bob.id, 1);
 
-    expect(await new ListAllTasks(ports).execute({ username: "ALICE" })).toEqual([
+    expect(await new ListAllTasks(ports).execute({ actor: OPERATOR, username: "ALICE" })).toEqual([
       { task: alicesTask, ownerUsername: "alice" },
     ]);
   });
 
   it("reports an unknown owner username", async () => {
-    await expect(new ListAllTasks(ports).execute({ username: "nobody" })).rejects.toThrow(UserNotFound);
+    await expect(new ListAllTasks(ports).execute({ actor: OPERATOR, username: "nobody" })).rejects.toThrow(
+      UserNotFound,
+    );
   });
 
   it("filters by a list of statuses and by text in the title or description", async () => {
@@ -148,25 +158,29 @@ describe("ListAllTasks", () => {
     await aStoredTask(ports, { ownerId: alice.id, status: "done", title: "plumber invoice" });
     await aStoredTask(ports, { ownerId: alice.id, status: "todo", title: "groceries" });
 
-    expect(await new ListAllTasks(ports).execute({ status: "todo,doing", search: "  plumber " })).toEqual([
-      { task: match, ownerUsername: "alice" },
-    ]);
+    expect(
+      await new ListAllTasks(ports).execute({ actor: OPERATOR, status: "todo,doing", search: "  plumber " }),
+    ).toEqual([{ task: match, ownerUsername: "alice" }]);
   });
 
   it("treats a blank search as no search", async () => {
     const alice = await aStoredUser(ports, { username: "alice" });
     await storeTasks(alice.id, 2);
 
-    expect(await new ListAllTasks(ports).execute({ search: "   " })).toHaveLength(2);
+    expect(await new ListAllTasks(ports).execute({ actor: OPERATOR, search: "   " })).toHaveLength(2);
   });
 
   it("refuses an unknown status", async () => {
-    await expect(new ListAllTasks(ports).execute({ status: "later" })).rejects.toThrow(ValidationError);
+    await expect(new ListAllTasks(ports).execute({ actor: OPERATOR, status: "later" })).rejects.toThrow(
+      ValidationError,
+    );
   });
 
   it("falls back to the owner id for a task whose owner it cannot name", async () => {
     const { task } = await aStoredTask(ports, { ownerId: "orphan-owner-id" });
 
-    expect(await new ListAllTasks(ports).execute({})).toEqual([{ task, ownerUsername: "orphan-owner-id" }]);
+    expect(await new ListAllTasks(ports).execute({ actor: OPERATOR })).toEqual([
+      { task, ownerUsername: "orphan-owner-id" },
+    ]);
   });
 });

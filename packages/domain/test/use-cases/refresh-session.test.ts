@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import {
   DeactivateUser,
   InvalidToken,
-  Logout,
+  LogOut,
   RefreshSession,
   SetPassword,
   type TokenPair,
@@ -103,7 +103,7 @@ describe("RefreshSession", () => {
   });
 
   it("refuses a refresh after logout", async () => {
-    await new Logout(ports).execute({ refresh: login.refresh });
+    await new LogOut(ports).execute({ refresh: login.refresh });
 
     expect((await refused(refresh(login.refresh))).reason).toBe("session revoked or expired");
   });

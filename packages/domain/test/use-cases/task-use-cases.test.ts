@@ -30,7 +30,10 @@ const STRANGER = userActor("someone-else");
 
 describe("CreateTask", () => {
   it("stores a task owned by the caller, with a new id and the current time", async () => {
-    const task = await new CreateTask(ports).execute({ ownerId: "alice-id", title: "  Buy milk " });
+    const task = await new CreateTask(ports).execute({
+      actor: userActor("alice-id"),
+      changes: { title: "  Buy milk " },
+    });
 
     expect(task).toMatchObject({ id: ports.ids.issued[0], ownerId: "alice-id", title: "Buy milk", status: "todo" });
     expect(task.createdAt).toEqual(START);
@@ -38,9 +41,9 @@ describe("CreateTask", () => {
   });
 
   it("stores nothing when a field is invalid", async () => {
-    await expect(new CreateTask(ports).execute({ ownerId: "alice-id", title: "", status: "nope" })).rejects.toThrow(
-      ValidationError,
-    );
+    await expect(
+      new CreateTask(ports).execute({ actor: userActor("alice-id"), changes: { title: "", status: "nope" } }),
+    ).rejects.toThrow(ValidationError);
     expect(ports.log.records).toEqual([]);
   });
 });
@@ -115,7 +118,7 @@ describe("ReplaceTask", () => {
     const { task, owner } = await aStoredTask(ports, { description: "old", status: "done" });
     ports.clock.advance(minutes(1));
 
-    const replaced = await new ReplaceTask(ports).execute({ actor: owner, id: task.id, fields: { title: "New" } });
+    const replaced = await new ReplaceTask(ports).execute({ actor: owner, id: task.id, changes: { title: "New" } });
 
     expect(replaced).toMatchObject({ title: "New", description: "", status: "todo" });
     expect(replaced.createdAt).toEqual(task.createdAt);
@@ -127,7 +130,7 @@ describe("ReplaceTask", () => {
     const { task } = await aStoredTask(ports);
 
     expect(
-      (await new ReplaceTask(ports).execute({ actor: OPERATOR, id: task.id, fields: { title: "Op" } })).title,
+      (await new ReplaceTask(ports).execute({ actor: OPERATOR, id: task.id, changes: { title: "Op" } })).title,
     ).toBe("Op");
   });
 
@@ -135,14 +138,14 @@ describe("ReplaceTask", () => {
     const { task } = await aStoredTask(ports);
 
     await expect(
-      new ReplaceTask(ports).execute({ actor: STRANGER, id: task.id, fields: { title: "Mine" } }),
+      new ReplaceTask(ports).execute({ actor: STRANGER, id: task.id, changes: { title: "Mine" } }),
     ).rejects.toThrow(TaskNotFound);
     expect(await ports.tasks.findById(task.id)).toBe(task);
   });
 
   it("reports a missing task", async () => {
     await expect(
-      new ReplaceTask(ports).execute({ actor: OPERATOR, id: "gone", fields: { title: "x" } }),
+      new ReplaceTask(ports).execute({ actor: OPERATOR, id: "gone", changes: { title: "x" } }),
     ).rejects.toThrow(TaskNotFound);
   });
 });

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { InvalidToken, Logout, type TokenPair } from "../../src/index.ts";
+import { InvalidToken, LogOut, type TokenPair } from "../../src/index.ts";
 import { aStoredUser, type FakePorts, fakePorts, logIn, minutes } from "../../src/testing/index.ts";
 
 let ports: FakePorts;
@@ -14,19 +14,19 @@ beforeEach(async () => {
 const sessionOf = async (token: string) =>
   ports.sessions.findById((await ports.tokens.verifyRefreshToken(token)).sessionId);
 
-describe("Logout", () => {
+describe("LogOut", () => {
   it("revokes the session the refresh token belongs to", async () => {
-    await new Logout(ports).execute({ refresh: login.refresh });
+    await new LogOut(ports).execute({ refresh: login.refresh });
 
     expect((await sessionOf(login.refresh))?.revokedAt).toEqual(ports.clock.now());
   });
 
   it("keeps the first revocation time when logging out twice", async () => {
     const revokedAt = ports.clock.now();
-    await new Logout(ports).execute({ refresh: login.refresh });
+    await new LogOut(ports).execute({ refresh: login.refresh });
     ports.clock.advance(minutes(1));
 
-    await new Logout(ports).execute({ refresh: login.refresh });
+    await new LogOut(ports).execute({ refresh: login.refresh });
 
     expect((await sessionOf(login.refresh))?.revokedAt).toEqual(revokedAt);
   });
@@ -40,7 +40,7 @@ describe("Logout", () => {
       tokenVersion: 0,
     });
 
-    await new Logout(ports).execute({ refresh: forged.token });
+    await new LogOut(ports).execute({ refresh: forged.token });
 
     expect(await sessionOf(login.refresh)).toBe(session);
   });
@@ -53,14 +53,14 @@ describe("Logout", () => {
       tokenVersion: 0,
     });
 
-    await expect(new Logout(ports).execute({ refresh: token.token })).resolves.toBeUndefined();
+    await expect(new LogOut(ports).execute({ refresh: token.token })).resolves.toBeUndefined();
     expect(
       ports.log.records.filter((record) => record.repository === "sessions" && record.operation === "update"),
     ).toEqual([]);
   });
 
   it("refuses an invalid refresh token", async () => {
-    await expect(new Logout(ports).execute({ refresh: login.access })).rejects.toThrow(InvalidToken);
+    await expect(new LogOut(ports).execute({ refresh: login.access })).rejects.toThrow(InvalidToken);
     expect((await sessionOf(login.refresh))?.revokedAt).toBeNull();
   });
 });

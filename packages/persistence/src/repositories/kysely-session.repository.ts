@@ -2,7 +2,7 @@ import { Session, type SessionRepository } from "@tasks/domain";
 import { isUuid, translateErrors } from "../errors.ts";
 import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
-export class MikroOrmSessionRepository implements SessionRepository {
+export class KyselySessionRepository implements SessionRepository {
   readonly #db: QuerySource;
 
   constructor(db: QuerySource) {

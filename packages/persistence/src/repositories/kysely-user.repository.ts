@@ -4,7 +4,7 @@ import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 const USERNAME_UNIQUE_INDEX = "users_username_key_unique";
 
-export class MikroOrmUserRepository implements UserRepository {
+export class KyselyUserRepository implements UserRepository {
   readonly #db: QuerySource;
 
   constructor(db: QuerySource) {

@@ -5,7 +5,7 @@ import type { TokenService } from "../ports/token-service.ts";
 type Deps = { sessions: SessionRepository; tokens: TokenService; clock: Clock };
 
 /** Revokes the session (the whole token family) that a refresh token belongs to. */
-export class Logout {
+export class LogOut {
   private readonly deps: Deps;
 
   constructor(deps: Deps) {

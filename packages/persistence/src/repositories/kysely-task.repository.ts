@@ -2,7 +2,7 @@ import { Task, type TaskFilter, type TaskPage, type TaskPageRequest, type TaskRe
 import { isUuid, translateErrors } from "../errors.ts";
 import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
-export class MikroOrmTaskRepository implements TaskRepository {
+export class KyselyTaskRepository implements TaskRepository {
   readonly #db: QuerySource;
 
   constructor(db: QuerySource) {
