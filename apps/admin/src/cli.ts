@@ -177,6 +177,8 @@ const DOMAIN_ERROR_LINES: Readonly<Record<DomainErrorCode, (error: DomainError) 
   INVALID_CREDENTIALS: (error) => error.message,
   LOGIN_THROTTLED: (error) => error.message,
   INVALID_TOKEN: (error) => error.message,
+  INVALID_SESSION: (error) => error.message,
+  LOGIN_NOT_FOUND: (error) => error.message,
 };
 
 /** One line saying what went wrong, in the words of the layer that knows. */

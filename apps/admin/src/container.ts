@@ -64,7 +64,7 @@ export async function openContainer(config: DatabaseConfig): Promise<Container> 
     connectTimeoutMs: config.connectTimeoutMs,
     statementTimeoutMs: config.statementTimeoutMs,
   });
-  const { users, tasks } = database;
+  const { users, tasks, sessions, unitOfWork } = database;
   const clock = new SystemClock();
   const ids = new UuidV7IdGenerator();
   const hasher = new Argon2PasswordHasher();
@@ -72,8 +72,10 @@ export async function openContainer(config: DatabaseConfig): Promise<Container> 
   const createUser = new CreateUser({ users, hasher, clock, ids });
   const getUser = new GetUser({ users });
   const listUsers = new ListUsers({ users });
-  const setPassword = new SetPassword({ users, hasher });
-  const deactivateUser = new DeactivateUser({ users });
+  // taskctl says what it did on its output; the API server is where security events are logged.
+  const events = { record: () => {} };
+  const setPassword = new SetPassword({ users, sessions, hasher, clock, unitOfWork, events });
+  const deactivateUser = new DeactivateUser({ users, sessions, clock, unitOfWork, events });
   const activateUser = new ActivateUser({ users });
   const deleteUser = new DeleteUser({ users });
   const listAllTasks = new ListAllTasks({ tasks, users });

@@ -1,27 +1,39 @@
+import cookie from "@fastify/cookie";
 import cors from "@fastify/cors";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type {
-  AuthorizeAccessToken,
+  ChangePassword,
+  Clock,
   CreateTask,
   DeleteTask,
+  EndLogin,
   GetTask,
+  ListLogins,
   ListTasks,
   LogIn,
   LogOut,
   RefreshSession,
+  Register,
   ReplaceTask,
+  ResolveCaller,
+  RevokeLogins,
   UpdateTask,
+  VerifyToken,
 } from "@tasks/domain";
 import type { Database } from "@tasks/persistence";
 import type { Config } from "@tasks/platform";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { registerAuthentication } from "./http/authentication.ts";
+import { BrowserCookies } from "./http/cookies.ts";
 import { corsOptions } from "./http/cors.ts";
+import { registerCsrfCheck } from "./http/csrf.ts";
 import type { FastifyTypeBox } from "./http/fastify-typebox.ts";
 import { hostCheck } from "./http/hosts.ts";
+import { allowedOrigins, originCheck } from "./http/origins.ts";
 import { registerProblemHandlers } from "./http/problems.ts";
 import { REQUEST_ID_HEADER, RequestLogController, requestIdOf } from "./http/request-logging.ts";
 import { validatorCompiler } from "./http/schema-validator.ts";
+import type { HttpSecurityEvents } from "./http/security-events.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { authRoutes } from "./routes/auth.routes.ts";
 import { registerDocsRoutes, registerOpenApi } from "./routes/docs.routes.ts";
@@ -33,10 +45,17 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface UseCases {
   /** The guard's check of every request to a protected route. */
-  readonly authorizeAccessToken: AuthorizeAccessToken;
+  readonly resolveCaller: ResolveCaller;
   readonly logIn: LogIn;
   readonly refreshSession: RefreshSession;
   readonly logOut: LogOut;
+  readonly verifyToken: VerifyToken;
+  readonly endLogin: EndLogin;
+  readonly revokeLogins: RevokeLogins;
+  readonly listLogins: ListLogins;
+  readonly changePassword: ChangePassword;
+  /** Present only when REGISTRATION=open. */
+  readonly register: Register | null;
   readonly listTasks: ListTasks;
   readonly getTask: GetTask;
   readonly createTask: CreateTask;
@@ -50,6 +69,9 @@ export type AppConfig = Pick<Config, "production" | "corsOrigins" | "apiDocs" | 
 export interface AppDependencies {
   readonly config: AppConfig;
   readonly useCases: UseCases;
+  /** Where security events go (structured log lines). */
+  readonly events: HttpSecurityEvents;
+  readonly clock: Clock;
   /** For the readiness check. */
   readonly database: Pick<Database, "ping">;
   /** Silent when omitted. */
@@ -95,12 +117,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
     done(null, payload);
   });
 
-  await app.register(cors, corsOptions(deps.config.corsOrigins));
+  const origins = allowedOrigins(deps.config.corsOrigins);
+  await app.register(cors, corsOptions(origins));
+  await app.register(cookie);
   if (deps.config.apiDocs) await registerOpenApi(app);
-  registerAuthentication(app, deps.useCases.authorizeAccessToken);
+  registerAuthentication(app, deps.useCases.resolveCaller);
+  registerCsrfCheck(app, originCheck(origins, deps.config.publicUrl), deps.events);
 
   healthRoutes(app, deps.database);
-  authRoutes(app, deps.useCases);
+  authRoutes(app, {
+    ...deps.useCases,
+    cookies: new BrowserCookies(deps.config.production),
+    now: () => deps.clock.now(),
+  });
   taskRoutes(app, { ...deps.useCases, publicUrl: deps.config.publicUrl });
   if (deps.config.apiDocs) await registerDocsRoutes(app);
   return app;

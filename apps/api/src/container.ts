@@ -1,18 +1,28 @@
 import {
-  AuthorizeAccessToken,
+  ChangePassword,
   type Clock,
   CreateTask,
+  CreateUser,
   DeleteTask,
+  EndLogin,
   GetTask,
   type IdGenerator,
+  ListLogins,
   ListTasks,
   LogIn,
+  type LoginSettings,
   type LoginThrottle,
   LogOut,
+  PasswordCheck,
   type PasswordHasher,
+  PurgeEndedLogins,
   RefreshSession,
+  Register,
   ReplaceTask,
+  ResolveCaller,
+  RevokeLogins,
   UpdateTask,
+  VerifyToken,
 } from "@tasks/domain";
 import type { Database } from "@tasks/persistence";
 import { type Config, SystemClock, UuidV7IdGenerator } from "@tasks/platform";
@@ -21,12 +31,15 @@ import {
   defaultTokenSettings,
   JwtTokenService,
   MemoryLoginThrottle,
+  RandomSessionKeys,
   RedisLoginThrottle,
   type TokenSettings,
 } from "@tasks/security";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
+import pino from "pino";
 import type { AppDependencies } from "./app.ts";
+import { logSecurityEvents } from "./http/security-events.ts";
 
 export interface ContainerInput {
   readonly config: Config;
@@ -44,7 +57,12 @@ export interface ContainerInput {
 export interface Dependencies extends AppDependencies {
   /** The settings of the one JwtTokenService: tests sign tokens the app accepts (or, forged, refuses) with them. */
   readonly tokenSettings: TokenSettings;
+  /** Run now and then by the server, so that ended logins do not pile up. */
+  readonly purgeEndedLogins: PurgeEndedLogins;
 }
+
+// Security events go nowhere when the app is built without a logger (tests that do not read them).
+const SILENT: FastifyBaseLogger = pino({ level: "silent" });
 
 /** The composition root: configuration and adapters in, the app's dependencies out. */
 export function createDependencies(input: ContainerInput): Dependencies {
@@ -65,16 +83,35 @@ export function createDependencies(input: ContainerInput): Dependencies {
     ? new RedisLoginThrottle(input.redis, throttleSettings)
     : new MemoryLoginThrottle(throttleSettings, clock);
   const { users, tasks, sessions, unitOfWork } = database;
+  const keys = new RandomSessionKeys();
+  const events = logSecurityEvents(input.logger ?? SILENT);
+  const settings: LoginSettings = {
+    sessionTtlMs: config.sessionTtlSeconds * 1000,
+    maxAgeMs: config.loginMaxAgeSeconds * 1000,
+    reuseWindowMs: config.refreshReuseWindowSeconds * 1000,
+  };
+  const passwords = new PasswordCheck({ users, hasher, throttle, ids, events });
   return {
     config,
     tokenSettings,
     database,
     logger: input.logger,
+    events,
+    clock,
+    purgeEndedLogins: new PurgeEndedLogins({ sessions, clock }),
     useCases: {
-      authorizeAccessToken: new AuthorizeAccessToken({ users, tokens }),
-      logIn: new LogIn({ users, sessions, hasher, tokens, throttle, clock, ids, unitOfWork }),
-      refreshSession: new RefreshSession({ users, sessions, tokens, clock, ids }),
-      logOut: new LogOut({ sessions, tokens, clock }),
+      resolveCaller: new ResolveCaller({ sessions, tokens, keys, clock }),
+      logIn: new LogIn({ passwords, users, sessions, tokens, keys, clock, ids, unitOfWork, settings }),
+      refreshSession: new RefreshSession({ sessions, tokens, clock, ids, events, settings }),
+      logOut: new LogOut({ sessions, tokens, clock, events }),
+      verifyToken: new VerifyToken({ sessions, tokens, clock }),
+      endLogin: new EndLogin({ sessions, clock, events }),
+      revokeLogins: new RevokeLogins({ sessions, clock, events }),
+      listLogins: new ListLogins({ sessions, clock }),
+      changePassword: new ChangePassword({ passwords, users, sessions, hasher, clock, unitOfWork, events }),
+      register: config.registrationOpen
+        ? new Register({ createUser: new CreateUser({ users, hasher, clock, ids }), throttle })
+        : null,
       listTasks: new ListTasks({ tasks }),
       getTask: new GetTask({ tasks }),
       createTask: new CreateTask({ tasks, clock, ids }),

@@ -2,7 +2,7 @@ import { DeactivateUser } from "@tasks/domain";
 import { testEngines } from "@tasks/persistence/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem, expectValidationProblem } from "./support/http.ts";
-import { openTestApi, PASSWORD, type TestApi } from "./support/test-api.ts";
+import { MovableClock, openTestApi, PASSWORD, type TestApi, testApiOn } from "./support/test-api.ts";
 
 describe.each(await testEngines("api authentication"))("authentication on %s", (engine) => {
   let api: TestApi;
@@ -42,7 +42,7 @@ describe.each(await testEngines("api authentication"))("authentication on %s", (
     it("answers one and the same 401 for a wrong password, an unknown user and an inactive user", async () => {
       const { username } = await api.signUp("wrong");
       const inactive = await api.signUp("inactive");
-      await new DeactivateUser({ users: api.database.users }).execute({ username: inactive.username });
+      await new DeactivateUser(api.operator).execute({ username: inactive.username });
       const answers = [
         await post("/api/auth/login/", { username, password: "not the password" }),
         await post("/api/auth/login/", { username: "nobody-at-all", password: PASSWORD }),
@@ -105,14 +105,22 @@ describe.each(await testEngines("api authentication"))("authentication on %s", (
       expect((await post("/api/auth/refresh/", { refresh: pair.refresh })).statusCode).toBe(200);
     });
 
-    it("treats a spent refresh token as stolen: 401, and the whole login is revoked", async () => {
-      const { refresh } = await api.signUp("reuse");
-      const rotated = (await post("/api/auth/refresh/", { refresh })).json();
-      const reuse = await post("/api/auth/refresh/", { refresh });
-      expectProblem(reuse, 401);
-      expect(reuse.headers["www-authenticate"]).toMatch(/^Bearer\b/);
-      // The legitimate holder of the newest token is locked out too.
-      expectProblem(await post("/api/auth/refresh/", { refresh: rotated.refresh }), 401);
+    it("treats a spent refresh token presented after the reuse window as stolen: 401, and the whole login is revoked", async () => {
+      const clock = new MovableClock();
+      const timed = await testApiOn(engine, api.testDatabase, { clock });
+      try {
+        const { refresh } = await timed.signUp("reuse");
+        const postTo = (payload: object) => timed.app.inject({ method: "POST", url: "/api/auth/refresh/", payload });
+        const rotated = (await postTo({ refresh })).json();
+        clock.advance(10_001);
+        const reuse = await postTo({ refresh });
+        expectProblem(reuse, 401);
+        expect(reuse.headers["www-authenticate"]).toMatch(/^Bearer\b/);
+        // The legitimate holder of the newest token is locked out too.
+        expectProblem(await postTo({ refresh: rotated.refresh }), 401);
+      } finally {
+        await timed.close();
+      }
     });
 
     it("answers 400 without a refresh token and 401 for garbage", async () => {

@@ -254,7 +254,9 @@ describe.each(await testEngines("api http behaviour"))("HTTP behaviour on %s", (
           "authorization",
           "content-type",
           "x-request-id",
+          "x-csrftoken",
         ]);
+        expect(response.headers["access-control-allow-credentials"]).toBe("true");
       }
     });
 
@@ -339,14 +341,23 @@ describe.each(await testEngines("api http behaviour"))("HTTP behaviour on %s", (
       const document = response.json();
       expect(document.openapi).toBe("3.1.0");
       expect(Object.keys(document.paths).sort()).toEqual([
+        "/api/auth/csrf/",
         "/api/auth/login/",
         "/api/auth/logout/",
         "/api/auth/me/",
+        "/api/auth/password/",
         "/api/auth/refresh/",
+        "/api/auth/session/",
+        "/api/auth/sessions/",
+        "/api/auth/sessions/{id}/",
         "/api/health/",
         "/api/health/ready/",
         "/api/tasks/",
         "/api/tasks/{id}/",
+        "/api/token/",
+        "/api/token/blacklist/",
+        "/api/token/refresh/",
+        "/api/token/verify/",
       ]);
       const create = document.paths["/api/tasks/"].post;
       const body = create.requestBody.content["application/json"].schema;
@@ -354,7 +365,7 @@ describe.each(await testEngines("api http behaviour"))("HTTP behaviour on %s", (
       expect(body.additionalProperties).toBe(false);
       expect(create.responses["4XX"].content["application/problem+json"]).toBeDefined();
       expect(document.paths["/api/auth/login/"].post.security).toEqual([]);
-      expect(document.security).toEqual([{ bearerAuth: [] }]);
+      expect(document.security).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
     });
 
     it("serves the interactive page without a token", async () => {

@@ -59,9 +59,7 @@ describe.each(await testEngines("operator races"))("an operator's change racing 
   it("leaves a user deactivated whose logins were in flight, and every token refused", async () => {
     const { user, username } = await api.signUp("deactivated");
 
-    const tokens = await loginsAround(username, PASSWORD, () =>
-      new DeactivateUser({ users: api.database.users }).execute({ username }),
-    );
+    const tokens = await loginsAround(username, PASSWORD, () => new DeactivateUser(api.operator).execute({ username }));
 
     expect(await api.database.users.findById(user.id)).toMatchObject({
       isActive: false,
@@ -76,7 +74,7 @@ describe.each(await testEngines("operator races"))("an operator's change racing 
     const { user, username } = await api.signUp("new-password");
 
     const tokens = await loginsAround(username, PASSWORD, () =>
-      new SetPassword({ users: api.database.users, hasher: api.hasher }).execute({ username, password: NEW_PASSWORD }),
+      new SetPassword(api.operator).execute({ username, password: NEW_PASSWORD }),
     );
 
     expect(await api.database.users.findById(user.id)).toMatchObject({ tokenVersion: user.tokenVersion + 1 });

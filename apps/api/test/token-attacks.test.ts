@@ -72,13 +72,16 @@ describe.each(await testEngines("api token attacks"))("token attacks on %s", (en
   });
 
   it("refuses an expired token", async () => {
-    const hourAgo = { now: () => new Date(Date.now() - 3_600_000) };
-    const issued = await tokenServiceFor(api, hourAgo).issueAccessToken({
-      userId: alice.user.id,
-      sessionId: payloadOf(alice.access).sid as string,
-      tokenId: "expired-token",
-      tokenVersion: alice.user.tokenVersion,
-    });
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const issued = await tokenServiceFor(api).issueAccessToken(
+      {
+        userId: alice.user.id,
+        sessionId: payloadOf(alice.access).sid as string,
+        tokenId: "expired-token",
+        tokenVersion: alice.user.tokenVersion,
+      },
+      { issuedAt: hourAgo, notAfter: new Date(Date.now() + 3_600_000) },
+    );
     await expectRefused(issued.token);
   });
 
@@ -126,7 +129,7 @@ describe.each(await testEngines("api token attacks"))("token attacks on %s", (en
   it("refuses the tokens of a deactivated user", async () => {
     const user = await api.signUp("deactivated");
     expect((await me(user.access)).statusCode).toBe(200);
-    await new DeactivateUser({ users: api.database.users }).execute({ username: user.username });
+    await new DeactivateUser(api.operator).execute({ username: user.username });
     await expectRefused(user.access);
     expectProblem(
       await api.app.inject({ method: "POST", url: "/api/auth/refresh/", payload: { refresh: user.refresh } }),
@@ -143,7 +146,7 @@ describe.each(await testEngines("api token attacks"))("token attacks on %s", (en
   it("refuses tokens issued before a password change, and accepts a login with the new password", async () => {
     const user = await api.signUp("changed");
     const newPassword = "a completely new passphrase";
-    await new SetPassword({ users: api.database.users, hasher: api.hasher }).execute({
+    await new SetPassword(api.operator).execute({
       username: user.username,
       password: newPassword,
     });

@@ -11,6 +11,8 @@ export type DomainErrorCode =
   | "INVALID_CREDENTIALS"
   | "LOGIN_THROTTLED"
   | "INVALID_TOKEN"
+  | "INVALID_SESSION"
+  | "LOGIN_NOT_FOUND"
   | "SERVICE_UNAVAILABLE"
   | "SCHEMA_NOT_MIGRATED";
 
@@ -111,6 +113,29 @@ export class InvalidToken extends DomainError {
   constructor(reason: string) {
     super("Token is invalid or expired.");
     this.reason = reason;
+  }
+}
+
+/**
+ * A `sessionid` cookie that names no live login of an active user: unknown, logged out,
+ * revoked, expired, or its user deactivated or given a new password since.
+ */
+export class InvalidSession extends DomainError {
+  readonly code = "INVALID_SESSION";
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super("Your session has ended. Log in again.");
+    this.reason = reason;
+  }
+}
+
+/** No live login of the caller has this id: reported alike for another user's login. */
+export class LoginNotFound extends DomainError {
+  readonly code = "LOGIN_NOT_FOUND";
+
+  constructor() {
+    super("No login matches the given query.");
   }
 }
 

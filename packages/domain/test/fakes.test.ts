@@ -8,7 +8,6 @@ import {
   FakePasswordHasher,
   FakeTokenService,
   fakePorts,
-  InMemorySessionRepository,
   InMemoryTaskRepository,
   InMemoryUserRepository,
   minutes,
@@ -221,42 +220,6 @@ describe("InMemoryUserRepository", () => {
   });
 });
 
-describe("InMemorySessionRepository.replaceIfCurrent", () => {
-  it("writes when the stored session still has the expected token", async () => {
-    const sessions = new InMemorySessionRepository();
-    const session = aSession({ refreshTokenId: "r1" });
-    await sessions.add(session);
-    const rotated = session.rotate("r2", at(60));
-
-    expect(await sessions.replaceIfCurrent(rotated, "r1")).toBe(true);
-    expect(await sessions.findById(session.id)).toBe(rotated);
-  });
-
-  it("of two rotations from the same token, lets exactly one write", async () => {
-    const sessions = new InMemorySessionRepository();
-    const session = aSession({ refreshTokenId: "r1" });
-    await sessions.add(session);
-
-    const written = await Promise.all([
-      sessions.replaceIfCurrent(session.rotate("r2", at(60)), "r1"),
-      sessions.replaceIfCurrent(session.rotate("r3", at(60)), "r1"),
-    ]);
-
-    expect(written).toEqual([true, false]);
-    expect((await sessions.findById(session.id))?.refreshTokenId).toBe("r2");
-  });
-
-  it("does not write over a revoked or a missing session", async () => {
-    const sessions = new InMemorySessionRepository();
-    const session = aSession({ refreshTokenId: "r1" });
-    await sessions.add(session.revoke(START));
-
-    expect(await sessions.replaceIfCurrent(session.rotate("r2", at(60)), "r1")).toBe(false);
-    expect(await sessions.replaceIfCurrent(aSession(), "whatever")).toBe(false);
-    expect((await sessions.findById(session.id))?.revokedAt).toEqual(START);
-  });
-});
-
 describe("InMemoryUnitOfWork", () => {
   it("keeps every write of a transaction that succeeds", async () => {
     const ports = fakePorts();
@@ -283,7 +246,7 @@ describe("InMemoryUnitOfWork", () => {
     const failure = ports.unitOfWork.transaction(async () => {
       await ports.users.deactivate(kept.id);
       await ports.users.add(aUser());
-      await ports.sessions.update(session.revoke(START));
+      await ports.sessions.revoke(session.id, "logout", START);
       await ports.tasks.add(aTask());
       throw new Error("boom");
     });
@@ -327,8 +290,10 @@ describe("the other fakes", () => {
     const clock = new FakeClock();
     const tokens = new FakeTokenService(clock);
     const claims = { userId: "u", sessionId: "s", tokenId: "t", tokenVersion: 0 };
-    const access = await tokens.issueAccessToken(claims);
-    const refresh = await tokens.issueRefreshToken({ ...claims, tokenId: "t2" });
+    const options = { issuedAt: clock.now(), notAfter: new Date(clock.now().getTime() + 30 * 86_400_000) };
+    const access = await tokens.issueAccessToken(claims, options);
+    const refresh = await tokens.issueRefreshToken({ ...claims, tokenId: "t2" }, options);
+    expect((await tokens.issueAccessToken(claims, options)).token).toBe(access.token);
 
     expect(await tokens.verifyAccessToken(access.token)).toEqual(claims);
     await expect(tokens.verifyRefreshToken(access.token)).rejects.toMatchObject({

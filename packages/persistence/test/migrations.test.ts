@@ -49,12 +49,22 @@ function migrationContract(engine: Engine): void {
       (c) => `${c.table_name}.${c.column_name} ${c.data_type} ${c.is_nullable === "YES" ? "null" : "not null"}`,
     );
     expect(described).toEqual([
+      "sessions.access_token_id uuid null",
       "sessions.created_at timestamp with time zone not null",
+      "sessions.ends_at timestamp with time zone not null",
       "sessions.expires_at timestamp with time zone not null",
       "sessions.id uuid not null",
-      "sessions.refresh_token_id uuid not null",
+      "sessions.ip_address text null",
+      "sessions.issued_at timestamp with time zone null",
+      "sessions.key_hash text null",
+      "sessions.kind text not null",
+      "sessions.last_used_at timestamp with time zone not null",
+      "sessions.refresh_token_id uuid null",
+      "sessions.revocation_reason text null",
       "sessions.revoked_at timestamp with time zone null",
       "sessions.rotated_from uuid null",
+      "sessions.token_version integer null",
+      "sessions.user_agent text null",
       "sessions.user_id uuid not null",
       "tasks.created_at timestamp with time zone not null",
       "tasks.description text not null",
@@ -142,7 +152,62 @@ function usernameKeyMigration(engine: Engine): void {
   });
 }
 
+/** The logins migration on a database holding token logins of the schema before it. */
+function loginsMigration(engine: Engine): void {
+  const BEFORE = "Migration20261127095608_username_key";
+  let db: Database;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    if (engine === "postgresql") {
+      const server = await createTestDatabase();
+      db = await openDatabase({ url: server.url, poolSize: 2 });
+      drop = () => server.drop();
+    } else {
+      db = await openDatabase({});
+      drop = async () => {};
+    }
+    await ormOf(db).migrator.up({ to: BEFORE });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await drop?.();
+  });
+
+  it("keeps the token logins already there working, as logins of unknown token version", async () => {
+    const [userId, sessionId, refreshTokenId] = [randomUUID(), randomUUID(), randomUUID()];
+    const createdAt = new Date("2026-11-20T10:00:00.000Z");
+    const sql = (statement: string, params: unknown[]) => ormOf(db).em.fork().execute(statement, params);
+    await sql(
+      "insert into users (id, username, username_key, password_hash, date_joined, token_version) values (?, 'old', 'old', 'x', ?, 2)",
+      [userId, createdAt],
+    );
+    await sql("insert into sessions (id, user_id, refresh_token_id, created_at, expires_at) values (?, ?, ?, ?, ?)", [
+      sessionId,
+      userId,
+      refreshTokenId,
+      createdAt,
+      new Date("2026-11-27T10:00:00.000Z"),
+    ]);
+
+    await db.migrate();
+
+    expect(await db.sessions.findWithUser({ id: sessionId })).toMatchObject({
+      session: {
+        kind: "token",
+        refreshTokenId,
+        tokenVersion: null,
+        lastUsedAt: createdAt,
+        endsAt: new Date("2026-12-20T10:00:00.000Z"),
+        revokedAt: null,
+      },
+      user: { id: userId, tokenVersion: 2 },
+    });
+  });
+}
+
 for (const engine of await testEngines("migrations")) {
+  describe(`the logins migration on ${ENGINE_NAMES[engine]}`, () => loginsMigration(engine));
   describe(`migrations on ${ENGINE_NAMES[engine]}`, () => migrationContract(engine));
   describe(`the username_key migration on ${ENGINE_NAMES[engine]}`, () => usernameKeyMigration(engine));
 }

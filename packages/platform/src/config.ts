@@ -29,6 +29,10 @@ export const CONFIG_VARIABLES = [
   "API_DOCS",
   "PUBLIC_URL",
   "ALLOWED_HOSTS",
+  "REFRESH_REUSE_WINDOW",
+  "SESSION_TTL",
+  "LOGIN_MAX_AGE",
+  "REGISTRATION",
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -80,6 +84,14 @@ export interface Config {
    * subdomains, or `*` for any. Always holds the host of `publicUrl`.
    */
   readonly allowedHosts: readonly string[];
+  /** A spent refresh token presented again within this gets the pair its first use got. */
+  readonly refreshReuseWindowSeconds: number;
+  /** How long a browser session's cookie lives. */
+  readonly sessionTtlSeconds: number;
+  /** The absolute end of a login, however often it is refreshed. */
+  readonly loginMaxAgeSeconds: number;
+  /** Whether anyone may sign up at POST /api/auth/register/. */
+  readonly registrationOpen: boolean;
 }
 
 /** Invalid configuration: `problems` names each bad variable and what is wrong with it. */
@@ -216,6 +228,12 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Confi
     apiDocs: read("API_DOCS", true, boolean),
     publicUrl,
     allowedHosts: servedHosts(allowedHosts, publicUrl, production),
+    refreshReuseWindowSeconds: read("REFRESH_REUSE_WINDOW", 10, duration),
+    sessionTtlSeconds: read("SESSION_TTL", 14 * 86_400, duration),
+    loginMaxAgeSeconds: read("LOGIN_MAX_AGE", 30 * 86_400, duration),
+    registrationOpen: read("REGISTRATION", false, (raw) =>
+      raw === "open" ? true : raw === "closed" ? false : new Problem(`expected open or closed, got "${raw}"`),
+    ),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -42,6 +42,10 @@ describe("loadConfig", () => {
       apiDocs: true,
       publicUrl: undefined,
       allowedHosts: ["localhost", "127.0.0.1", "[::1]"],
+      refreshReuseWindowSeconds: 10,
+      sessionTtlSeconds: 14 * 86_400,
+      loginMaxAgeSeconds: 30 * 86_400,
+      registrationOpen: false,
     });
   });
 
@@ -65,6 +69,10 @@ describe("loadConfig", () => {
         DATABASE_POOL_SIZE: "4",
         PUBLIC_URL: "https://Tasks.Example.com/",
         ALLOWED_HOSTS: " API.example.com, .internal.example ,[::1],",
+        REFRESH_REUSE_WINDOW: "3s",
+        SESSION_TTL: "2d",
+        LOGIN_MAX_AGE: "90d",
+        REGISTRATION: "open",
       },
       "/srv/app",
     );
@@ -84,6 +92,10 @@ describe("loadConfig", () => {
       apiDocs: false,
       publicUrl: "https://tasks.example.com",
       allowedHosts: ["api.example.com", ".internal.example", "[::1]", "tasks.example.com"],
+      refreshReuseWindowSeconds: 3,
+      sessionTtlSeconds: 2 * 86_400,
+      loginMaxAgeSeconds: 90 * 86_400,
+      registrationOpen: true,
     });
   });
 
@@ -98,6 +110,8 @@ describe("loadConfig", () => {
         CORS_ORIGINS: "https://ok.example.com,not-an-origin,https://x.example.com/path",
         LOGIN_MAX_FAILURES: "0",
         REDIS_URL: "http://redis",
+        REGISTRATION: "yes",
+        SESSION_TTL: "forever",
         RUN_MIGRATIONS: "maybe",
         PUBLIC_URL: "ftp://tasks.example.com",
         ALLOWED_HOSTS: "api.example.com,https://api.example.com,api.example.com:443,under_score.example",
@@ -117,6 +131,8 @@ describe("loadConfig", () => {
       'RUN_MIGRATIONS: expected true or false, got "maybe"',
       'ACCESS_TOKEN_TTL: expected a duration such as 900s, 15m, 2h or 7d, got "soon"',
       'LOGIN_MAX_FAILURES: expected a whole number greater than 0, got "0"',
+      'SESSION_TTL: expected a duration such as 900s, 15m, 2h or 7d, got "forever"',
+      'REGISTRATION: expected open or closed, got "yes"',
     ]);
   });
 

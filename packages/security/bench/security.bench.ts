@@ -21,6 +21,7 @@ await measure("argon2id verify (m=19456, t=2, p=1)", 20, () => hasher.verify(has
 const settings = defaultTokenSettings("a-bench-secret-that-is-32-bytes!");
 const tokens = new JwtTokenService(settings, { now: () => new Date() });
 const claims = { userId: "user-1", sessionId: "session-1", tokenId: "token-1", tokenVersion: 0 };
-const { token } = await tokens.issueAccessToken(claims);
-await measure("JwtTokenService.issueAccessToken", 20_000, () => tokens.issueAccessToken(claims));
+const options = () => ({ issuedAt: new Date(), notAfter: new Date(Date.now() + 3_600_000) });
+const { token } = await tokens.issueAccessToken(claims, options());
+await measure("JwtTokenService.issueAccessToken", 20_000, () => tokens.issueAccessToken(claims, options()));
 await measure("JwtTokenService.verifyAccessToken", 20_000, () => tokens.verifyAccessToken(token));

@@ -1,15 +1,17 @@
-import type { Clock, IssuedToken, TokenClaims, TokenService } from "@tasks/domain";
+import type { Clock, IssuedToken, IssueOptions, TokenClaims, TokenService } from "@tasks/domain";
 import { createSigner, createVerifier } from "fast-jwt";
 import { type TokenPayload, type TokenType, tokenPayload, verifyToken } from "./token-claims.ts";
 import { jwtSignOptions, jwtVerifyOptions, type TokenSettings, validateTokenSettings } from "./token-settings.ts";
 
 /**
- * HMAC-signed JWTs in the format `TokenSettings` describes, timed by the domain clock. The
+ * HMAC-signed JWTs in the format `TokenSettings` describes, checked against the domain clock. The
  * one place that signs and verifies tokens: the API's guard goes through it too (through
  * the `AuthorizeAccessToken` use case), so a token one side issues is exactly one the
  * other accepts. Signer and verifier are built once; the verifier checks the signature,
  * the pinned algorithm, `typ`, `iss`, `aud` and that every claim is there, and
- * `readTokenClaims` checks the times against this service's clock.
+ * `readTokenClaims` checks the times against this service's clock. Signing is
+ * deterministic (HMAC over the same header and payload): the same claims issued at the
+ * same second give the same token.
  */
 export class JwtTokenService implements TokenService {
   private readonly settings: TokenSettings;
@@ -24,12 +26,12 @@ export class JwtTokenService implements TokenService {
     this.verifySignature = createVerifier({ ...jwtVerifyOptions(settings), key: settings.secret });
   }
 
-  async issueAccessToken(claims: TokenClaims): Promise<IssuedToken> {
-    return this.issue(claims, "access");
+  async issueAccessToken(claims: TokenClaims, options: IssueOptions): Promise<IssuedToken> {
+    return this.issue(claims, "access", options);
   }
 
-  async issueRefreshToken(claims: TokenClaims): Promise<IssuedToken> {
-    return this.issue(claims, "refresh");
+  async issueRefreshToken(claims: TokenClaims, options: IssueOptions): Promise<IssuedToken> {
+    return this.issue(claims, "refresh", options);
   }
 
   async verifyAccessToken(token: string): Promise<TokenClaims> {
@@ -40,8 +42,8 @@ export class JwtTokenService implements TokenService {
     return verifyToken(this.verifySignature, token, "refresh", this.settings, this.clock.now());
   }
 
-  private issue(claims: TokenClaims, type: TokenType): IssuedToken {
-    const payload = tokenPayload(claims, type, this.settings, this.clock.now());
+  private issue(claims: TokenClaims, type: TokenType, options: IssueOptions): IssuedToken {
+    const payload = tokenPayload(claims, type, this.settings, options);
     return { token: this.sign(payload), expiresAt: new Date(payload.exp * 1000) };
   }
 }

@@ -1,4 +1,4 @@
-import { InvalidToken, type TokenClaims } from "@tasks/domain";
+import { InvalidToken, type IssueOptions, type TokenClaims } from "@tasks/domain";
 import type { TokenSettings } from "./token-settings.ts";
 
 /** The `token_type` claim: a refresh token is never an access token, nor the reverse. */
@@ -22,21 +22,22 @@ export interface TokenPayload {
 }
 
 /**
- * What the service signs for `claims`, valid for the type's lifetime from `now` (whole
- * seconds, as JWT has them). `iss` and `aud` are added by the signer from `jwtSignOptions`.
+ * What the service signs for `claims`, issued at `options.issuedAt` and valid for the
+ * type's lifetime from then, but never after `options.notAfter` (whole seconds, as JWT has
+ * them). `iss` and `aud` are added by the signer from `jwtSignOptions`.
  */
 export function tokenPayload(
   claims: TokenClaims,
   type: TokenType,
   settings: TokenSettings,
-  now: Date,
+  options: IssueOptions,
 ): Omit<TokenPayload, "iss" | "aud"> {
-  const iat = Math.floor(now.getTime() / 1000);
+  const iat = Math.floor(options.issuedAt.getTime() / 1000);
   const ttl = type === "access" ? settings.accessTokenTtlSeconds : settings.refreshTokenTtlSeconds;
   return {
     sub: claims.userId,
     iat,
-    exp: iat + ttl,
+    exp: Math.min(iat + ttl, Math.floor(options.notAfter.getTime() / 1000)),
     jti: claims.tokenId,
     token_type: type,
     sid: claims.sessionId,

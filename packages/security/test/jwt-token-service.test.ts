@@ -19,6 +19,10 @@ beforeEach(() => {
   tokens = new JwtTokenService(defaultTokenSettings(SECRET), clock);
 });
 
+const FAR_AWAY = new Date("2100-01-01T00:00:00.000Z");
+/** Issue options for a token issued now by the test's clock, with no login end close by. */
+const now = () => ({ issuedAt: clock.now(), notAfter: FAR_AWAY });
+
 /** A payload exactly like the service's own access tokens, to tamper with. */
 function accessPayload(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -46,19 +50,19 @@ async function rejection(promise: Promise<unknown>): Promise<InvalidToken> {
 
 describe("issuing and verifying", () => {
   it("verifies its own access token back to the same claims", async () => {
-    const issued = await tokens.issueAccessToken(CLAIMS);
+    const issued = await tokens.issueAccessToken(CLAIMS, now());
     await expect(tokens.verifyAccessToken(issued.token)).resolves.toEqual(CLAIMS);
     expect(issued.expiresAt).toEqual(new Date(START.getTime() + 900_000));
   });
 
   it("verifies its own refresh token back to the same claims, valid for 7 days", async () => {
-    const issued = await tokens.issueRefreshToken(CLAIMS);
+    const issued = await tokens.issueRefreshToken(CLAIMS, now());
     await expect(tokens.verifyRefreshToken(issued.token)).resolves.toEqual(CLAIMS);
     expect(issued.expiresAt).toEqual(new Date(START.getTime() + 7 * 86_400_000));
   });
 
   it("writes the pinned header and exactly the simplejwt-style claims", async () => {
-    const { token } = await tokens.issueRefreshToken(CLAIMS);
+    const { token } = await tokens.issueRefreshToken(CLAIMS, now());
     expect(decodeSegment(token, 0)).toEqual({ alg: "HS256", typ: "JWT" });
     expect(decodeSegment(token, 1)).toEqual({
       ...accessPayload({ token_type: "refresh", exp: NOW + 604_800 }),
@@ -67,7 +71,7 @@ describe("issuing and verifying", () => {
 
   it("takes iat from the domain clock in whole seconds", async () => {
     clock.advanceSeconds(0.75);
-    const { token, expiresAt } = await tokens.issueAccessToken(CLAIMS);
+    const { token, expiresAt } = await tokens.issueAccessToken(CLAIMS, now());
     expect(decodeSegment(token, 1)).toMatchObject({ iat: NOW, exp: NOW + 900 });
     expect(expiresAt).toEqual(new Date((NOW + 900) * 1000));
   });
@@ -75,7 +79,7 @@ describe("issuing and verifying", () => {
   it("signs with the configured algorithm and lifetimes", async () => {
     const settings = defaultTokenSettings(SECRET, { algorithm: "HS512", accessTokenTtlSeconds: 60 });
     const hs512 = new JwtTokenService(settings, clock);
-    const { token, expiresAt } = await hs512.issueAccessToken(CLAIMS);
+    const { token, expiresAt } = await hs512.issueAccessToken(CLAIMS, now());
     expect(decodeSegment(token, 0)).toEqual({ alg: "HS512", typ: "JWT" });
     expect(expiresAt).toEqual(new Date((NOW + 60) * 1000));
     await expect(hs512.verifyAccessToken(token)).resolves.toEqual(CLAIMS);
@@ -91,9 +95,33 @@ describe("issuing and verifying", () => {
   });
 });
 
+describe("issuing deterministically", () => {
+  it("gives the same token for the same claims issued at the same second, and another a second later", async () => {
+    const first = await tokens.issueRefreshToken(CLAIMS, now());
+    clock.advanceSeconds(0.5);
+    expect((await tokens.issueRefreshToken(CLAIMS, now())).token).toBe(first.token);
+    clock.advanceSeconds(0.5);
+    expect((await tokens.issueRefreshToken(CLAIMS, now())).token).not.toBe(first.token);
+  });
+
+  it("issues a token at the instant it is asked, not the clock's", async () => {
+    const earlier = new Date(START.getTime() - 60_000);
+    const { token, expiresAt } = await tokens.issueAccessToken(CLAIMS, { issuedAt: earlier, notAfter: FAR_AWAY });
+    expect(decodeSegment(token, 1)).toMatchObject({ iat: NOW - 60, exp: NOW - 60 + 900 });
+    expect(expiresAt).toEqual(new Date((NOW - 60 + 900) * 1000));
+  });
+
+  it("never lets a token live past the instant it is told (a login's end)", async () => {
+    const notAfter = new Date(START.getTime() + 120_500);
+    const { token, expiresAt } = await tokens.issueRefreshToken(CLAIMS, { issuedAt: START, notAfter });
+    expect(decodeSegment(token, 1)).toMatchObject({ exp: NOW + 120 });
+    expect(expiresAt).toEqual(new Date((NOW + 120) * 1000));
+  });
+});
+
 describe("clock leeway", () => {
   it("accepts a token up to 5 seconds after it expired, and refuses it after that", async () => {
-    const { token } = await tokens.issueAccessToken(CLAIMS);
+    const { token } = await tokens.issueAccessToken(CLAIMS, now());
     clock.advanceSeconds(900 + 5);
     await expect(tokens.verifyAccessToken(token)).resolves.toEqual(CLAIMS);
     clock.advanceSeconds(1);
@@ -102,7 +130,7 @@ describe("clock leeway", () => {
   });
 
   it("refuses an expired refresh token", async () => {
-    const { token } = await tokens.issueRefreshToken(CLAIMS);
+    const { token } = await tokens.issueRefreshToken(CLAIMS, now());
     clock.advanceSeconds(7 * 86_400 + 6);
     const error = await rejection(tokens.verifyRefreshToken(token));
     expect(error.reason).toBe(`expired (exp ${NOW + 7 * 86_400})`);
@@ -127,14 +155,14 @@ describe("clock leeway", () => {
   it("judges time by its own clock, not the machine's", async () => {
     const pastClock = new FixedClock(new Date("2001-01-01T00:00:00.000Z"));
     const past = new JwtTokenService(defaultTokenSettings(SECRET), pastClock);
-    const { token } = await past.issueAccessToken(CLAIMS);
+    const { token } = await past.issueAccessToken(CLAIMS, { issuedAt: pastClock.now(), notAfter: FAR_AWAY });
     await expect(past.verifyAccessToken(token)).resolves.toEqual(CLAIMS);
     await rejection(tokens.verifyAccessToken(token));
   });
 
   it("refuses a token with no leeway at all when the tolerance is 0", async () => {
     const strict = new JwtTokenService(defaultTokenSettings(SECRET, { clockToleranceSeconds: 0 }), clock);
-    const { token } = await strict.issueAccessToken(CLAIMS);
+    const { token } = await strict.issueAccessToken(CLAIMS, now());
     clock.advanceSeconds(901);
     const error = await rejection(strict.verifyAccessToken(token));
     expect(error.reason).toBe(`expired (exp ${NOW + 900})`);
@@ -174,7 +202,7 @@ describe("forged and tampered tokens", () => {
 
   it("refuses a token issued by a service with another secret", async () => {
     const other = new JwtTokenService(defaultTokenSettings(OTHER_SECRET), clock);
-    const { token } = await other.issueAccessToken(CLAIMS);
+    const { token } = await other.issueAccessToken(CLAIMS, now());
     const error = await rejection(tokens.verifyAccessToken(token));
     expect(error.reason).toMatch(/^FAST_JWT_INVALID_SIGNATURE/);
   });
@@ -185,7 +213,7 @@ describe("forged and tampered tokens", () => {
     ["a later expiry", { exp: NOW + 86_400 }],
     ["the refresh type", { token_type: "refresh" }],
   ])("refuses a payload edited to %s under the original signature", async (_, edit) => {
-    const { token } = await tokens.issueAccessToken(CLAIMS);
+    const { token } = await tokens.issueAccessToken(CLAIMS, now());
     const tampered = withPayload(token, { ...decodeSegment(token, 1), ...edit });
     const error = await rejection(tokens.verifyAccessToken(tampered));
     expect(error.reason).toMatch(/^FAST_JWT_INVALID_SIGNATURE/);
@@ -193,7 +221,7 @@ describe("forged and tampered tokens", () => {
   });
 
   it("refuses a signature stripped from a genuine token", async () => {
-    const { token } = await tokens.issueAccessToken(CLAIMS);
+    const { token } = await tokens.issueAccessToken(CLAIMS, now());
     const error = await rejection(tokens.verifyAccessToken(token.slice(0, token.lastIndexOf(".") + 1)));
     expect(error.reason).toMatch(/^FAST_JWT_MISSING_SIGNATURE/);
   });
@@ -210,7 +238,7 @@ describe("forged and tampered tokens", () => {
 
   it("refuses a token from a service with another issuer and audience", async () => {
     const settings: TokenSettings = defaultTokenSettings(SECRET, { issuer: "billing", audience: "billing" });
-    const { token } = await new JwtTokenService(settings, clock).issueAccessToken(CLAIMS);
+    const { token } = await new JwtTokenService(settings, clock).issueAccessToken(CLAIMS, now());
     const error = await rejection(tokens.verifyAccessToken(token));
     expect(error.reason).toMatch(/^FAST_JWT_INVALID_CLAIM_VALUE/);
   });
@@ -282,13 +310,13 @@ describe("required claims and their types", () => {
 
 describe("token types", () => {
   it("refuses a refresh token presented as an access token", async () => {
-    const { token } = await tokens.issueRefreshToken(CLAIMS);
+    const { token } = await tokens.issueRefreshToken(CLAIMS, now());
     const error = await rejection(tokens.verifyAccessToken(token));
     expect(error.reason).toBe('wrong token type: expected access, got "refresh"');
   });
 
   it("refuses an access token presented as a refresh token", async () => {
-    const { token } = await tokens.issueAccessToken(CLAIMS);
+    const { token } = await tokens.issueAccessToken(CLAIMS, now());
     const error = await rejection(tokens.verifyRefreshToken(token));
     expect(error.reason).toBe('wrong token type: expected refresh, got "access"');
   });

@@ -77,14 +77,20 @@ describe("fast-jwt options", () => {
 
   it("lets a plain fast-jwt verifier built from the options accept the service's tokens", async () => {
     const issuedAt = new Date();
-    const { token } = await new JwtTokenService(settings, new FixedClock(issuedAt)).issueAccessToken(CLAIMS);
+    const { token } = await new JwtTokenService(settings, new FixedClock(issuedAt)).issueAccessToken(CLAIMS, {
+      issuedAt,
+      notAfter: new Date(issuedAt.getTime() + 3_600_000),
+    });
     const payload = createVerifier({ ...jwtVerifyOptions(settings), key: SECRET })(token);
     expect(readTokenClaims(payload, "access", settings, new Date())).toEqual(CLAIMS);
   });
 
   it("lets a plain fast-jwt verifier built from the options refuse a token of another issuer", async () => {
     const other = defaultTokenSettings(SECRET, { algorithm: "HS512", issuer: "other", audience: "aud" });
-    const { token } = await new JwtTokenService(other, new FixedClock(new Date())).issueAccessToken(CLAIMS);
+    const { token } = await new JwtTokenService(other, new FixedClock(new Date())).issueAccessToken(CLAIMS, {
+      issuedAt: new Date(),
+      notAfter: new Date(Date.now() + 3_600_000),
+    });
     expect(() => createVerifier({ ...jwtVerifyOptions(settings), key: SECRET })(token)).toThrow("iss claim");
   });
 

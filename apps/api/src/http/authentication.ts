@@ -1,16 +1,21 @@
-import type { AuthorizeAccessToken, User } from "@tasks/domain";
+import type { ResolveCaller, Session, User } from "@tasks/domain";
 import type { FastifyInstance } from "fastify";
+import { SESSION_COOKIE } from "./cookies.ts";
 import { NotAuthenticated } from "./problems.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** Marks a route that needs no access token. Every other route requires one (default deny). */
+    /** Marks a route that needs no credential. Every other route requires one (default deny). */
     public?: boolean;
   }
 
   interface FastifyRequest {
     /** The caller of a protected route, once the guard has let the request through. */
     user: User;
+    /** The login the caller's credential belongs to. */
+    session: Session;
+    /** How the caller authenticated: `null` on a public route. */
+    credential: "token" | "cookie" | null;
   }
 }
 
@@ -19,20 +24,27 @@ const BEARER = /^Bearer +([^\s]+) *$/i;
 
 /**
  * The guard: every request whose route is not marked `config: { public: true }` must
- * carry `Authorization: Bearer <access token>`, so a route that forgets to say it is
- * public is protected. The token is checked by the `AuthorizeAccessToken` use case the
- * composition root built around the one `JwtTokenService`: the signature and claims, then
- * one look-up of the user by primary key, refusing a deleted or inactive user and a token
- * issued before the user's tokens were revoked.
+ * carry a credential, so a route that forgets to say it is public is protected. With an
+ * `Authorization` header, the bearer token is the credential and the cookie is not looked
+ * at; without one, the `sessionid` cookie is. The `ResolveCaller` use case answers the
+ * user and the login in one look-up, refusing a login that was revoked or has ended and a
+ * user deleted, deactivated or given a new password since.
  */
-export function registerAuthentication(app: FastifyInstance, authorize: AuthorizeAccessToken): void {
+export function registerAuthentication(app: FastifyInstance, resolveCaller: ResolveCaller): void {
   app.decorateRequest("user", null as unknown as User);
+  app.decorateRequest("session", null as unknown as Session);
+  app.decorateRequest("credential", null);
   app.addHook("onRequest", (request, _reply, done) => {
     if (request.is404 || request.routeOptions.config.public === true) return done();
-    const token = BEARER.exec(request.headers.authorization ?? "")?.[1];
-    if (token === undefined) return done(new NotAuthenticated());
-    authorize.execute({ token }).then((user) => {
-      request.user = user;
+    const authorization = request.headers.authorization;
+    const sessionKey = authorization === undefined ? request.cookies[SESSION_COOKIE] : undefined;
+    const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+    if (token === undefined && sessionKey === undefined) return done(new NotAuthenticated());
+    const credential = token !== undefined ? { accessToken: token } : { sessionKey: sessionKey as string };
+    resolveCaller.execute(credential).then((caller) => {
+      request.user = caller.user;
+      request.session = caller.session;
+      request.credential = token !== undefined ? "token" : "cookie";
       done();
     }, done);
   });

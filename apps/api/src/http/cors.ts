@@ -1,19 +1,19 @@
 import type { FastifyCorsOptions } from "@fastify/cors";
-
-// A development frontend on this machine, on any port.
-const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?$/;
+import { CSRF_HEADER } from "./cookies.ts";
 
 /**
- * Browsers may call the API from a local development server and from the exact origins
- * configured in CORS_ORIGINS; any other origin gets no Access-Control-Allow-Origin.
- * Tokens travel in the Authorization header, never in cookies, so no credentials mode.
+ * Browsers may call the API from the allowed origins (`allowedOrigins`), with credentials,
+ * so that a frontend on another localhost port can use a browser session: its cookie is
+ * sent, and preflights allow the CSRF header. Any other origin gets no
+ * Access-Control-Allow-Origin.
  */
-export function corsOptions(extraOrigins: readonly string[]): FastifyCorsOptions {
+export function corsOptions(origins: readonly (string | RegExp)[]): FastifyCorsOptions {
   return {
     // @fastify/cors matches strings exactly and tests regular expressions.
-    origin: [...extraOrigins, LOCAL_ORIGIN],
+    origin: [...origins],
+    credentials: true,
     methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    allowedHeaders: ["authorization", "content-type", "x-request-id"],
+    allowedHeaders: ["authorization", "content-type", "x-request-id", CSRF_HEADER],
     exposedHeaders: ["location", "x-request-id"],
     maxAge: 600,
   };

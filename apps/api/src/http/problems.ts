@@ -25,8 +25,17 @@ export class InvalidHost extends Error {
   readonly code = "INVALID_HOST";
 }
 
+/** A request acting with the session cookie failed Django's CSRF check. */
+export class CsrfFailed extends Error {
+  readonly code = "CSRF_FAILED";
+
+  constructor(reason: string) {
+    super(`CSRF Failed: ${reason}`);
+  }
+}
+
 /** The errors only the HTTP layer raises. */
-export type ApiError = NotAuthenticated | InvalidHost;
+export type ApiError = NotAuthenticated | InvalidHost | CsrfFailed;
 export type ApiErrorCode = ApiError["code"];
 
 interface ProblemType {
@@ -44,9 +53,12 @@ const PROBLEM_TYPES: Readonly<Record<DomainErrorCode | ApiErrorCode, ProblemType
   INVALID_HOST: { status: 400, title: "Invalid host", slug: "invalid-host" },
   INVALID_CREDENTIALS: { status: 401, title: "Invalid credentials", slug: "invalid-credentials" },
   INVALID_TOKEN: { status: 401, title: "Invalid token", slug: "invalid-token" },
+  INVALID_SESSION: { status: 401, title: "Not authenticated", slug: "invalid-session" },
+  CSRF_FAILED: { status: 403, title: "Forbidden", slug: "csrf-failed" },
   NOT_AUTHENTICATED: { status: 401, title: "Not authenticated", slug: "not-authenticated" },
   TASK_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
   USER_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
+  LOGIN_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
   PAGE_NOT_FOUND: { status: 404, title: "Invalid page", slug: "page-not-found" },
   LOGIN_THROTTLED: { status: 429, title: "Too many failed logins", slug: "login-throttled" },
   SERVICE_UNAVAILABLE: { status: 503, title: "Service unavailable", slug: "service-unavailable" },
@@ -72,7 +84,12 @@ interface ProblemReply {
 /** Turns any error into problem details: the only place where errors meet status codes. */
 export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: number): ProblemReply {
   const instance = request.url.split("?")[0] ?? "/";
-  if (error instanceof DomainError || error instanceof NotAuthenticated || error instanceof InvalidHost) {
+  if (
+    error instanceof DomainError ||
+    error instanceof NotAuthenticated ||
+    error instanceof InvalidHost ||
+    error instanceof CsrfFailed
+  ) {
     const known = PROBLEM_TYPES[error.code];
     const problem: Problem = {
       type: `urn:tasks:problem:${known.slug}`,

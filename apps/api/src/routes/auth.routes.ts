@@ -1,13 +1,33 @@
-import type { LogIn, LogOut, RefreshSession } from "@tasks/domain";
+import type {
+  ChangePassword,
+  EndLogin,
+  ListLogins,
+  LogIn,
+  LogOut,
+  RefreshSession,
+  Register,
+  RevokeLogins,
+  VerifyToken,
+} from "@tasks/domain";
+import type { FastifyRequest } from "fastify";
 import Type from "typebox";
+import { type BrowserCookies, CSRF_COOKIE, newCsrfToken } from "../http/cookies.ts";
 import type { FastifyTypeBox } from "../http/fastify-typebox.ts";
 import {
+  EmptySchema,
+  LoginIdParamsSchema,
+  LoginListSchema,
   LoginSchema,
   MeSchema,
+  PasswordChangeSchema,
   RefreshSchema,
+  RegisterSchema,
+  SessionUserSchema,
   TokenPairSchema,
+  toLoginResource,
   toMeResource,
   toTokenPairResource,
+  VerifySchema,
 } from "../schemas/auth.schema.ts";
 import { PROBLEM_RESPONSES } from "../schemas/problem.schema.ts";
 
@@ -15,42 +35,75 @@ export interface AuthDependencies {
   readonly logIn: LogIn;
   readonly refreshSession: RefreshSession;
   readonly logOut: LogOut;
+  readonly verifyToken: VerifyToken;
+  readonly endLogin: EndLogin;
+  readonly revokeLogins: RevokeLogins;
+  readonly listLogins: ListLogins;
+  readonly changePassword: ChangePassword;
+  /** Present only when REGISTRATION=open: otherwise its route does not exist (404). */
+  readonly register: Register | null;
+  readonly cookies: BrowserCookies;
+  readonly now: () => Date;
 }
 
+const NO_CONTENT = { 204: Type.Null({ description: "Done." }) };
+
+/** The client as the login records it. */
+function clientOf(request: FastifyRequest) {
+  return { address: request.ip, userAgent: request.headers["user-agent"] ?? null };
+}
+
+/**
+ * Logging in and out with tokens (our paths and simplejwt's default ones, which a
+ * frontend written for simplejwt calls), browser sessions with Django's cookies, the
+ * caller's logins, their password, and sign-up when it is open.
+ */
 export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
-  app.post(
-    "/api/auth/login/",
-    {
-      config: { public: true },
-      schema: {
-        tags: ["auth"],
-        summary: "Log in: a new access and refresh token pair.",
-        description:
-          "A wrong password, an unknown user and an inactive user all get the same 401. Failed logins are " +
-          "limited per username and per client address; past the limit, 429 with Retry-After.",
-        security: [],
-        body: LoginSchema,
-        response: { 200: TokenPairSchema, ...PROBLEM_RESPONSES },
-      },
+  const tokenLogin = {
+    config: { public: true },
+    schema: {
+      tags: ["auth"],
+      summary: "Log in: a new access and refresh token pair.",
+      description:
+        "A wrong password, an unknown user and an inactive user all get the same 401. Failed logins are " +
+        "limited per username and per client address; past the limit, 429 with Retry-After.",
+      security: [],
+      body: LoginSchema,
+      response: { 200: TokenPairSchema, ...PROBLEM_RESPONSES },
     },
-    async (request) => toTokenPairResource(await deps.logIn.execute({ ...request.body, clientAddress: request.ip })),
+  };
+  const logIn = async (request: FastifyRequest<{ Body: Type.Static<typeof LoginSchema> }>) => {
+    const result = await deps.logIn.execute({ ...request.body, kind: "token", client: clientOf(request) });
+    if (result.kind !== "token") throw new Error("a token login answered no pair");
+    return toTokenPairResource(result.pair);
+  };
+  app.post("/api/auth/login/", tokenLogin, logIn);
+  app.post(
+    "/api/token/",
+    { ...tokenLogin, schema: { ...tokenLogin.schema, summary: "simplejwt's path for login." } },
+    logIn,
   );
 
-  app.post(
-    "/api/auth/refresh/",
-    {
-      config: { public: true },
-      schema: {
-        tags: ["auth"],
-        summary: "Spend a refresh token for a new pair (rotation).",
-        description:
-          "The refresh token presented is spent. Presenting a spent one again revokes the whole login (401).",
-        security: [],
-        body: RefreshSchema,
-        response: { 200: TokenPairSchema, ...PROBLEM_RESPONSES },
-      },
+  const refresh = {
+    config: { public: true },
+    schema: {
+      tags: ["auth"],
+      summary: "Spend a refresh token for a new pair (rotation).",
+      description:
+        "The refresh token presented is spent. Presented again within REFRESH_REUSE_WINDOW (a retry, a second " +
+        "tab) it gets the same pair; later, it revokes the whole login (401).",
+      security: [],
+      body: RefreshSchema,
+      response: { 200: TokenPairSchema, ...PROBLEM_RESPONSES },
     },
-    async (request) => toTokenPairResource(await deps.refreshSession.execute({ refresh: request.body.refresh })),
+  };
+  const rotate = async (request: FastifyRequest<{ Body: Type.Static<typeof RefreshSchema> }>) =>
+    toTokenPairResource(await deps.refreshSession.execute({ refresh: request.body.refresh }));
+  app.post("/api/auth/refresh/", refresh, rotate);
+  app.post(
+    "/api/token/refresh/",
+    { ...refresh, schema: { ...refresh.schema, summary: "simplejwt's path for refresh." } },
+    rotate,
   );
 
   app.post(
@@ -59,10 +112,10 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       config: { public: true },
       schema: {
         tags: ["auth"],
-        summary: "Log out: revoke the login this refresh token belongs to.",
+        summary: "Log out: revoke the login this refresh token belongs to, its access tokens included.",
         security: [],
         body: RefreshSchema,
-        response: { 204: Type.Null({ description: "Logged out." }), ...PROBLEM_RESPONSES },
+        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
       },
     },
     async (request, reply) => {
@@ -71,15 +124,212 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     },
   );
 
+  app.post(
+    "/api/token/blacklist/",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["auth"],
+        summary: "simplejwt's blacklist: revoke the login this refresh token belongs to.",
+        security: [],
+        body: RefreshSchema,
+        response: { 200: EmptySchema, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request) => {
+      await deps.logOut.execute({ refresh: request.body.refresh });
+      return {};
+    },
+  );
+
+  app.post(
+    "/api/token/verify/",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["auth"],
+        summary: "simplejwt's verify: 200 when the token (access or refresh) is valid and its login alive.",
+        security: [],
+        body: VerifySchema,
+        response: { 200: EmptySchema, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request) => {
+      await deps.verifyToken.execute({ token: request.body.token });
+      return {};
+    },
+  );
+
   app.get(
     "/api/auth/me/",
     {
       schema: {
         tags: ["auth"],
-        summary: "The user the access token speaks for.",
+        summary: "The user the credential speaks for.",
         response: { 200: MeSchema, ...PROBLEM_RESPONSES },
       },
     },
     async (request) => toMeResource(request.user),
   );
+
+  app.get(
+    "/api/auth/csrf/",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["auth"],
+        summary: "Sets the csrftoken cookie when it is missing, for a browser app to send back as X-CSRFToken.",
+        security: [],
+        response: NO_CONTENT,
+      },
+    },
+    async (request, reply) => {
+      if (!request.cookies[CSRF_COOKIE]) deps.cookies.setCsrfToken(reply, newCsrfToken());
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    "/api/auth/session/",
+    {
+      config: { public: true, csrf: true },
+      schema: {
+        tags: ["auth"],
+        summary: "Log in a browser: sets the sessionid cookie (HttpOnly) and a fresh csrftoken.",
+        description: "Needs the X-CSRFToken header (login CSRF). Same 401, throttle and timing as the token login.",
+        security: [],
+        body: LoginSchema,
+        response: { 200: SessionUserSchema, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const result = await deps.logIn.execute({ ...request.body, kind: "cookie", client: clientOf(request) });
+      if (result.kind !== "cookie") throw new Error("a cookie login answered no key");
+      deps.cookies.startSession(reply, result.key, result.session.expiresAt, deps.now());
+      return { user: toMeResource(result.user) };
+    },
+  );
+
+  app.get(
+    "/api/auth/session/",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "The user of the browser session (401 without a live one).",
+        response: { 200: SessionUserSchema, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request) => ({ user: toMeResource(request.user) }),
+  );
+
+  app.delete(
+    "/api/auth/session/",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Log out of the browser session: the login is revoked and both cookies cleared.",
+        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      await deps.endLogin.execute({ userId: request.user.id, sessionId: request.session.id, reason: "logout" });
+      deps.cookies.endSession(reply);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    "/api/auth/sessions/",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "The caller's live logins, newest first.",
+        response: { 200: LoginListSchema, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request) => {
+      const logins = await deps.listLogins.execute({ userId: request.user.id });
+      return { results: logins.map((login) => toLoginResource(login, request.session)) };
+    },
+  );
+
+  app.delete(
+    "/api/auth/sessions/",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Log out everywhere else: every login of the caller but this one is revoked.",
+        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      await deps.revokeLogins.execute({ userId: request.user.id, reason: "user", exceptSessionId: request.session.id });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    "/api/auth/sessions/:id/",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Revoke one of the caller's logins: its tokens or cookie stop working at once.",
+        params: LoginIdParamsSchema,
+        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const current = request.params.id === request.session.id;
+      await deps.endLogin.execute({
+        userId: request.user.id,
+        sessionId: request.params.id,
+        reason: current ? "logout" : "user",
+      });
+      if (current && request.credential === "cookie") deps.cookies.endSession(reply);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    "/api/auth/password/",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Change the caller's password; every other login of theirs is revoked.",
+        body: PasswordChangeSchema,
+        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      await deps.changePassword.execute({
+        userId: request.user.id,
+        sessionId: request.session.id,
+        oldPassword: request.body.old_password,
+        newPassword: request.body.new_password,
+        clientAddress: request.ip,
+      });
+      return reply.code(204).send(null);
+    },
+  );
+
+  const { register } = deps;
+  if (register !== null)
+    app.post(
+      "/api/auth/register/",
+      {
+        config: { public: true },
+        schema: {
+          tags: ["auth"],
+          summary: "Sign up (REGISTRATION=open): a new, active, ordinary user.",
+          description: "Throttled per client address like failed logins. A taken username is a 400 naming it.",
+          security: [],
+          body: RegisterSchema,
+          response: { 201: MeSchema, ...PROBLEM_RESPONSES },
+        },
+      },
+      async (request, reply) => {
+        const user = await register.execute({ ...request.body, clientAddress: request.ip });
+        return reply.code(201).send(toMeResource(user));
+      },
+    );
 }

@@ -22,12 +22,24 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: "Tasks API",
         version: "1.0.0",
         description:
-          "Each user's own tasks. Log in at /api/auth/login/ and send the access token as " +
-          "`Authorization: Bearer <token>`. Every error is RFC 9457 problem details.",
+          "Each user's own tasks. Scripts and apps log in at /api/auth/login/ and send the access token as " +
+          "`Authorization: Bearer <token>`; browsers log in at /api/auth/session/ and send the `sessionid` " +
+          "cookie, with the `X-CSRFToken` header (the `csrftoken` cookie's value) on unsafe methods. Every " +
+          "error is RFC 9457 problem details.",
       },
-      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+          cookieAuth: {
+            type: "apiKey",
+            in: "cookie",
+            name: "sessionid",
+            description: "A browser session; unsafe methods also need X-CSRFToken equal to the csrftoken cookie.",
+          },
+        },
+      },
       // Default deny, as in the server: a route is protected unless it declares `security: []`.
-      security: [{ bearerAuth: [] }],
+      security: [{ bearerAuth: [] }, { cookieAuth: [] }],
       tags: [
         { name: "auth", description: "Logging in and out, tokens." },
         { name: "tasks", description: "The caller's tasks." },

@@ -1,4 +1,12 @@
-import { PASSWORD_MAX_LENGTH, type TokenPair, USERNAME_MAX_LENGTH, type User } from "@tasks/domain";
+import {
+  EMAIL_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  SESSION_KINDS,
+  type Session,
+  type TokenPair,
+  USERNAME_MAX_LENGTH,
+  type User,
+} from "@tasks/domain";
 import Type from "typebox";
 
 export const LoginSchema = Type.Object({
@@ -42,3 +50,56 @@ export function toMeResource(user: User): MeResource {
     date_joined: user.dateJoined.toISOString(),
   };
 }
+
+export const VerifySchema = Type.Object({
+  token: Type.String({ minLength: 1, description: "An access or a refresh token." }),
+});
+
+/** simplejwt's answer to verify and blacklist: an empty object. */
+export const EmptySchema = Type.Object({}, { additionalProperties: false });
+
+export const SessionUserSchema = Type.Object({ user: MeSchema });
+
+export const PasswordChangeSchema = Type.Object({
+  old_password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+  new_password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+});
+
+export const RegisterSchema = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: USERNAME_MAX_LENGTH }),
+    password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+    email: Type.Optional(Type.String({ maxLength: EMAIL_MAX_LENGTH })),
+  },
+  { additionalProperties: false },
+);
+
+export const LoginResourceSchema = Type.Object({
+  id: Type.String({ format: "uuid" }),
+  kind: Type.Enum(SESSION_KINDS, { description: "token: a bearer token login; cookie: a browser session." }),
+  created_at: Type.String({ format: "date-time" }),
+  last_used_at: Type.String({ format: "date-time", description: "Moves at most once a minute." }),
+  expires_at: Type.String({ format: "date-time", description: "When its refresh token or cookie expires." }),
+  ip_address: Type.Union([Type.String(), Type.Null()]),
+  user_agent: Type.Union([Type.String(), Type.Null()]),
+  current: Type.Boolean({ description: "Whether this is the login the request came with." }),
+});
+
+export const LoginListSchema = Type.Object({ results: Type.Array(LoginResourceSchema) });
+
+export type LoginResource = Type.Static<typeof LoginResourceSchema>;
+
+export function toLoginResource(session: Session, current: Session): LoginResource {
+  return {
+    id: session.id,
+    kind: session.kind,
+    created_at: session.createdAt.toISOString(),
+    last_used_at: session.lastUsedAt.toISOString(),
+    expires_at: session.expiresAt.toISOString(),
+    ip_address: session.ipAddress,
+    user_agent: session.userAgent,
+    current: session.id === current.id,
+  };
+}
+
+export const LoginIdParamsSchema = Type.Object({ id: Type.String({ description: "The login's id." }) });

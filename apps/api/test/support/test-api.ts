@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { type Clock, CreateUser, type PasswordHasher, type User } from "@tasks/domain";
+import {
+  type Clock,
+  CreateUser,
+  type PasswordHasher,
+  type SessionRepository,
+  type UnitOfWork,
+  type User,
+  type UserRepository,
+} from "@tasks/domain";
+import { RecordedSecurityEvents } from "@tasks/domain/testing";
 import type { Database, Engine } from "@tasks/persistence";
 import { openTestDatabase, type TestDatabase } from "@tasks/persistence/testing";
 import { type Config, loadConfig, SystemClock, UuidV7IdGenerator } from "@tasks/platform";
@@ -33,6 +42,8 @@ export interface TestApi {
   readonly tokenSettings: TokenSettings;
   readonly clock: Clock;
   readonly hasher: PasswordHasher;
+  /** What an operator's use cases (taskctl's) need, on the same database: their security events are recorded here. */
+  readonly operator: OperatorPorts;
   /** A new active user (unique username), logged in through the API. */
   signUp(prefix?: string): Promise<TestUser>;
   /** Logs in through the API; throws unless it answers 200. */
@@ -40,10 +51,21 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+export interface OperatorPorts {
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly unitOfWork: UnitOfWork;
+  readonly hasher: PasswordHasher;
+  readonly clock: Clock;
+  readonly events: RecordedSecurityEvents;
+}
+
 export interface TestApiOptions {
   readonly config?: Partial<Config>;
   readonly logger?: FastifyBaseLogger;
   readonly redis?: Redis;
+  /** Replaces the system clock (a `MovableClock`, to pass a window without waiting). */
+  readonly clock?: Clock;
   /** Replaces the cheap argon2id hasher (to count or hold its checks, say). */
   readonly hasher?: PasswordHasher;
   /** Replaces some of the real dependencies (a failing repository, say). */
@@ -74,7 +96,7 @@ export async function testApiOn(
 ): Promise<TestApi> {
   const { database } = testDatabase;
   const config: Config = { ...loadConfig({}), ...options.config };
-  const clock = new SystemClock();
+  const clock = options.clock ?? new SystemClock();
   const hasher = options.hasher ?? new Argon2PasswordHasher(CHEAP_HASHER_PARAMETERS);
   const jwtSecret = randomBytes(48).toString("base64url");
   const deps = createDependencies({
@@ -106,6 +128,14 @@ export async function testApiOn(
     tokenSettings: deps.tokenSettings,
     clock,
     hasher,
+    operator: {
+      users: database.users,
+      sessions: database.sessions,
+      unitOfWork: database.unitOfWork,
+      hasher,
+      clock,
+      events: new RecordedSecurityEvents(),
+    },
     logIn,
     async signUp(prefix = "user") {
       counter += 1;
@@ -123,4 +153,17 @@ export async function testApiOn(
 /** A token service with the app's settings and its own clock: signs tokens the app accepts (or, timed wrong, refuses). */
 export function tokenServiceFor(api: TestApi, clock: Clock = api.clock): JwtTokenService {
   return new JwtTokenService(api.tokenSettings, clock);
+}
+
+/** The system's time plus however far a test has moved it. */
+export class MovableClock implements Clock {
+  private offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  advance(milliseconds: number): void {
+    this.offsetMs += milliseconds;
+  }
 }

@@ -1,15 +1,40 @@
-import type { Session } from "../entities/session.ts";
+import type { RevocationReason, Session } from "../entities/session.ts";
+import type { User } from "../entities/user.ts";
 
+/** A login with its user, read together: what a request's guard needs, in one look-up. */
+export interface SessionWithUser {
+  readonly session: Session;
+  readonly user: User;
+}
+
+/**
+ * Logins. As with users, every change is a targeted write of what it is about, never a
+ * whole row written back from an earlier read, so that a refresh in flight cannot undo a
+ * revocation.
+ */
 export interface SessionRepository {
   add(session: Session): Promise<void>;
   /** `null` for an unknown id, and for a string that cannot be an id at all. */
   findById(id: string): Promise<Session | null>;
+  /** The login (by id, or a cookie login by the hash of its key) and its user; `null` when there is none. */
+  findWithUser(by: { readonly id: string } | { readonly keyHash: string }): Promise<SessionWithUser | null>;
   /**
-   * Compare-and-set for refresh-token rotation: writes `session` only if the stored row
-   * still has `expectedRefreshTokenId` as its current token and is not revoked. Returns
-   * whether it wrote. Of two concurrent rotations from the same token, exactly one wins.
+   * Compare-and-set for refresh-token rotation: writes the rotation of `session` only if
+   * the stored row still has `expectedRefreshTokenId` as its current token and is not
+   * revoked. Returns whether it wrote. Of two concurrent rotations from one token, exactly
+   * one wins.
    */
   replaceIfCurrent(session: Session, expectedRefreshTokenId: string): Promise<boolean>;
-  /** Writes every field of an existing session (used to revoke it). */
-  update(session: Session): Promise<void>;
+  /** Revokes the login unless it is revoked already; whether it did. */
+  revoke(id: string, reason: RevocationReason, at: Date): Promise<boolean>;
+  /** Revokes every login of the user that is not revoked yet, but `except`; how many. */
+  revokeAllOf(userId: string, reason: RevocationReason, at: Date, except?: string): Promise<number>;
+  /** The login stays valid under the user's new `tokenVersion` (the one a password change was made from). */
+  keepValidUnder(id: string, tokenVersion: number): Promise<void>;
+  /** Moves `lastUsedAt` to `at`, unless another request moved it to a later instant meanwhile. */
+  recordUse(id: string, at: Date): Promise<void>;
+  /** The user's live logins at `now` (`Session.isLive`), newest first. */
+  listLive(userId: string, now: Date): Promise<Session[]>;
+  /** Deletes the logins that ended (revoked, expired or past their end) before `before`; how many. */
+  deleteEnded(before: Date): Promise<number>;
 }

@@ -64,15 +64,26 @@ export function aTask(overrides: Partial<TaskProps> = {}): Task {
   });
 }
 
+/** A live token login of an hour, started at START, under token version 0. */
 export function aSession(overrides: Partial<SessionProps> = {}): Session {
   return Session.rehydrate({
     id: anId(),
     userId: anId(),
+    kind: "token",
     refreshTokenId: anId(),
+    accessTokenId: anId(),
+    issuedAt: START,
     rotatedFrom: null,
+    keyHash: null,
+    tokenVersion: 0,
     createdAt: START,
+    lastUsedAt: START,
     expiresAt: new Date(START.getTime() + minutes(60)),
+    endsAt: new Date(START.getTime() + minutes(24 * 60)),
+    ipAddress: "192.0.2.1",
+    userAgent: "test-agent/1.0",
     revokedAt: null,
+    revocationReason: null,
     ...overrides,
   });
 }
@@ -98,7 +109,14 @@ export async function aStoredTask(ports: FakePorts, overrides: Partial<TaskProps
 /** The address the builders' logins come from (TEST-NET-1, RFC 5737). */
 export const CLIENT_ADDRESS = "192.0.2.1";
 
-/** Logs in through the LogIn use case on the fakes. */
-export function logIn(ports: FakePorts, username: string, password = GOOD_PASSWORD): Promise<TokenPair> {
-  return new LogIn(ports).execute({ username, password, clientAddress: CLIENT_ADDRESS });
+/** Logs in with tokens through the LogIn use case on the fakes, answering the pair. */
+export async function logIn(ports: FakePorts, username: string, password = GOOD_PASSWORD): Promise<TokenPair> {
+  const result = await new LogIn(ports).execute({
+    username,
+    password,
+    kind: "token",
+    client: { address: CLIENT_ADDRESS, userAgent: "test-agent/1.0" },
+  });
+  if (result.kind !== "token") throw new Error("a token login answered no pair");
+  return result.pair;
 }

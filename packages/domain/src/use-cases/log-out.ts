@@ -1,10 +1,11 @@
 import type { Clock } from "../ports/clock.ts";
+import type { SecurityEvents } from "../ports/security-events.ts";
 import type { SessionRepository } from "../ports/session-repository.ts";
 import type { TokenService } from "../ports/token-service.ts";
 
-type Deps = { sessions: SessionRepository; tokens: TokenService; clock: Clock };
+type Deps = { sessions: SessionRepository; tokens: TokenService; clock: Clock; events: SecurityEvents };
 
-/** Revokes the session (the whole token family) that a refresh token belongs to. */
+/** Ends the token login a refresh token belongs to: its refresh and access tokens stop working at once. */
 export class LogOut {
   private readonly deps: Deps;
 
@@ -13,9 +14,11 @@ export class LogOut {
   }
 
   async execute(input: { refresh: string }): Promise<void> {
-    const claims = await this.deps.tokens.verifyRefreshToken(input.refresh);
-    const session = await this.deps.sessions.findById(claims.sessionId);
-    if (session && session.userId === claims.userId)
-      await this.deps.sessions.update(session.revoke(this.deps.clock.now()));
+    const { sessions, tokens, clock, events } = this.deps;
+    const claims = await tokens.verifyRefreshToken(input.refresh);
+    const session = await sessions.findById(claims.sessionId);
+    if (session?.userId !== claims.userId) return;
+    if (await sessions.revoke(session.id, "logout", clock.now()))
+      events.record({ event: "login_revoked", userId: session.userId, sessionId: session.id, by: "logout" });
   }
 }

@@ -7,6 +7,7 @@ import {
   LoginThrottled,
   loginAttemptKeys,
   MAX_LOGIN_CHECKS_IN_FLIGHT,
+  PasswordCheck,
   ServiceUnavailable,
   SetPassword,
   type User,
@@ -15,6 +16,7 @@ import {
   ACCESS_TOKEN_TTL_MS,
   aStoredUser,
   CLIENT_ADDRESS,
+  FAKE_LOGIN_SETTINGS,
   FakeLoginThrottle,
   FakePasswordHasher,
   type FakePorts,
@@ -32,8 +34,21 @@ beforeEach(async () => {
   alice = await aStoredUser(ports, { username: "alice", tokenVersion: 4 });
 });
 
-function login(username: string, password: string): LogInInput {
-  return { username, password, clientAddress: CLIENT_ADDRESS };
+const CLIENT = { address: CLIENT_ADDRESS, userAgent: "test-agent/1.0" };
+
+function login(username: string, password: string, kind: "token" | "cookie" = "token"): LogInInput {
+  return { username, password, kind, client: CLIENT };
+}
+
+/** LogIn on the fakes, its password checks made with `hasher` and counted by `throttle`. */
+function logInWith(hasher: FakePasswordHasher, throttle = ports.throttle): LogIn {
+  return new LogIn({ ...ports, passwords: new PasswordCheck({ ...ports, hasher, throttle }) });
+}
+
+async function tokenLogin(username: string, password = GOOD_PASSWORD, logIn = new LogIn(ports)) {
+  const result = await logIn.execute(login(username, password));
+  if (result.kind !== "token") throw new Error("expected a token login");
+  return result;
 }
 
 async function failedLogin(username: string, password: string, logIn = new LogIn(ports)) {
@@ -79,57 +94,62 @@ async function until(condition: () => boolean): Promise<void> {
   if (!condition()) throw new Error("the condition never came true");
 }
 
-describe("LogIn", () => {
-  it("issues a Bearer pair whose tokens speak for the user, their session and their token version", async () => {
-    const pair = await new LogIn(ports).execute(login("alice", GOOD_PASSWORD));
+describe("LogIn with tokens", () => {
+  it("issues a Bearer pair whose tokens speak for the user, their login and their token version", async () => {
+    const { pair, session, user } = await tokenLogin("alice");
 
     const access = await ports.tokens.verifyAccessToken(pair.access);
     const refresh = await ports.tokens.verifyRefreshToken(pair.refresh);
+    expect(user.id).toBe(alice.id);
     expect(pair.tokenType).toBe("Bearer");
     expect(pair.expiresIn).toBe(ACCESS_TOKEN_TTL_MS / 1000);
-    expect(access).toMatchObject({ userId: alice.id, tokenVersion: 4 });
-    expect(refresh).toMatchObject({ userId: alice.id, tokenVersion: 4, sessionId: access.sessionId });
-    expect(refresh.tokenId).toBe(pair.refreshTokenId);
-    expect(access.tokenId).not.toBe(refresh.tokenId);
+    expect(access).toEqual({
+      userId: alice.id,
+      sessionId: session.id,
+      tokenId: session.accessTokenId,
+      tokenVersion: 4,
+    });
+    expect(refresh).toEqual({
+      userId: alice.id,
+      sessionId: session.id,
+      tokenId: session.refreshTokenId,
+      tokenVersion: 4,
+    });
   });
 
-  it("starts a session that records the refresh token's id and expiry", async () => {
+  it("starts a token login recording its pair, its client, its expiry and its end", async () => {
     const now = ports.clock.now();
-    const pair = await new LogIn(ports).execute(login("alice", GOOD_PASSWORD));
+    const { session } = await tokenLogin("alice");
 
-    const { sessionId } = await ports.tokens.verifyRefreshToken(pair.refresh);
-    const session = await ports.sessions.findById(sessionId);
-    expect({ ...session }).toEqual({
-      id: sessionId,
+    expect(await ports.sessions.findById(session.id)).toEqual(session);
+    expect(session).toMatchObject({
+      kind: "token",
       userId: alice.id,
-      refreshTokenId: pair.refreshTokenId,
-      rotatedFrom: null,
+      tokenVersion: 4,
+      issuedAt: now,
       createdAt: now,
+      lastUsedAt: now,
       expiresAt: new Date(now.getTime() + REFRESH_TOKEN_TTL_MS),
+      endsAt: new Date(now.getTime() + FAKE_LOGIN_SETTINGS.maxAgeMs),
+      ipAddress: CLIENT_ADDRESS,
+      userAgent: "test-agent/1.0",
       revokedAt: null,
     });
-    expect(pair.refreshExpiresAt).toEqual(session?.expiresAt);
   });
 
-  it("records the last login", async () => {
-    await new LogIn(ports).execute(login("alice", GOOD_PASSWORD));
+  it("records the last login, with the login, in one transaction", async () => {
+    await tokenLogin("alice");
 
     expect((await ports.users.findById(alice.id))?.lastLogin).toEqual(ports.clock.now());
-  });
-
-  it("writes the session and the last login in one transaction", async () => {
-    await new LogIn(ports).execute(login("alice", GOOD_PASSWORD));
-
     const writes = ports.log.records.filter((record) => record.transaction !== null);
     expect(writes.map(({ repository, operation }) => `${repository}.${operation}`)).toEqual([
       "sessions.add",
       "users.update",
     ]);
-    expect(new Set(writes.map((record) => record.transaction))).toEqual(new Set([1]));
     expect(ports.unitOfWork.transactions).toEqual([{ number: 1, outcome: "committed" }]);
   });
 
-  it("keeps no session when the last login cannot be recorded", async () => {
+  it("keeps no login when the last login cannot be recorded", async () => {
     class BrokenRecordLogin extends InMemoryUserRepository {
       override async recordLogin(): Promise<void> {
         throw new Error("connection lost");
@@ -137,7 +157,7 @@ describe("LogIn", () => {
     }
     const users = new BrokenRecordLogin(ports.log);
     await users.add(alice);
-    const logIn = new LogIn({ ...ports, users });
+    const logIn = new LogIn({ ...ports, users, passwords: new PasswordCheck({ ...ports, users }) });
 
     await expect(logIn.execute(login("alice", GOOD_PASSWORD))).rejects.toThrow("connection lost");
     expect(ports.sessions.all()).toEqual([]);
@@ -145,11 +165,30 @@ describe("LogIn", () => {
   });
 
   it("finds the user whatever the case of the username", async () => {
-    await expect(new LogIn(ports).execute(login("ALICE", GOOD_PASSWORD))).resolves.toMatchObject({
-      tokenType: "Bearer",
-    });
+    await expect(tokenLogin("ALICE")).resolves.toMatchObject({ kind: "token" });
   });
+});
 
+describe("LogIn with a cookie", () => {
+  it("starts a cookie login whose key only the caller gets, storage keeping its hash", async () => {
+    const now = ports.clock.now();
+    const result = await new LogIn(ports).execute(login("alice", GOOD_PASSWORD, "cookie"));
+    if (result.kind !== "cookie") throw new Error("expected a cookie login");
+
+    expect(result.key).toBe(ports.keys.made[0]);
+    expect(result.session).toMatchObject({
+      kind: "cookie",
+      keyHash: ports.keys.hash(result.key),
+      refreshTokenId: null,
+      tokenVersion: 4,
+      expiresAt: new Date(now.getTime() + FAKE_LOGIN_SETTINGS.sessionTtlMs),
+    });
+    expect(JSON.stringify(ports.sessions.all())).not.toContain(`"${result.key}"`);
+    expect(ports.tokens.issued).toEqual([]);
+  });
+});
+
+describe("LogIn refusals", () => {
   it("refuses a wrong password and writes nothing", async () => {
     await failedLogin("alice", "not the password");
 
@@ -203,6 +242,15 @@ describe("LogIn", () => {
       expect(error.message).toBe("No active account found with the given credentials.");
     }
   });
+
+  it("records a failed login as a security event, with the username and address and no password", async () => {
+    await failedLogin("alice", "a secret guess");
+
+    expect(ports.events.recorded).toEqual([
+      { event: "login_failed", username: "alice", clientAddress: CLIENT_ADDRESS },
+    ]);
+    expect(JSON.stringify(ports.events.recorded)).not.toContain("a secret guess");
+  });
 });
 
 describe("LogIn and the failed-login throttle", () => {
@@ -220,7 +268,7 @@ describe("LogIn and the failed-login throttle", () => {
   });
 
   it("gives back the attempt of a successful login", async () => {
-    await new LogIn(ports).execute(login("alice", GOOD_PASSWORD));
+    await tokenLogin("alice");
 
     expect(ports.throttle.counts).toEqual(
       new Map([
@@ -236,9 +284,11 @@ describe("LogIn and the failed-login throttle", () => {
         throw new ServiceUnavailable("connection refused");
       }
     }
-    const logIn = new LogIn({ ...ports, users: new Unreachable() });
+    const passwords = new PasswordCheck({ ...ports, users: new Unreachable() });
 
-    await expect(logIn.execute(login("alice", GOOD_PASSWORD))).rejects.toBeInstanceOf(ServiceUnavailable);
+    await expect(new LogIn({ ...ports, passwords }).execute(login("alice", GOOD_PASSWORD))).rejects.toBeInstanceOf(
+      ServiceUnavailable,
+    );
     expect(ports.throttle.counts).toEqual(
       new Map([
         [usernameKey, 0],
@@ -251,7 +301,7 @@ describe("LogIn and the failed-login throttle", () => {
     const throttle = new FakeLoginThrottle(1, 600);
     throttle.counts.set(usernameKey, 1);
 
-    const error = await new LogIn({ ...ports, throttle })
+    const error = await logInWith(ports.hasher, throttle)
       .execute(login("alice", GOOD_PASSWORD))
       .catch((caught: unknown) => caught);
 
@@ -259,18 +309,22 @@ describe("LogIn and the failed-login throttle", () => {
     expect(error).toMatchObject({ code: "LOGIN_THROTTLED", retryAfterSeconds: 600 });
     expect(ports.hasher.callsOf("verify")).toEqual([]);
     expect(ports.sessions.all()).toEqual([]);
+    expect(ports.events.names()).toEqual(["login_throttled"]);
   });
 
   it("checks no more wrong guesses than the limit, however they arrive", async () => {
     const throttle = new FakeLoginThrottle(3, 600);
     const hasher = new GatedHasher();
-    const logIn = new LogIn({ ...ports, throttle, hasher });
+    const logIn = logInWith(hasher, throttle);
     const outcomes: unknown[] = [];
     // Bursts from as many addresses as guesses, so that only the username's count can stop them.
     for (let burst = 0; burst < 4; burst++) {
       const guesses = Array.from({ length: 10 }, (_, index) =>
         logIn
-          .execute({ username: "alice", password: "guess", clientAddress: `198.51.100.${burst * 10 + index}` })
+          .execute({
+            ...login("alice", "guess"),
+            client: { ...CLIENT, address: `198.51.100.${burst * 10 + index}` },
+          })
           .catch((caught: unknown) => caught),
       );
       outcomes.push(...(await hasher.letThrough(guesses)));
@@ -280,13 +334,13 @@ describe("LogIn and the failed-login throttle", () => {
     expect(outcomes.filter((outcome) => outcome instanceof InvalidCredentials)).toHaveLength(3);
     expect(outcomes.filter((outcome) => outcome instanceof LoginThrottled)).toHaveLength(37);
     await expect(
-      logIn.execute({ username: "alice", password: GOOD_PASSWORD, clientAddress: "203.0.113.1" }),
+      logIn.execute({ ...login("alice", GOOD_PASSWORD), client: { ...CLIENT, address: "203.0.113.1" } }),
     ).rejects.toMatchObject({ code: "LOGIN_THROTTLED", retryAfterSeconds: 600 });
   });
 
   it(`checks at most ${MAX_LOGIN_CHECKS_IN_FLIGHT} logins of one address at once, and counts the others as nothing`, async () => {
     const hasher = new GatedHasher();
-    const logIn = new LogIn({ ...ports, hasher });
+    const logIn = logInWith(hasher);
     const users = await Promise.all(
       ["bob", "carol", "dave"].map((username) => aStoredUser({ ...ports, hasher }, { username })),
     );
@@ -302,12 +356,10 @@ describe("LogIn and the failed-login throttle", () => {
     ]);
     expect(ports.throttle.counts.get(addressKey)).toBe(0);
     // Once those checks are done, the address may try again.
-    const again = new LogIn({ ...ports, hasher }).execute(login("dave", GOOD_PASSWORD));
+    const again = logIn.execute(login("dave", GOOD_PASSWORD));
     await until(() => hasher.waiting === 1);
     hasher.openAll();
-    await expect(again).resolves.toMatchObject({
-      tokenType: "Bearer",
-    });
+    await expect(again).resolves.toMatchObject({ kind: "token" });
   });
 });
 
@@ -315,20 +367,22 @@ describe("LogIn racing an operator", () => {
   it("does not make a user active again that was deactivated while their password was checked", async () => {
     const hasher = new GatedHasher();
     const bob = await aStoredUser({ ...ports, hasher }, { username: "bob" });
-    const inFlight = new LogIn({ ...ports, hasher }).execute(login("bob", GOOD_PASSWORD));
+    const inFlight = logInWith(hasher).execute(login("bob", GOOD_PASSWORD));
     await until(() => hasher.waiting === 1);
 
     await new DeactivateUser(ports).execute({ username: "bob" });
     hasher.openAll();
-    await inFlight;
+    const result = await inFlight;
 
     expect(await ports.users.findById(bob.id)).toMatchObject({ isActive: false, tokenVersion: bob.tokenVersion + 1 });
+    // The login that raced the deactivation is valid under the old version only: dead on arrival.
+    expect(result.session.isCurrentFor(bob.tokenVersion + 1)).toBe(false);
   });
 
   it("does not bring back the old password that was replaced while it was checked", async () => {
     const hasher = new GatedHasher();
     const bob = await aStoredUser({ ...ports, hasher }, { username: "bob" });
-    const inFlight = new LogIn({ ...ports, hasher }).execute(login("bob", GOOD_PASSWORD));
+    const inFlight = logInWith(hasher).execute(login("bob", GOOD_PASSWORD));
     await until(() => hasher.waiting === 1);
 
     const changed = await new SetPassword({ ...ports, hasher }).execute({
@@ -336,11 +390,12 @@ describe("LogIn racing an operator", () => {
       password: "a brand new secret",
     });
     hasher.openAll();
-    const pair = await inFlight;
+    const result = await inFlight;
 
-    const stored = await ports.users.findById(bob.id);
-    expect(stored).toMatchObject({ passwordHash: changed.passwordHash, tokenVersion: bob.tokenVersion + 1 });
-    // The login that raced the change got tokens of the old version, which the guard refuses.
-    expect((await ports.tokens.verifyAccessToken(pair.access)).tokenVersion).toBe(bob.tokenVersion);
+    expect(await ports.users.findById(bob.id)).toMatchObject({
+      passwordHash: changed.passwordHash,
+      tokenVersion: bob.tokenVersion + 1,
+    });
+    expect(result.session.isCurrentFor(changed.tokenVersion)).toBe(false);
   });
 });

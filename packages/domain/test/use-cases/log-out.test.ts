@@ -15,10 +15,14 @@ const sessionOf = async (token: string) =>
   ports.sessions.findById((await ports.tokens.verifyRefreshToken(token)).sessionId);
 
 describe("LogOut", () => {
-  it("revokes the session the refresh token belongs to", async () => {
+  it("revokes the login the refresh token belongs to, saying so in a security event", async () => {
     await new LogOut(ports).execute({ refresh: login.refresh });
 
-    expect((await sessionOf(login.refresh))?.revokedAt).toEqual(ports.clock.now());
+    const session = await sessionOf(login.refresh);
+    expect(session).toMatchObject({ revokedAt: ports.clock.now(), revocationReason: "logout" });
+    expect(ports.events.recorded).toEqual([
+      { event: "login_revoked", userId: session?.userId, sessionId: session?.id, by: "logout" },
+    ]);
   });
 
   it("keeps the first revocation time when logging out twice", async () => {
@@ -33,12 +37,10 @@ describe("LogOut", () => {
 
   it("leaves alone a session that belongs to another user than the token's", async () => {
     const session = await sessionOf(login.refresh);
-    const forged = await ports.tokens.issueRefreshToken({
-      userId: "mallory-id",
-      sessionId: session?.id ?? "",
-      tokenId: "t",
-      tokenVersion: 0,
-    });
+    const forged = await ports.tokens.issueRefreshToken(
+      { userId: "mallory-id", sessionId: session?.id ?? "", tokenId: "t", tokenVersion: 0 },
+      { issuedAt: ports.clock.now(), notAfter: new Date(ports.clock.now().getTime() + minutes(60)) },
+    );
 
     await new LogOut(ports).execute({ refresh: forged.token });
 
@@ -46,12 +48,10 @@ describe("LogOut", () => {
   });
 
   it("does nothing for a session that no longer exists", async () => {
-    const token = await ports.tokens.issueRefreshToken({
-      userId: "u",
-      sessionId: "gone",
-      tokenId: "t",
-      tokenVersion: 0,
-    });
+    const token = await ports.tokens.issueRefreshToken(
+      { userId: "u", sessionId: "gone", tokenId: "t", tokenVersion: 0 },
+      { issuedAt: ports.clock.now(), notAfter: new Date(ports.clock.now().getTime() + minutes(60)) },
+    );
 
     await expect(new LogOut(ports).execute({ refresh: token.token })).resolves.toBeUndefined();
     expect(

@@ -1,6 +1,7 @@
 import type { MigrationObject } from "@mikro-orm/core";
 import { Migration20261124095559_initial } from "./Migration20261124095559_initial.ts";
 import { Migration20261127095608_username_key } from "./Migration20261127095608_username_key.ts";
+import { Migration20261127110457_logins } from "./Migration20261127110457_logins.ts";
 
 /**
  * Every migration, oldest first. Listed here rather than found by scanning a folder, so
@@ -10,4 +11,5 @@ import { Migration20261127095608_username_key } from "./Migration20261127095608_
 export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261124095559_initial", class: Migration20261124095559_initial },
   { name: "Migration20261127095608_username_key", class: Migration20261127095608_username_key },
+  { name: "Migration20261127110457_logins", class: Migration20261127110457_logins },
 ];

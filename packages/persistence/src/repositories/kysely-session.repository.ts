@@ -1,5 +1,12 @@
-import { Session, type SessionRepository } from "@tasks/domain";
+import {
+  type RevocationReason,
+  Session,
+  type SessionKind,
+  type SessionRepository,
+  type SessionWithUser,
+} from "@tasks/domain";
 import { isUuid, translateErrors } from "../errors.ts";
+import { toUser } from "./kysely-user.repository.ts";
 import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 export class KyselySessionRepository implements SessionRepository {
@@ -23,6 +30,46 @@ export class KyselySessionRepository implements SessionRepository {
     });
   }
 
+  /** One indexed query for the login and its user together: the guard's one look-up per request. */
+  findWithUser(by: { readonly id: string } | { readonly keyHash: string }): Promise<SessionWithUser | null> {
+    if ("id" in by && !isUuid(by.id)) return Promise.resolve(null);
+    return translateErrors(async () => {
+      let query = this.#db()
+        .selectFrom("sessions as s")
+        .innerJoin("users as u", "u.id", "s.user_id")
+        .selectAll("s")
+        .select([
+          "u.username as u_username",
+          "u.username_key as u_username_key",
+          "u.email as u_email",
+          "u.password_hash as u_password_hash",
+          "u.is_staff as u_is_staff",
+          "u.is_superuser as u_is_superuser",
+          "u.is_active as u_is_active",
+          "u.date_joined as u_date_joined",
+          "u.last_login as u_last_login",
+          "u.token_version as u_token_version",
+        ]);
+      query = "id" in by ? query.where("s.id", "=", by.id) : query.where("s.key_hash", "=", by.keyHash);
+      const row = await query.executeTakeFirst();
+      if (row === undefined) return null;
+      const user = toUser({
+        id: row.user_id,
+        username: row.u_username,
+        username_key: row.u_username_key,
+        email: row.u_email,
+        password_hash: row.u_password_hash,
+        is_staff: row.u_is_staff,
+        is_superuser: row.u_is_superuser,
+        is_active: row.u_is_active,
+        date_joined: row.u_date_joined,
+        last_login: row.u_last_login,
+        token_version: row.u_token_version,
+      });
+      return { session: toSession(row), user };
+    });
+  }
+
   /**
    * One UPDATE whose WHERE clause is the compare: PostgreSQL re-checks it on the row it
    * locked, so of two concurrent rotations from one token the second finds it spent.
@@ -30,11 +77,18 @@ export class KyselySessionRepository implements SessionRepository {
   replaceIfCurrent(session: Session, expectedRefreshTokenId: string): Promise<boolean> {
     if (!isUuid(session.id) || !isUuid(expectedRefreshTokenId)) return Promise.resolve(false);
     return translateErrors(async () => {
-      const { id, user_id: _userId, created_at: _createdAt, ...changes } = toRow(session);
       const result = await this.#db()
         .updateTable("sessions")
-        .set(changes)
-        .where("id", "=", id)
+        .set({
+          refresh_token_id: session.refreshTokenId,
+          access_token_id: session.accessTokenId,
+          issued_at: session.issuedAt,
+          rotated_from: session.rotatedFrom,
+          token_version: session.tokenVersion,
+          last_used_at: session.lastUsedAt,
+          expires_at: session.expiresAt,
+        })
+        .where("id", "=", session.id)
         .where("refresh_token_id", "=", expectedRefreshTokenId)
         .where("revoked_at", "is", null)
         .executeTakeFirst();
@@ -42,10 +96,78 @@ export class KyselySessionRepository implements SessionRepository {
     });
   }
 
-  update(session: Session): Promise<void> {
+  revoke(id: string, reason: RevocationReason, at: Date): Promise<boolean> {
+    if (!isUuid(id)) return Promise.resolve(false);
     return translateErrors(async () => {
-      const { id, ...fields } = toRow(session);
-      await this.#db().updateTable("sessions").set(fields).where("id", "=", id).execute();
+      const result = await this.#db()
+        .updateTable("sessions")
+        .set({ revoked_at: at, revocation_reason: reason })
+        .where("id", "=", id)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    });
+  }
+
+  revokeAllOf(userId: string, reason: RevocationReason, at: Date, except?: string): Promise<number> {
+    if (!isUuid(userId)) return Promise.resolve(0);
+    return translateErrors(async () => {
+      let query = this.#db()
+        .updateTable("sessions")
+        .set({ revoked_at: at, revocation_reason: reason })
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null);
+      if (except !== undefined && isUuid(except)) query = query.where("id", "<>", except);
+      const result = await query.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    });
+  }
+
+  keepValidUnder(id: string, tokenVersion: number): Promise<void> {
+    if (!isUuid(id)) return Promise.resolve();
+    return translateErrors(async () => {
+      await this.#db().updateTable("sessions").set({ token_version: tokenVersion }).where("id", "=", id).execute();
+    });
+  }
+
+  recordUse(id: string, at: Date): Promise<void> {
+    if (!isUuid(id)) return Promise.resolve();
+    return translateErrors(async () => {
+      await this.#db()
+        .updateTable("sessions")
+        .set({ last_used_at: at })
+        .where("id", "=", id)
+        .where("last_used_at", "<", at)
+        .execute();
+    });
+  }
+
+  listLive(userId: string, now: Date): Promise<Session[]> {
+    if (!isUuid(userId)) return Promise.resolve([]);
+    return translateErrors(async () => {
+      const rows = await this.#db()
+        .selectFrom("sessions")
+        .selectAll()
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null)
+        .where("expires_at", ">", now)
+        .where("ends_at", ">", now)
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .execute();
+      return rows.map(toSession);
+    });
+  }
+
+  deleteEnded(before: Date): Promise<number> {
+    return translateErrors(async () => {
+      const result = await this.#db()
+        .deleteFrom("sessions")
+        .where((eb) =>
+          eb.or([eb("revoked_at", "<", before), eb("expires_at", "<", before), eb("ends_at", "<", before)]),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     });
   }
 }
@@ -54,22 +176,44 @@ function toRow(session: Session): Row<"sessions"> {
   return {
     id: session.id,
     user_id: session.userId,
+    kind: session.kind,
     refresh_token_id: session.refreshTokenId,
+    access_token_id: session.accessTokenId,
+    issued_at: session.issuedAt,
     rotated_from: session.rotatedFrom,
+    key_hash: session.keyHash,
+    token_version: session.tokenVersion,
     created_at: session.createdAt,
+    last_used_at: session.lastUsedAt,
     expires_at: session.expiresAt,
+    ends_at: session.endsAt,
+    ip_address: session.ipAddress,
+    user_agent: session.userAgent,
     revoked_at: session.revokedAt,
+    revocation_reason: session.revocationReason,
   };
 }
+
+const nullableTimestamp = (value: Date | string | null) => (value === null ? null : parseTimestamp(value));
 
 function toSession(row: Row<"sessions">): Session {
   return Session.rehydrate({
     id: row.id,
     userId: row.user_id,
+    kind: row.kind as SessionKind,
     refreshTokenId: row.refresh_token_id,
+    accessTokenId: row.access_token_id,
+    issuedAt: nullableTimestamp(row.issued_at),
     rotatedFrom: row.rotated_from,
+    keyHash: row.key_hash,
+    tokenVersion: row.token_version,
     createdAt: parseTimestamp(row.created_at),
+    lastUsedAt: parseTimestamp(row.last_used_at),
     expiresAt: parseTimestamp(row.expires_at),
-    revokedAt: row.revoked_at === null ? null : parseTimestamp(row.revoked_at),
+    endsAt: parseTimestamp(row.ends_at),
+    ipAddress: row.ip_address,
+    userAgent: row.user_agent,
+    revokedAt: nullableTimestamp(row.revoked_at),
+    revocationReason: row.revocation_reason as RevocationReason | null,
   });
 }

@@ -142,7 +142,8 @@ function toRow(user: User): Row<"users"> {
   };
 }
 
-function toUser(row: Row<"users">): User {
+/** A users row as the domain's User; the session repository reads users joined to logins too. */
+export function toUser(row: Row<"users">): User {
   return User.rehydrate({
     id: row.id,
     username: row.username,
