@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import {
@@ -8,6 +7,7 @@ import {
   type UnitOfWork,
   type UserRepository,
 } from "@tasks/domain";
+import { ensurePrivateDirectory } from "@tasks/platform";
 import { sql } from "kysely";
 import { DataDirLock } from "./embedded/data-dir-lock.ts";
 import { serveOverSocket, socketPath } from "./embedded/embedded-server.ts";
@@ -131,7 +131,7 @@ async function openDataDir(
   timeouts: { connectTimeoutMs: number; statementTimeoutMs: number },
   internals: OpenInternals,
 ): Promise<Database> {
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDirectory(dataDir);
   const socketDir = serve ? socketDirectory(dataDir) : null;
   const attempt = DataDirLock.acquire(dataDir, socketDir);
   if (!attempt.acquired) {
