@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { lstatSync, readdirSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -8,9 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const SERVER = fileURLToPath(new URL("../src/server.ts", import.meta.url));
 
-/** The server as a person starts it: its own process, in `cwd`, with only `env` (no inherited configuration). */
-function startServer(cwd: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ["--conditions=source", SERVER], {
+/**
+ * The server as a person starts it: its own process, in `cwd`, with only `env` (no
+ * inherited configuration), and with `umask` when given (through a shell, as a person's
+ * shell would set it).
+ */
+function startServer(cwd: string, env: Record<string, string> = {}, umask?: string) {
+  const command = [process.execPath, "--conditions=source", SERVER];
+  const [file, args] =
+    umask === undefined
+      ? [process.execPath, command.slice(1)]
+      : ["/bin/sh", ["-c", `umask ${umask} && exec "$@"`, "sh", ...command]];
+  const child = spawn(file, args, {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -24,6 +34,21 @@ function startServer(cwd: string, env: Record<string, string> = {}) {
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, output, exited };
+}
+
+/** Every folder and file under `root` (the socket included), with its permission bits. */
+function modesUnder(root: string): Map<string, number> {
+  const modes = new Map<string, number>();
+  const visit = (relativePath: string) => {
+    for (const name of readdirSync(join(root, relativePath))) {
+      const path = join(relativePath, name);
+      const stats = lstatSync(join(root, path));
+      modes.set(path, stats.mode & 0o777);
+      if (stats.isDirectory()) visit(path);
+    }
+  };
+  visit("");
+  return modes;
 }
 
 async function waitFor<T>(read: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
@@ -107,5 +132,27 @@ describe("the server process", () => {
     running = undefined;
     expect(server.output.stdout).toContain('"msg":"stopped"');
     await expect(fetch(`${address}/api/health/`)).rejects.toThrow();
+  });
+
+  it("keeps a fresh DATA_DIR and everything in it private under a permissive umask", { timeout: 120_000 }, async () => {
+    // Not there yet, nor its parent: the server creates both.
+    const dataDir = join(cwd, "fresh", "data");
+    const server = startServer(cwd, { PORT: "0", DATA_DIR: dataDir }, "000");
+    running = server.child;
+    await waitFor(() => /Listening on/.exec(server.output.stdout)?.[0], 90_000, "the server to listen");
+
+    // While it runs: its database files, the lock, the socket, the generated JWT secret.
+    const modes = modesUnder(dataDir);
+    expect([...modes.keys()]).toEqual(
+      expect.arrayContaining(["jwt-secret", "pglite.lock", ".s.PGSQL.5432", "pglite", join("pglite", "PG_VERSION")]),
+    );
+    const open = [...modes]
+      .filter(([, mode]) => (mode & 0o077) !== 0)
+      .map(([path, mode]) => `${path} ${mode.toString(8)}`);
+    expect({ dataDir: (statSync(dataDir).mode & 0o777).toString(8), open }).toEqual({ dataDir: "700", open: [] });
+
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    running = undefined;
   });
 });

@@ -2,9 +2,10 @@
  * The median time of `listForOwner` (default ordering, page size 20, page 1 and a middle
  * page) for one user with 1,000 and with 100,000 tasks, through the repository and
  * through the same two queries written by hand: with `pg` on PostgreSQL, with PGlite's
- * own client on PGlite in memory; and, for 1,000 tasks, on PGlite in DATA_DIR shared over
- * its socket, the path of the API server on the embedded database. Run with `pnpm bench:db` (PostgreSQL from TEST_DATABASE_URL, or
- * as `@tasks/testing` finds one; without one, PGlite only).
+ * own client on PGlite in memory (in process, as the API server uses its embedded
+ * database); and, for 1,000 tasks, on PGlite in DATA_DIR reached by a guest through its
+ * owner's socket, the path of taskctl while the server runs. Run with `pnpm bench:db`
+ * (PostgreSQL from TEST_DATABASE_URL, or as `@tasks/testing` finds one; without one, PGlite only).
  */
 import { randomUUID } from "node:crypto";
 import type { PGlite } from "@electric-sql/pglite";
@@ -174,9 +175,10 @@ async function benchPglite(): Promise<Row[]> {
   }
 }
 
-/** The API server's own path on the embedded database: PGlite in DATA_DIR, shared over its unix socket. */
+/** A guest's path to the embedded database: PGlite in DATA_DIR, through the unix socket of the process that owns it. */
 async function benchSharedPglite(): Promise<Row[]> {
   const test = await openTestDatabase("pglite");
+  const guest = await openDatabase(test.options);
   const pool = new pg.Pool({
     host: test.options.dataDir,
     port: SOCKET_PORT,
@@ -192,9 +194,10 @@ async function benchSharedPglite(): Promise<Row[]> {
       ]);
       return { items: page.rows.map(toTask), count: count.rows[0]?.count ?? 0 };
     };
-    return await measure("PGlite (DATA_DIR, over its socket)", test.database, handWritten, SIZES[0] ?? 1_000);
+    return await measure("PGlite (DATA_DIR, a guest on its socket)", guest, handWritten, SIZES[0] ?? 1_000);
   } finally {
     await pool.end();
+    await guest.close();
     await test.close();
   }
 }

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import {
@@ -8,6 +7,7 @@ import {
   type UnitOfWork,
   type UserRepository,
 } from "@tasks/domain";
+import { ensurePrivateDirectory } from "@tasks/platform";
 import { sql } from "kysely";
 import { DataDirLock } from "./embedded/data-dir-lock.ts";
 import { serveOverSocket, socketPath } from "./embedded/embedded-server.ts";
@@ -27,17 +27,23 @@ export interface DatabaseOptions {
   /**
    * PostgreSQL pool size (default 10). The pool is fixed-size: a connection, once open, is
    * kept until close(), never dropped for being idle, since opening one costs a round of
-   * authentication and backend start-up (about 20 ms here).
+   * authentication and backend start-up (about 20 ms here). The embedded database has no
+   * pool: its owner uses it in process, and a guest needs one connection.
    */
   poolSize?: number;
   /**
-   * Open every pooled connection before returning, so the first requests do not each pay
-   * for connecting. The API server sets it; a command that needs one connection does not.
+   * PostgreSQL: open every pooled connection before returning, so the first requests do
+   * not each pay for connecting. The API server sets it; a command that needs one
+   * connection does not.
    */
   fillPool?: boolean;
   /** Opening a connection or waiting for a free one in the pool (default 5000). */
   connectTimeoutMs?: number;
-  /** Longest a statement may run on PostgreSQL (default 10000). */
+  /**
+   * Longest a statement may run on PostgreSQL (default 10000). On the embedded database it
+   * bounds how long a guest may hold the session without sending anything: everybody else
+   * waits meanwhile, so it is cut off then, as a statement would be stopped.
+   */
   statementTimeoutMs?: number;
   /**
    * Share the embedded database with other local processes (taskctl) while this one runs
@@ -67,8 +73,6 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 /** The embedded database's files, inside DATA_DIR (which holds other things too). */
 export const PGLITE_DIRECTORY = "pglite";
-/** Connections the socket accepts beyond the owner's own pool: taskctl and the like. */
-const SOCKET_GUEST_CONNECTIONS = 8;
 // A unix socket path longer than this does not fit in sockaddr_un on Linux and macOS.
 const MAX_SOCKET_PATH = 103;
 // Serialises concurrent `migrate()` calls on one PostgreSQL database (the API and taskctl may start together).
@@ -84,16 +88,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 export async function openDatabaseWith(options: DatabaseOptions, internals: OpenInternals): Promise<Database> {
-  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   if (options.url !== undefined) {
-    const target: OrmTarget = {
-      kind: "postgresql",
-      url: options.url,
-      poolSize,
-      connectTimeoutMs,
-      statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-    };
+    const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+    const target: OrmTarget = { kind: "postgresql", url: options.url, poolSize, connectTimeoutMs, statementTimeoutMs };
     const orm = await createOrm(target);
     if (options.fillPool === true) await fillPool(orm, poolSize);
     return new MikroOrmDatabase("postgresql", orm, async () => {});
@@ -106,7 +105,8 @@ export async function openDatabaseWith(options: DatabaseOptions, internals: Open
     });
     return new MikroOrmDatabase("pglite", orm, () => pglite.close());
   }
-  return openDataDir(resolve(options.dataDir), options, poolSize, connectTimeoutMs, internals);
+  const dataDir = resolve(options.dataDir);
+  return openDataDir(dataDir, options.serveEmbedded === true, { connectTimeoutMs, statementTimeoutMs }, internals);
 }
 
 /** As many concurrent queries as the pool holds: each one opens a connection of its own. */
@@ -120,26 +120,25 @@ async function fillPool(orm: Orm, poolSize: number): Promise<void> {
 }
 
 /**
- * The embedded database in DATA_DIR. Whoever takes the lock opens the files; if it serves
- * them, its own ORM goes through the socket like every other client. A process that finds
- * the lock held by a live server connects through that server's socket; one held by a
- * process that does not serve is refused with `DatabaseInUse`.
+ * The embedded database in DATA_DIR. Whoever takes the lock owns the files and uses PGlite
+ * in process; if it serves them, other processes reach them through its socket. A process
+ * that finds the lock held by a live server is a guest and connects through that server's
+ * socket; one held by a process that does not serve is refused with `DatabaseInUse`.
  */
 async function openDataDir(
   dataDir: string,
-  options: DatabaseOptions,
-  poolSize: number,
-  connectTimeoutMs: number,
+  serve: boolean,
+  timeouts: { connectTimeoutMs: number; statementTimeoutMs: number },
   internals: OpenInternals,
 ): Promise<Database> {
-  mkdirSync(dataDir, { recursive: true });
-  const socketDir = options.serveEmbedded === true ? socketDirectory(dataDir) : null;
+  ensurePrivateDirectory(dataDir);
+  const socketDir = serve ? socketDirectory(dataDir) : null;
   const attempt = DataDirLock.acquire(dataDir, socketDir);
   if (!attempt.acquired) {
     const { holder } = attempt;
     if (holder.socketDir === null) throw new DatabaseInUse(dataDir, holder.pid, holder.command);
-    // A guest: one connection is all a command needs, and it leaves the owner's slots free.
-    const orm = await createOrm({ kind: "socket", socketDir: holder.socketDir, poolSize: 1, connectTimeoutMs });
+    const { connectTimeoutMs } = timeouts;
+    const orm = await createOrm({ kind: "socket", socketDir: holder.socketDir, connectTimeoutMs });
     return new MikroOrmDatabase("pglite", orm, async () => {});
   }
   const { lock } = attempt;
@@ -150,13 +149,11 @@ async function openDataDir(
   try {
     const pglite = await createPglite(join(dataDir, PGLITE_DIRECTORY), internals);
     cleanups.push(() => pglite.close());
-    let target: OrmTarget = { kind: "pglite", pglite };
-    if (socketDir !== null) {
-      cleanups.push(await serveOverSocket(pglite, socketDir, poolSize + SOCKET_GUEST_CONNECTIONS));
-      target = { kind: "socket", socketDir, poolSize, connectTimeoutMs };
-    }
-    const orm = await createOrm(target);
-    if (socketDir !== null && options.fillPool === true) await fillPool(orm, poolSize);
+    if (socketDir !== null) cleanups.push(await serveOverSocket(pglite, socketDir, timeouts.statementTimeoutMs));
+    // In process, never through the socket: Kysely's PGlite dialect hands its one connection
+    // to one query or one whole transaction at a time, and PGlite runs each of those under
+    // the mutex a guest holds while it has the session.
+    const orm = await createOrm({ kind: "pglite", pglite });
     return new MikroOrmDatabase("pglite", orm, closeAll);
   } catch (error) {
     await closeAll();

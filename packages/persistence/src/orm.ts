@@ -26,13 +26,8 @@ export type OrmTarget =
     }
   /** An embedded database open in this process; its owner closes it after the ORM. */
   | { readonly kind: "pglite"; readonly pglite: PGlite }
-  /** An embedded database shared by the process that owns it, through a unix socket in `socketDir`. */
-  | {
-      readonly kind: "socket";
-      readonly socketDir: string;
-      readonly poolSize: number;
-      readonly connectTimeoutMs: number;
-    };
+  /** An embedded database shared by the process that owns it, through a unix socket in `socketDir`: one connection. */
+  | { readonly kind: "socket"; readonly socketDir: string; readonly connectTimeoutMs: number };
 
 // How much longer than statement_timeout the client waits for an answer before giving up on it.
 const QUERY_TIMEOUT_MARGIN_MS = 1_000;
@@ -112,7 +107,8 @@ export async function createOrm(target: OrmTarget, migrationsPath?: string): Pro
         user: "postgres",
         password: "",
         dbName: "postgres",
-        pool: { min: target.poolSize, max: target.poolSize },
+        // A guest runs one command at a time, and every connection takes one of the owner's guest places.
+        pool: { min: 1, max: 1 },
         driverOptions: () => ({ connectionTimeoutMillis: target.connectTimeoutMs }),
       });
     case "pglite":

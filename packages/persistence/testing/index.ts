@@ -70,7 +70,7 @@ export async function openTestDatabase(engine: Engine, options: TestDatabaseOpti
     return { database, options: {}, close: () => database.close() };
   }
   const dataDir = await mkdtemp(join(tmpdir(), "tasks-pglite-"));
-  const databaseOptions: DatabaseOptions = { dataDir, poolSize: 2 };
+  const databaseOptions: DatabaseOptions = { dataDir };
   try {
     const database = await openDatabaseWith(
       { ...databaseOptions, serveEmbedded: true },

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { parseDuration } from "./duration.ts";
+import { ensurePrivateDirectory } from "./private-directory.ts";
 
 /** Every variable the server and taskctl read (CONTRACT.md section 3, plus the tuning knobs). */
 export const CONFIG_VARIABLES = [
@@ -241,13 +242,14 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Confi
 
 /**
  * The JWT secret: JWT_SECRET when set, otherwise (outside production only) a random one
- * generated on first use and kept in DATA_DIR, readable by its owner alone.
+ * generated on first use and kept in DATA_DIR, readable by its owner alone (see
+ * `ensurePrivateDirectory`).
  */
 export async function resolveJwtSecret(config: Config): Promise<string> {
   if (config.jwtSecret !== undefined) return config.jwtSecret;
   if (config.production) throw new ConfigError([{ variable: "JWT_SECRET", message: "required in production" }]);
   const file = join(config.database.dataDir, JWT_SECRET_FILE);
-  await mkdir(config.database.dataDir, { recursive: true });
+  ensurePrivateDirectory(config.database.dataDir);
   try {
     await writeFile(file, randomBytes(48).toString("base64url"), { flag: "wx", mode: 0o600 });
   } catch (error) {
