@@ -1,4 +1,4 @@
-import { CreateTask, ListAllTasks } from "@tasks/domain";
+import { CreateTask, ListAllTasks, OPERATOR } from "@tasks/domain";
 import { type Database, openDatabase } from "@tasks/persistence";
 import { openTestDatabase, type TestDatabase, testEngines } from "@tasks/persistence/testing";
 import { SystemClock, UuidV7IdGenerator } from "@tasks/platform";
@@ -121,9 +121,13 @@ describe.each(await testEngines("concurrent callers"))("many callers at once on 
       for (let round = 0; round < GUEST_ROUNDS; round++) {
         const user = users[round % USERS] as TestUser;
         const title = `${user.username} guest ${round}`;
-        const created = await createTask.execute({ ownerId: user.user.id, title }).catch((error: Error) => error);
+        const created = await createTask
+          .execute({ actor: OPERATOR, ownerId: user.user.id, changes: { title } })
+          .catch((error: Error) => error);
         expectThat(!(created instanceof Error) && created.title === title, `guest create: ${String(created)}`);
-        const listed = await listTasks.execute({ username: user.username }).catch((error: Error) => error);
+        const listed = await listTasks
+          .execute({ actor: OPERATOR, username: user.username })
+          .catch((error: Error) => error);
         expectThat(
           !(listed instanceof Error) &&
             listed.length > 0 &&

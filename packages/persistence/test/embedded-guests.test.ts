@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import type { User } from "@tasks/domain";
+import { aUser } from "@tasks/domain/testing";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_GUESTS } from "../src/embedded/embedded-server.ts";
 import { type Database, openDatabase } from "../src/index.ts";
-import { openTestDatabase, type TestDatabase } from "../src/testing/index.ts";
-import { aUser } from "./builders.ts";
+import { openTestDatabase, type TestDatabase } from "../testing/index.ts";
 import { frontend, RawGuest, severity, sqlState } from "./raw-guest.ts";
 
 /** A node-postgres client on the owner's socket, as any local program would connect. */
@@ -16,8 +16,9 @@ async function pgClient(dataDir: string): Promise<pg.Client> {
   return client;
 }
 
+/** A user written by hand, its username (plain ASCII here) its own canonical key. */
 const insertUser = (id: string, username: string) =>
-  `insert into users (id, username, password_hash, date_joined) values ('${id}', '${username}', 'x', now())`;
+  `insert into users (id, username, username_key, password_hash, date_joined) values ('${id}', '${username}', '${username}', 'x', now())`;
 
 /** Runs `work` for rounds 0 to `count - 1`, one after another: a caller's bounded number of requests, not seconds. */
 async function rounds(count: number, work: (round: number) => Promise<void>): Promise<void> {
