@@ -29,7 +29,7 @@ export class BrowserCookies {
 
   /** Sets the session cookie, living until `expiresAt`, and a fresh CSRF token (Django rotates it at login). */
   startSession(reply: FastifyReply, key: string, expiresAt: Date, now: Date): void {
-    const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000));
+    const maxAge = Math.max(0, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
     reply.setCookie(SESSION_COOKIE, key, this.options(true, maxAge));
     this.setCsrfToken(reply, newCsrfToken());
   }
