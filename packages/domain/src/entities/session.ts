@@ -91,42 +91,26 @@ export interface IssuedPair {
  * copied, and the whole login is revoked.
  */
 export class Session implements SessionProps {
-  readonly id: string;
-  readonly userId: string;
-  readonly kind: SessionKind;
-  readonly refreshTokenId: string | null;
-  readonly accessTokenId: string | null;
-  readonly issuedAt: Date | null;
-  readonly rotatedFrom: string | null;
-  readonly keyHash: string | null;
-  readonly tokenVersion: number | null;
-  readonly createdAt: Date;
-  readonly lastUsedAt: Date;
-  readonly expiresAt: Date;
-  readonly endsAt: Date;
-  readonly ipAddress: string | null;
-  readonly userAgent: string | null;
-  readonly revokedAt: Date | null;
-  readonly revocationReason: RevocationReason | null;
+  declare readonly id: string;
+  declare readonly userId: string;
+  declare readonly kind: SessionKind;
+  declare readonly refreshTokenId: string | null;
+  declare readonly accessTokenId: string | null;
+  declare readonly issuedAt: Date | null;
+  declare readonly rotatedFrom: string | null;
+  declare readonly keyHash: string | null;
+  declare readonly tokenVersion: number | null;
+  declare readonly createdAt: Date;
+  declare readonly lastUsedAt: Date;
+  declare readonly expiresAt: Date;
+  declare readonly endsAt: Date;
+  declare readonly ipAddress: string | null;
+  declare readonly userAgent: string | null;
+  declare readonly revokedAt: Date | null;
+  declare readonly revocationReason: RevocationReason | null;
 
   private constructor(props: SessionProps) {
-    this.id = props.id;
-    this.userId = props.userId;
-    this.kind = props.kind;
-    this.refreshTokenId = props.refreshTokenId;
-    this.accessTokenId = props.accessTokenId;
-    this.issuedAt = props.issuedAt;
-    this.rotatedFrom = props.rotatedFrom;
-    this.keyHash = props.keyHash;
-    this.tokenVersion = props.tokenVersion;
-    this.createdAt = props.createdAt;
-    this.lastUsedAt = props.lastUsedAt;
-    this.expiresAt = props.expiresAt;
-    this.endsAt = props.endsAt;
-    this.ipAddress = props.ipAddress;
-    this.userAgent = props.userAgent;
-    this.revokedAt = props.revokedAt;
-    this.revocationReason = props.revocationReason;
+    Object.assign(this, props);
   }
 
   /**

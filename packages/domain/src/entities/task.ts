@@ -23,22 +23,16 @@ export interface TaskChanges {
 }
 
 export class Task implements TaskProps {
-  readonly id: string;
-  readonly ownerId: string;
-  readonly title: string;
-  readonly description: string;
-  readonly status: TaskStatus;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
+  declare readonly id: string;
+  declare readonly ownerId: string;
+  declare readonly title: string;
+  declare readonly description: string;
+  declare readonly status: TaskStatus;
+  declare readonly createdAt: Date;
+  declare readonly updatedAt: Date;
 
   private constructor(props: TaskProps) {
-    this.id = props.id;
-    this.ownerId = props.ownerId;
-    this.title = props.title;
-    this.description = props.description;
-    this.status = props.status;
-    this.createdAt = props.createdAt;
-    this.updatedAt = props.updatedAt;
+    Object.assign(this, props);
   }
 
   static create(input: { id: string; ownerId: string; now: Date } & TaskChanges): Task {

@@ -39,28 +39,19 @@ export function canonicalUsername(username: string): string {
 }
 
 export class User implements UserProps {
-  readonly id: string;
-  readonly username: string;
-  readonly email: string;
-  readonly passwordHash: string;
-  readonly isStaff: boolean;
-  readonly isSuperuser: boolean;
-  readonly isActive: boolean;
-  readonly dateJoined: Date;
-  readonly lastLogin: Date | null;
-  readonly tokenVersion: number;
+  declare readonly id: string;
+  declare readonly username: string;
+  declare readonly email: string;
+  declare readonly passwordHash: string;
+  declare readonly isStaff: boolean;
+  declare readonly isSuperuser: boolean;
+  declare readonly isActive: boolean;
+  declare readonly dateJoined: Date;
+  declare readonly lastLogin: Date | null;
+  declare readonly tokenVersion: number;
 
   private constructor(props: UserProps) {
-    this.id = props.id;
-    this.username = props.username;
-    this.email = props.email;
-    this.passwordHash = props.passwordHash;
-    this.isStaff = props.isStaff;
-    this.isSuperuser = props.isSuperuser;
-    this.isActive = props.isActive;
-    this.dateJoined = props.dateJoined;
-    this.lastLogin = props.lastLogin;
-    this.tokenVersion = props.tokenVersion;
+    Object.assign(this, props);
   }
 
   /** Checks a username and an email the way `create` does, without making a user. */
