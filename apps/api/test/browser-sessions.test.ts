@@ -39,18 +39,24 @@ describe("browser sessions (cookie authentication)", () => {
 
   const request = (options: InjectOptions) => api.app.inject(options);
 
-  /** `GET /api/auth/csrf/`, then `POST /api/auth/session/` with the token: a browser app's login. */
-  async function browserLogIn(user: TestUser): Promise<Browser> {
-    const csrf = cookiesOf(await request({ method: "GET", url: "/api/auth/csrf/" }));
-    const login = await request({
+  /** `GET /api/auth/csrf/`, then `POST /api/auth/session/` with that token, as a browser app logs in. */
+  async function sessionLogin(payload: object, app: TestApi = api) {
+    const csrf = cookiesOf(await app.app.inject({ method: "GET", url: "/api/auth/csrf/" }));
+    const response = await app.app.inject({
       method: "POST",
       url: "/api/auth/session/",
       cookies: csrf,
       headers: { "x-csrftoken": csrf.csrftoken as string },
-      payload: { username: user.username, password: PASSWORD },
+      payload,
     });
-    expect(login.statusCode, login.body).toBe(200);
-    const cookies = { ...csrf, ...cookiesOf(login) };
+    return { csrf, response };
+  }
+
+  /** A browser signed in as `user`. */
+  async function browserLogIn(user: TestUser): Promise<Browser> {
+    const { csrf, response } = await sessionLogin({ username: user.username, password: PASSWORD });
+    expect(response.statusCode, response.body).toBe(200);
+    const cookies = { ...csrf, ...cookiesOf(response) };
     return { cookies, csrf: { "x-csrftoken": cookies.csrftoken as string } };
   }
 
@@ -82,14 +88,7 @@ describe("browser sessions (cookie authentication)", () => {
   describe("POST /api/auth/session/", () => {
     it("logs in, answering the user and setting sessionid (HttpOnly, Lax) and a fresh csrftoken", async () => {
       const user = await api.signUp("browser");
-      const csrf = cookiesOf(await request({ method: "GET", url: "/api/auth/csrf/" }));
-      const response = await request({
-        method: "POST",
-        url: "/api/auth/session/",
-        cookies: csrf,
-        headers: { "x-csrftoken": csrf.csrftoken as string },
-        payload: { username: user.username, password: PASSWORD },
-      });
+      const { csrf, response } = await sessionLogin({ username: user.username, password: PASSWORD });
 
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({
@@ -136,14 +135,7 @@ describe("browser sessions (cookie authentication)", () => {
 
     it("answers a wrong password like the token login: 401, the same message", async () => {
       const user = await api.signUp("wrong");
-      const csrf = cookiesOf(await request({ method: "GET", url: "/api/auth/csrf/" }));
-      const response = await request({
-        method: "POST",
-        url: "/api/auth/session/",
-        cookies: csrf,
-        headers: { "x-csrftoken": csrf.csrftoken as string },
-        payload: { username: user.username, password: "not it" },
-      });
+      const { response } = await sessionLogin({ username: user.username, password: "not it" });
       expect(expectProblem(response, 401).detail).toBe("No active account found with the given credentials.");
       expect(response.headers["set-cookie"]).toBeUndefined();
     });
@@ -154,14 +146,7 @@ describe("browser sessions (cookie authentication)", () => {
       });
       try {
         const user = await production.signUp("secure");
-        const csrf = cookiesOf(await production.app.inject({ method: "GET", url: "/api/auth/csrf/" }));
-        const response = await production.app.inject({
-          method: "POST",
-          url: "/api/auth/session/",
-          cookies: csrf,
-          headers: { "x-csrftoken": csrf.csrftoken as string },
-          payload: { username: user.username, password: PASSWORD },
-        });
+        const { response } = await sessionLogin({ username: user.username, password: PASSWORD }, production);
         expect(setCookie(response, "sessionid").secure).toBe(true);
         expect(setCookie(response, "csrftoken").secure).toBe(true);
       } finally {
@@ -311,14 +296,7 @@ describe("browser sessions (cookie authentication)", () => {
   });
 
   it("answers 400 for a session login without a username, after the CSRF check", async () => {
-    const csrf = cookiesOf(await request({ method: "GET", url: "/api/auth/csrf/" }));
-    const response = await request({
-      method: "POST",
-      url: "/api/auth/session/",
-      cookies: csrf,
-      headers: { "x-csrftoken": csrf.csrftoken as string },
-      payload: { password: PASSWORD },
-    });
+    const { response } = await sessionLogin({ password: PASSWORD });
     expectValidationProblem(response, ["username"]);
   });
 });

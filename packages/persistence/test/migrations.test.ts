@@ -88,6 +88,13 @@ function migrationContract(engine: Engine): void {
   });
 }
 
+/** A new database of `engine` that nothing has migrated yet, and how to get rid of it. */
+async function openUnmigrated(engine: Engine): Promise<{ db: Database; drop: () => Promise<void> }> {
+  if (engine === "pglite") return { db: await openDatabase({}), drop: async () => {} };
+  const server = await createTestDatabase();
+  return { db: await openDatabase({ url: server.url, poolSize: 2 }), drop: () => server.drop() };
+}
+
 /** The username_key migration on a database migrated to the one before it, holding users already. */
 function usernameKeyMigration(engine: Engine): void {
   const INITIAL = "Migration20261124095559_initial";
@@ -95,14 +102,7 @@ function usernameKeyMigration(engine: Engine): void {
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    if (engine === "postgresql") {
-      const server = await createTestDatabase();
-      db = await openDatabase({ url: server.url, poolSize: 2 });
-      drop = () => server.drop();
-    } else {
-      db = await openDatabase({});
-      drop = async () => {};
-    }
+    ({ db, drop } = await openUnmigrated(engine));
   });
   afterAll(async () => {
     await db?.close();
@@ -159,14 +159,7 @@ function loginsMigration(engine: Engine): void {
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    if (engine === "postgresql") {
-      const server = await createTestDatabase();
-      db = await openDatabase({ url: server.url, poolSize: 2 });
-      drop = () => server.drop();
-    } else {
-      db = await openDatabase({});
-      drop = async () => {};
-    }
+    ({ db, drop } = await openUnmigrated(engine));
     await ormOf(db).migrator.up({ to: BEFORE });
   });
   afterAll(async () => {
