@@ -25,6 +25,7 @@ export * from "./use-cases/deactivate-user.ts";
 export * from "./use-cases/delete-task.ts";
 export * from "./use-cases/delete-user.ts";
 export * from "./use-cases/get-task.ts";
+export * from "./use-cases/get-task-with-owner.ts";
 export * from "./use-cases/get-user.ts";
 export * from "./use-cases/list-all-tasks.ts";
 export * from "./use-cases/list-tasks.ts";
