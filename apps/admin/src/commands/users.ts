@@ -1,4 +1,4 @@
-import type { User } from "@tasks/domain";
+import { OPERATOR, type User } from "@tasks/domain";
 import {
   type Command,
   type CommandContext,
@@ -64,7 +64,7 @@ const list: Command = {
   options: { ...JSON_OPTION },
   examples: ["taskctl users list", "taskctl users list --json"],
   async run(context, input) {
-    const users = await (await context.operations()).listUsers();
+    const users = await (await context.useCases()).listUsers.execute();
     if (flag(input, "json")) return printJson(context, users.map(userJson));
     printTable(context, USER_COLUMNS, users);
     printLine(context, `(${plural(users.length, "user")})`);
@@ -86,15 +86,15 @@ const setPassword: Command = {
   async run(context, input) {
     const username = input.arguments[0] as string;
     const given = await passwordOrTerminal(context, input);
-    const operations = await context.operations();
+    const useCases = await context.useCases();
     let password: string;
     if (typeof given === "string") password = given;
     else {
-      const user = await operations.getUser(username);
+      const user = await useCases.getUser.execute({ username });
       given.say(`Changing the password of "${user.username}".`);
       password = await askNewPassword(given, user);
     }
-    const user = await operations.setPassword(username, password);
+    const user = await useCases.setPassword.execute({ username, password });
     printUser(context, input, user, `Password of "${user.username}" changed; their tokens no longer work.`);
   },
 };
@@ -106,7 +106,7 @@ const deactivate: Command = {
   options: { ...JSON_OPTION },
   examples: ["taskctl users deactivate alice"],
   async run(context, input) {
-    const user = await (await context.operations()).deactivateUser(input.arguments[0] as string);
+    const user = await (await context.useCases()).deactivateUser.execute({ username: input.arguments[0] as string });
     printUser(context, input, user, `User "${user.username}" deactivated.`);
   },
 };
@@ -118,7 +118,7 @@ const activate: Command = {
   options: { ...JSON_OPTION },
   examples: ["taskctl users activate alice"],
   async run(context, input) {
-    const user = await (await context.operations()).activateUser(input.arguments[0] as string);
+    const user = await (await context.useCases()).activateUser.execute({ username: input.arguments[0] as string });
     printUser(context, input, user, `User "${user.username}" activated.`);
   },
 };
@@ -132,12 +132,12 @@ const remove: Command = {
   examples: ["taskctl users delete alice", "taskctl users delete alice --yes --json"],
   async run(context, input) {
     const confirm = confirmation(context, input);
-    const operations = await context.operations();
-    const user = await operations.getUser(input.arguments[0] as string);
-    const tasks = await operations.listTasks({ username: user.username });
+    const useCases = await context.useCases();
+    const user = await useCases.getUser.execute({ username: input.arguments[0] as string });
+    const tasks = await useCases.listAllTasks.execute({ actor: OPERATOR, username: user.username });
     const question = `Delete user "${user.username}" and their ${plural(tasks.length, "task")}? This cannot be undone.`;
     await confirm(question);
-    const deleted = await operations.deleteUser(user.username);
+    const deleted = await useCases.deleteUser.execute({ username: user.username });
     printUser(context, input, deleted, `User "${deleted.username}" and their ${plural(tasks.length, "task")} deleted.`);
   },
 };
