@@ -1,7 +1,6 @@
-import { Argon2PasswordHasher } from "@tasks/security";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bulkEngine, openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
-import { expectFailure, taskctl } from "./support/taskctl.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FakeTaskctl } from "./support/in-process.ts";
+import { expectFailure } from "./support/taskctl.ts";
 
 const PASSWORD = "long secret words";
 const USER_KEYS = ["date_joined", "email", "id", "is_active", "is_staff", "is_superuser", "last_login", "username"];
@@ -17,18 +16,16 @@ interface UserJson {
   last_login: string | null;
 }
 
-const engine = await bulkEngine("taskctl users");
+// In process, on the domain's fakes: the same commands on a real database, from the real
+// binary, are in commands.test.ts.
+describe("taskctl users", () => {
+  let taskctl: FakeTaskctl;
+  const run = (args: string[], input?: string) => taskctl.run(args, input);
+  const stored = (username: string) => taskctl.ports.users.findByUsername(username);
+  const verify = (hash: string | undefined, password: string) => taskctl.ports.hasher.verify(hash ?? "", password);
 
-describe(`taskctl users on ${engine}`, () => {
-  let db: TaskctlDatabase;
-  const run = (args: string[], input?: string) => taskctl(db.env, args, input);
-  const stored = (username: string) => db.database.users.findByUsername(username);
-
-  beforeAll(async () => {
-    db = await openTaskctlDatabase(engine);
-  });
-  afterAll(async () => {
-    await db?.close();
+  beforeAll(() => {
+    taskctl = new FakeTaskctl();
   });
 
   it("creates an active user from --password-stdin, dropping the trailing newline, and prints it as JSON", async () => {
@@ -51,40 +48,27 @@ describe(`taskctl users on ${engine}`, () => {
     expect(user.date_joined).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const saved = await stored("alice");
     expect(saved?.id).toBe(user.id);
-    expect(await new Argon2PasswordHasher().verify(saved?.passwordHash ?? "", PASSWORD)).toBe(true);
+    expect(await verify(saved?.passwordHash, PASSWORD)).toBe(true);
   });
 
   it("creates staff users and superusers from TASKCTL_PASSWORD with --no-input", async () => {
-    const staff = await taskctl({ ...db.env, TASKCTL_PASSWORD: PASSWORD }, [
-      "users",
-      "create",
-      "bob",
-      "--staff",
-      "--no-input",
-    ]);
+    const staff = await taskctl.run(["users", "create", "bob", "--staff", "--no-input"], "", {
+      TASKCTL_PASSWORD: PASSWORD,
+    });
     expect(staff).toMatchObject({ code: 0, stdout: 'User "bob" created.\n', stderr: "" });
-    const superuser = await taskctl({ ...db.env, TASKCTL_PASSWORD: PASSWORD }, [
-      "users",
-      "create",
-      "carol",
-      "--superuser",
-      "--no-input",
-      "--json",
-    ]);
+    const superuser = await taskctl.run(["users", "create", "carol", "--superuser", "--no-input", "--json"], "", {
+      TASKCTL_PASSWORD: PASSWORD,
+    });
     expect(superuser.json()).toMatchObject({ username: "carol", is_staff: true, is_superuser: true });
     expect(await stored("bob")).toMatchObject({ isStaff: true, isSuperuser: false, isActive: true });
   });
 
   it("createsuperuser makes an active staff superuser from TASKCTL_PASSWORD or stdin, without a terminal", async () => {
-    const fromEnv = await taskctl({ ...db.env, TASKCTL_PASSWORD: PASSWORD }, [
-      "createsuperuser",
-      "--no-input",
-      "--username",
-      "root",
-      "--email",
-      "root@example.com",
-      "--json",
-    ]);
+    const fromEnv = await taskctl.run(
+      ["createsuperuser", "--no-input", "--username", "root", "--email", "root@example.com", "--json"],
+      "",
+      { TASKCTL_PASSWORD: PASSWORD },
+    );
     expect(fromEnv.stderr).toBe("");
     const root = fromEnv.json<UserJson>();
     expect(Object.keys(root).sort()).toEqual(USER_KEYS);
@@ -139,9 +123,8 @@ describe(`taskctl users on ${engine}`, () => {
     expect(result.code).toBe(0);
     expect(result.json()).toMatchObject({ username: "bob" });
     const after = await stored("bob");
-    const hasher = new Argon2PasswordHasher();
-    expect(await hasher.verify(after?.passwordHash ?? "", "a brand new secret")).toBe(true);
-    expect(await hasher.verify(after?.passwordHash ?? "", PASSWORD)).toBe(false);
+    expect(await verify(after?.passwordHash, "a brand new secret")).toBe(true);
+    expect(await verify(after?.passwordHash, PASSWORD)).toBe(false);
     expect(after?.tokenVersion).toBe((before?.tokenVersion ?? 0) + 1);
     expectFailure(
       await run(["users", "set-password", "bob", "--password-stdin"], "bob"),
