@@ -32,10 +32,12 @@ export const EXIT_SUCCESS = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
+/** The process's streams, or in-memory ones in the in-process tests. */
 export interface Io {
-  readonly stdin: NodeJS.ReadStream;
-  readonly stdout: NodeJS.WriteStream;
-  readonly stderr: NodeJS.WriteStream;
+  /** A terminal when `isTTY` is true, as `process.stdin` is then a `tty.ReadStream`. */
+  readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
 }
 
 export interface Invocation {
@@ -95,16 +97,18 @@ export async function runTaskctl(invocation: Invocation): Promise<number> {
   try {
     const env = readEnvironment(invocation.cwd, invocation.env);
     const config = loadConfig(env, invocation.cwd);
+    const open = () => {
+      container ??= invocation.openContainer(config.database);
+      return container;
+    };
     const context: CommandContext = {
       config,
       env,
       stdin: io.stdin,
       stdout: io.stdout,
       terminal: io.stdin.isTTY ? new Terminal(io.stdin as ReadStream, io.stderr) : null,
-      operations: async () => {
-        container ??= invocation.openContainer(config.database);
-        return (await container).operations;
-      },
+      useCases: async () => (await open()).useCases,
+      database: async () => (await open()).database,
     };
     await command.run(context, input);
     return EXIT_SUCCESS;

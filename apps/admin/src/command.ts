@@ -1,5 +1,5 @@
 import type { Config, Environment } from "@tasks/platform";
-import type { Operations } from "./container.ts";
+import type { Container } from "./container.ts";
 import { type Column, renderTable } from "./table.ts";
 import { Cancelled, type Terminal } from "./terminal.ts";
 import { visible } from "./visible.ts";
@@ -44,11 +44,12 @@ export interface CommandInput {
 export interface CommandContext {
   readonly config: Config;
   readonly env: Environment;
-  readonly stdin: NodeJS.ReadStream;
+  readonly stdin: NodeJS.ReadableStream;
   readonly stdout: NodeJS.WritableStream;
   /** `null` when stdin is not a terminal: nothing may be asked then. */
   readonly terminal: Terminal | null;
-  operations(): Promise<Operations>;
+  useCases(): Promise<Container["useCases"]>;
+  database(): Promise<Container["database"]>;
 }
 
 export interface Command {

@@ -1,52 +1,12 @@
-import {
-  ActivateUser,
-  CreateTask,
-  CreateUser,
-  type CreateUserInput,
-  DeactivateUser,
-  DeleteTask,
-  DeleteUser,
-  GetTask,
-  GetUser,
-  ListAllTasks,
-  ListUsers,
-  OPERATOR,
-  SetPassword,
-  type Task,
-  type TaskChanges,
-  type TaskWithOwner,
-  UpdateTask,
-  type User,
-} from "@tasks/domain";
-import { openDatabase } from "@tasks/persistence";
+import { type Database, openDatabase } from "@tasks/persistence";
 import { type DatabaseConfig, SystemClock, UuidV7IdGenerator } from "@tasks/platform";
 import { Argon2PasswordHasher } from "@tasks/security";
-
-/**
- * Everything taskctl does to the database, each call one use case on the repositories.
- * Task operations act as the operator, who sees every task, as Django's admin site does.
- */
-export interface Operations {
-  migrate(): Promise<{ applied: readonly string[] }>;
-  migrationStatus(): Promise<{ applied: readonly string[]; pending: readonly string[] }>;
-  createUser(input: CreateUserInput): Promise<User>;
-  getUser(username: string): Promise<User>;
-  listUsers(): Promise<User[]>;
-  setPassword(username: string, password: string): Promise<User>;
-  deactivateUser(username: string): Promise<User>;
-  activateUser(username: string): Promise<User>;
-  deleteUser(username: string): Promise<User>;
-  listTasks(filter: { username?: string; status?: string; search?: string }): Promise<TaskWithOwner[]>;
-  getTask(id: string): Promise<Task>;
-  /** The task with its owner's username (the owner's id if the owner is gone). */
-  withOwner(task: Task): Promise<TaskWithOwner>;
-  createTask(input: { ownerId: string } & TaskChanges): Promise<Task>;
-  updateTask(id: string, changes: TaskChanges): Promise<Task>;
-  deleteTask(id: string): Promise<void>;
-}
+import { createUseCases, type UseCases } from "./use-cases.ts";
 
 export interface Container {
-  readonly operations: Operations;
+  readonly useCases: UseCases;
+  /** Migrating is the database's own job, not a use case. */
+  readonly database: Pick<Database, "migrate" | "migrationStatus">;
   close(): Promise<void>;
 }
 
@@ -64,45 +24,16 @@ export async function openContainer(config: DatabaseConfig): Promise<Container> 
     connectTimeoutMs: config.connectTimeoutMs,
     statementTimeoutMs: config.statementTimeoutMs,
   });
-  const { users, tasks, sessions, unitOfWork } = database;
-  const clock = new SystemClock();
-  const ids = new UuidV7IdGenerator();
-  const hasher = new Argon2PasswordHasher();
-
-  const createUser = new CreateUser({ users, hasher, clock, ids });
-  const getUser = new GetUser({ users });
-  const listUsers = new ListUsers({ users });
-  // taskctl says what it did on its output; the API server is where security events are logged.
-  const events = { record: () => {} };
-  const setPassword = new SetPassword({ users, sessions, hasher, clock, unitOfWork, events });
-  const deactivateUser = new DeactivateUser({ users, sessions, clock, unitOfWork, events });
-  const activateUser = new ActivateUser({ users });
-  const deleteUser = new DeleteUser({ users });
-  const listAllTasks = new ListAllTasks({ tasks, users });
-  const getTask = new GetTask({ tasks });
-  const createTask = new CreateTask({ tasks, clock, ids });
-  const updateTask = new UpdateTask({ tasks, clock });
-  const deleteTask = new DeleteTask({ tasks });
-
-  const operations: Operations = {
-    migrate: () => database.migrate(),
-    migrationStatus: () => database.migrationStatus(),
-    createUser: (input) => createUser.execute(input),
-    getUser: (username) => getUser.execute({ username }),
-    listUsers: () => listUsers.execute(),
-    setPassword: (username, password) => setPassword.execute({ username, password }),
-    deactivateUser: (username) => deactivateUser.execute({ username }),
-    activateUser: (username) => activateUser.execute({ username }),
-    deleteUser: (username) => deleteUser.execute({ username }),
-    listTasks: (filter) => listAllTasks.execute({ actor: OPERATOR, ...filter }),
-    getTask: (id) => getTask.execute({ actor: OPERATOR, id }),
-    withOwner: async (task) => ({
-      task,
-      ownerUsername: (await users.findById(task.ownerId))?.username ?? task.ownerId,
-    }),
-    createTask: ({ ownerId, ...changes }) => createTask.execute({ actor: OPERATOR, ownerId, changes }),
-    updateTask: (id, changes) => updateTask.execute({ actor: OPERATOR, id, changes }),
-    deleteTask: (id) => deleteTask.execute({ actor: OPERATOR, id }),
-  };
-  return { operations, close: () => database.close() };
+  const useCases = createUseCases({
+    users: database.users,
+    tasks: database.tasks,
+    sessions: database.sessions,
+    unitOfWork: database.unitOfWork,
+    clock: new SystemClock(),
+    ids: new UuidV7IdGenerator(),
+    hasher: new Argon2PasswordHasher(),
+    // taskctl says what it did on its output; the API server is where security events are logged.
+    events: { record: () => {} },
+  });
+  return { useCases, database, close: () => database.close() };
 }

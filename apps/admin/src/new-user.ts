@@ -1,6 +1,5 @@
-import { User, UserNotFound, UsernameTaken, ValidationError } from "@tasks/domain";
+import { type GetUser, User, UserNotFound, UsernameTaken, ValidationError } from "@tasks/domain";
 import { type CommandContext, type CommandInput, UsageError } from "./command.ts";
-import type { Operations } from "./container.ts";
 import { askNewPassword, passwordOrTerminal } from "./passwords.ts";
 import type { Terminal } from "./terminal.ts";
 
@@ -25,24 +24,24 @@ export async function createNewUser(context: CommandContext, input: CommandInput
   const password = await passwordOrTerminal(context, input);
   if (typeof password === "string") {
     if (request.username === undefined) throw new UsageError(request.missingUsername);
-    const operations = await context.operations();
-    return operations.createUser({ ...roles(request), username: request.username, email: request.email, password });
+    const { createUser } = await context.useCases();
+    return createUser.execute({ ...roles(request), username: request.username, email: request.email, password });
   }
   const terminal = password;
-  const operations = await context.operations();
-  const username = await askUsername(terminal, operations, request);
+  const { createUser, getUser } = await context.useCases();
+  const username = await askUsername(terminal, getUser, request);
   const email = await askEmail(terminal, username, request.email);
   const chosen = await askNewPassword(terminal, { username, email });
-  return operations.createUser({ ...roles(request), username, email, password: chosen });
+  return createUser.execute({ ...roles(request), username, email, password: chosen });
 }
 
 function roles(request: NewUser): { isStaff: boolean; isSuperuser: boolean } {
   return { isStaff: request.isStaff, isSuperuser: request.isSuperuser };
 }
 
-async function askUsername(terminal: Terminal, operations: Operations, request: NewUser): Promise<string> {
+async function askUsername(terminal: Terminal, getUser: GetUser, request: NewUser): Promise<string> {
   const suggestion =
-    request.suggestedUsername !== undefined && (await usernameProblem(operations, request.suggestedUsername)) === null
+    request.suggestedUsername !== undefined && (await usernameProblem(getUser, request.suggestedUsername)) === null
       ? request.suggestedUsername
       : undefined;
   let candidate = request.username;
@@ -53,7 +52,7 @@ async function askUsername(terminal: Terminal, operations: Operations, request: 
       ).trim();
       candidate = answer === "" && suggestion ? suggestion : answer;
     }
-    const problem = await usernameProblem(operations, candidate);
+    const problem = await usernameProblem(getUser, candidate);
     if (problem === null) return User.validate({ username: candidate }).username;
     terminal.say(`Error: ${problem}`);
     candidate = undefined;
@@ -72,11 +71,11 @@ async function askEmail(terminal: Terminal, username: string, given: string | un
 }
 
 /** What is wrong with this username, in the domain's words, or `null` when it is valid and free. */
-async function usernameProblem(operations: Operations, username: string): Promise<string | null> {
+async function usernameProblem(getUser: GetUser, username: string): Promise<string | null> {
   const invalid = fieldProblem("username", () => User.validate({ username }));
   if (invalid !== null) return invalid;
   try {
-    await operations.getUser(username);
+    await getUser.execute({ username });
   } catch (error) {
     if (error instanceof UserNotFound) return null;
     throw error;

@@ -1,4 +1,4 @@
-import type { TaskWithOwner, User } from "@tasks/domain";
+import type { Session, TaskWithOwner, User } from "@tasks/domain";
 import { type Column, formatFlag, formatTime } from "./table.ts";
 
 /**
@@ -26,6 +26,39 @@ export interface TaskJson {
   readonly created_at: string;
   readonly updated_at: string;
 }
+
+/** A login, as `GET /api/auth/sessions/` shows it (without `current`: taskctl is no login). */
+export interface LoginJson {
+  readonly id: string;
+  readonly kind: string;
+  readonly created_at: string;
+  readonly last_used_at: string;
+  readonly expires_at: string;
+  readonly ip_address: string | null;
+  readonly user_agent: string | null;
+}
+
+export function loginJson(session: Session): LoginJson {
+  return {
+    id: session.id,
+    kind: session.kind,
+    created_at: session.createdAt.toISOString(),
+    last_used_at: session.lastUsedAt.toISOString(),
+    expires_at: session.expiresAt.toISOString(),
+    ip_address: session.ipAddress,
+    user_agent: session.userAgent,
+  };
+}
+
+export const LOGIN_COLUMNS: readonly Column<Session>[] = [
+  { header: "id", value: (session) => session.id },
+  { header: "kind", value: (session) => session.kind },
+  { header: "started", value: (session) => formatTime(session.createdAt) },
+  { header: "last used", value: (session) => formatTime(session.lastUsedAt) },
+  { header: "expires", value: (session) => formatTime(session.expiresAt) },
+  { header: "address", value: (session) => session.ipAddress ?? "-" },
+  { header: "user agent", value: (session) => session.userAgent ?? "-", maxWidth: 40 },
+];
 
 export function userJson(user: User): UserJson {
   return {

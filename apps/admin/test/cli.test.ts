@@ -1,15 +1,22 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { COMMANDS } from "../src/cli.ts";
-import { expectFailure, taskctl } from "./support/taskctl.ts";
+import { openContainer } from "../src/container.ts";
+import { FakeTaskctl, runInProcess } from "./support/in-process.ts";
+import { type Env, expectFailure } from "./support/taskctl.ts";
 
 // Nothing listens on port 1: a connection is refused at once.
 const REFUSED = { DATABASE_URL: "postgres://postgres@127.0.0.1:1/tasks" };
 
-describe("taskctl without a database", () => {
+describe("taskctl before it needs the database", () => {
+  let taskctl: FakeTaskctl;
+  beforeEach(() => {
+    taskctl = new FakeTaskctl();
+  });
+
   it("prints the help of every command, with an example, and exits 0", async () => {
     for (const command of COMMANDS) {
-      const result = await taskctl(REFUSED, [...command.name.split(" "), "--help"]);
+      const result = await taskctl.run([...command.name.split(" "), "--help"]);
       expect({ command: command.name, code: result.code, stderr: result.stderr }).toEqual({
         command: command.name,
         code: 0,
@@ -19,13 +26,14 @@ describe("taskctl without a database", () => {
       expect(result.stdout).toMatch(/\nExamples?:\n {2}.*taskctl /);
       expect(result.stdout).toContain("-h, --help");
     }
+    expect(taskctl.opened).toBe(0);
   });
 
   it("lists every command in the overview and every subcommand in a group's help", async () => {
-    const overview = await taskctl(REFUSED, ["--help"]);
+    const overview = await taskctl.run(["--help"]);
     expect(overview.code).toBe(0);
     for (const command of COMMANDS) expect(overview.stdout).toContain(`  ${command.name}  `);
-    const users = await taskctl(REFUSED, ["users", "--help"]);
+    const users = await taskctl.run(["users", "--help"]);
     expect(users.code).toBe(0);
     expect(users.stdout).toContain("Usage: taskctl users <command>");
     expect(users.stdout).toContain("users set-password");
@@ -33,10 +41,10 @@ describe("taskctl without a database", () => {
   });
 
   it("answers a bare taskctl or a bare group with its help on stderr and exit 2", async () => {
-    const bare = await taskctl(REFUSED, []);
+    const bare = await taskctl.run([]);
     expect(bare).toMatchObject({ code: 2, stdout: "" });
     expect(bare.stderr).toContain("Usage: taskctl <command>");
-    const group = await taskctl(REFUSED, ["tasks"]);
+    const group = await taskctl.run(["tasks"]);
     expect(group).toMatchObject({ code: 2, stdout: "" });
     expect(group.stderr).toContain("Usage: taskctl tasks <command>");
   });
@@ -74,7 +82,8 @@ describe("taskctl without a database", () => {
         'taskctl seed: --users expects a whole number from 1 to 100, got "many" (see "taskctl seed --help")',
       ],
     ];
-    for (const [args, line] of cases) expectFailure(await taskctl(REFUSED, args), 2, line);
+    for (const [args, line] of cases) expectFailure(await taskctl.run(args), 2, line);
+    expect(taskctl.opened).toBe(0);
   });
 
   it("never waits for a terminal that is not there: no password source or no --yes is a usage error", async () => {
@@ -104,34 +113,77 @@ describe("taskctl without a database", () => {
         'taskctl tasks delete: no terminal to confirm on: pass --yes to go ahead (see "taskctl tasks delete --help")',
       ],
     ];
-    for (const [args, line] of cases) expectFailure(await taskctl(REFUSED, args), 2, line);
+    for (const [args, line] of cases) expectFailure(await taskctl.run(args), 2, line);
     expectFailure(
-      await taskctl({ ...REFUSED, TASKCTL_PASSWORD: "long secret words" }, ["createsuperuser", "--no-input"]),
+      await taskctl.run(["createsuperuser", "--no-input"], "", { TASKCTL_PASSWORD: "long secret words" }),
       2,
       'taskctl createsuperuser: --username is required with --no-input or --password-stdin (see "taskctl createsuperuser --help")',
     );
+    expect(taskctl.opened).toBe(0);
   });
 
   it("stops at an invalid configuration, naming each bad variable in one line, with exit 1", async () => {
     expectFailure(
-      await taskctl({ DATABASE_URL: "mysql://db/tasks", DATABASE_POOL_SIZE: "none" }, ["users", "list"]),
+      await taskctl.run(["users", "list"], "", { DATABASE_URL: "mysql://db/tasks", DATABASE_POOL_SIZE: "none" }),
       1,
       'taskctl users list: invalid configuration: DATABASE_URL: expected a postgres:// or postgresql:// URL; DATABASE_POOL_SIZE: expected a whole number greater than 0, got "none"',
     );
+    expect(taskctl.opened).toBe(0);
   });
+
+  it("closes the database it opened, after a failure too", async () => {
+    expect((await taskctl.run(["users", "list"])).code).toBe(0);
+    expect((await taskctl.run(["users", "deactivate", "ghost"])).code).toBe(1);
+    expect({ opened: taskctl.opened, closed: taskctl.closed }).toEqual({ opened: 2, closed: 2 });
+  });
+});
+
+describe("taskctl migrate", () => {
+  const MIGRATIONS = ["Migration20261124095559_initial", "Migration20261126120000_sessions"];
+  let taskctl: FakeTaskctl;
+  beforeEach(() => {
+    taskctl = new FakeTaskctl();
+    taskctl.migrations.pending.push(...MIGRATIONS);
+  });
+
+  it("lists the applied [X] and pending [ ] migrations with --status, as JSON with --json", async () => {
+    taskctl.migrations.applied.push(...(taskctl.migrations.pending.splice(0, 1) as string[]));
+    expect((await taskctl.run(["migrate", "--status"])).stdout).toBe(` [X] ${MIGRATIONS[0]}\n [ ] ${MIGRATIONS[1]}\n`);
+    expect((await taskctl.run(["migrate", "--status", "--json"])).json()).toEqual({
+      applied: [MIGRATIONS[0]],
+      pending: [MIGRATIONS[1]],
+    });
+    expect((await new FakeTaskctl().run(["migrate", "--status"])).stdout).toBe("No migrations.\n");
+  });
+
+  it("names each migration it applies, and says when there is none to apply", async () => {
+    const applied = await taskctl.run(["migrate"]);
+    expect(applied).toMatchObject({ code: 0, stderr: "" });
+    expect(applied.stdout).toBe(
+      `Running migrations:\n${MIGRATIONS.map((name) => `  Applying ${name}... OK\n`).join("")}`,
+    );
+    expect((await taskctl.run(["migrate"])).stdout).toBe("No migrations to apply.\n");
+    expect((await taskctl.run(["migrate", "--json"])).json()).toEqual({ applied: [] });
+  });
+});
+
+// The real composition root, in this process: what persistence makes of a database that
+// does not answer, and how taskctl words it.
+describe("taskctl without a database to reach", () => {
+  const run = (env: Env, args: string[]) => runInProcess(openContainer, env, args);
 
   it("reports a database that refuses connections in one line with exit 1, and the stack only with --verbose", async () => {
     expectFailure(
-      await taskctl(REFUSED, ["users", "list"]),
+      await run(REFUSED, ["users", "list"]),
       1,
       "taskctl users list: the database cannot be reached: connect ECONNREFUSED 127.0.0.1:1",
     );
     expectFailure(
-      await taskctl(REFUSED, ["migrate", "--status"]),
+      await run(REFUSED, ["migrate", "--status"]),
       1,
       "taskctl migrate: the database cannot be reached: connect ECONNREFUSED 127.0.0.1:1",
     );
-    const verbose = await taskctl(REFUSED, ["users", "list", "--verbose"]);
+    const verbose = await run(REFUSED, ["users", "list", "--verbose"]);
     expect(verbose.code).toBe(1);
     const [line, ...stack] = verbose.stderr.trimEnd().split("\n");
     expect(line).toBe("taskctl users list: the database cannot be reached: connect ECONNREFUSED 127.0.0.1:1");
@@ -156,7 +208,7 @@ describe("taskctl without a database", () => {
     it("gives up after DATABASE_CONNECT_TIMEOUT with one line and exit 1", async () => {
       const env = { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/tasks`, DATABASE_CONNECT_TIMEOUT: "1s" };
       expectFailure(
-        await taskctl(env, ["users", "list"]),
+        await run(env, ["users", "list"]),
         1,
         "taskctl users list: the database cannot be reached: Connection terminated due to connection timeout",
       );

@@ -90,4 +90,31 @@ describe.each(engines)("taskctl and the API server on %s", (_name, fresh) => {
     expect(users).toMatchObject([{ username: "alice" }]);
     expect(users[0]?.last_login).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
+
+  it("taskctl lists a user's logins, token and browser session alike, and revoking them ends both at once", async () => {
+    const password = "another good password";
+    const { access } = (await (await login("alice", password)).json()) as { access: string };
+    const csrf = await fetch(`${server.address}/api/auth/csrf/`);
+    const csrfToken = /csrftoken=([^;]+)/.exec(csrf.headers.get("set-cookie") ?? "")?.[1] ?? "";
+    const browser = await fetch(`${server.address}/api/auth/session/`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-csrftoken": csrfToken, cookie: `csrftoken=${csrfToken}` },
+      body: JSON.stringify({ username: "alice", password }),
+    });
+    expect(browser.status).toBe(200);
+    const sessionId = /sessionid=([^;]+)/.exec(browser.headers.get("set-cookie") ?? "")?.[1] ?? "";
+    const asBrowser = () =>
+      fetch(`${server.address}/api/auth/session/`, { headers: { cookie: `sessionid=${sessionId}` } });
+    expect((await asBrowser()).status).toBe(200);
+
+    const logins = (await run(["users", "sessions", "alice", "--json"])).json<{ kind: string }[]>();
+    expect(logins.map((login) => login.kind)).toEqual(expect.arrayContaining(["token", "cookie"]));
+
+    const revoked = await run(["users", "revoke-sessions", "alice"]);
+    expect(revoked).toMatchObject({ code: 0, stderr: "" });
+    expect(revoked.stdout).toMatch(/^Revoked \d+ logins of "alice"\.\n$/);
+    expect((await api("/api/auth/me/", { token: access })).status).toBe(401);
+    expect((await asBrowser()).status).toBe(401);
+    expect((await run(["users", "sessions", "alice", "--json"])).json()).toEqual([]);
+  });
 });

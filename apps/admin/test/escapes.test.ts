@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { visible } from "../src/visible.ts";
-import { bulkEngine, openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
-import { PtySession } from "./support/pty.ts";
-import { expectFailure, taskctl } from "./support/taskctl.ts";
-
-// Turns the text red, then shows what follows it on the line reversed.
-const TITLE = "\u001b[31mPay\u001b[0m \u202elive";
-const SHOWN_TITLE = "\\x1b[31mPay\\x1b[0m \\u202elive";
-const EMAIL = "mallory\u001b[8m\u2066@example.com";
-const SHOWN_EMAIL = "mallory\\x1b[8m\\u2066@example.com";
-
-/** None of the characters of TITLE and EMAIL that a terminal would act on instead of showing. */
-function expectNoControls(text: string): void {
-  for (const character of ["\u001b", "\u202e", "\u2066"]) expect(text).not.toContain(character);
-}
+import { EMAIL, expectNoControls, SHOWN_EMAIL, SHOWN_TITLE, TITLE } from "./support/escapes.ts";
+import { FakeTaskctl } from "./support/in-process.ts";
+import { expectFailure } from "./support/taskctl.ts";
 
 describe("visible", () => {
   it("escapes C0 controls, DEL, C1 controls and the bidirectional overrides and isolates", () => {
@@ -32,15 +21,14 @@ describe("visible", () => {
   });
 });
 
-const engine = await bulkEngine("taskctl escapes");
-
-describe(`taskctl shows control characters from users escaped (${engine})`, () => {
-  let db: TaskctlDatabase;
+// In process, on the domain's fakes; the question on a terminal is in prompts.test.ts.
+describe("taskctl shows control characters from users escaped", () => {
+  let taskctl: FakeTaskctl;
   let id: string;
-  const run = (args: string[], input?: string) => taskctl(db.env, args, input);
+  const run = (args: string[], input?: string) => taskctl.run(args, input);
 
   beforeAll(async () => {
-    db = await openTaskctlDatabase(engine);
+    taskctl = new FakeTaskctl();
     const created = await run(
       ["users", "create", "mallory", "--email", EMAIL, "--password-stdin"],
       "long secret words",
@@ -48,9 +36,6 @@ describe(`taskctl shows control characters from users escaped (${engine})`, () =
     expect(created.code, created.stderr).toBe(0);
     const task = await run(["tasks", "create", "--user", "mallory", "--title", "plain", "--json"]);
     id = task.json<{ id: string }>().id;
-  });
-  afterAll(async () => {
-    await db?.close();
   });
 
   it("tasks update names the new title escaped, and --json keeps it exact", async () => {
@@ -87,14 +72,5 @@ describe(`taskctl shows control characters from users escaped (${engine})`, () =
       1,
       'taskctl tasks update: No task with id "\\x1b[31mnope".',
     );
-  });
-
-  it("tasks delete asks with the title escaped on the terminal", async () => {
-    const pty = new PtySession(db.env, ["tasks", "delete", id]);
-    await pty.answer(`Delete task "${SHOWN_TITLE}" of "mallory"? [y/N]: `, "n");
-    await pty.waitFor("Operation cancelled.\n");
-    expect(await pty.exit()).toBe(1);
-    expectNoControls(pty.transcript);
-    expect((await run(["tasks", "list", "--json"])).json()).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import { userInfo } from "node:os";
 import { Argon2PasswordHasher } from "@tasks/security";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bulkEngine, openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
+import { expectNoControls, SHOWN_TITLE, TITLE } from "./support/escapes.ts";
 import { PtySession } from "./support/pty.ts";
 import { taskctl } from "./support/taskctl.ts";
 
@@ -85,12 +86,25 @@ describe(`taskctl on a terminal (${engine})`, () => {
     await pty.waitFor("Error: Your passwords didn't match.\n");
     await pty.answer("Password: ", "brand new words");
     await pty.answer("Password (again): ", "brand new words");
-    await pty.waitFor('Password of "dora" changed; their tokens no longer work.\n');
+    await pty.waitFor('Password of "dora" changed; every login of theirs has ended.\n');
     expect(await pty.exit()).toBe(0);
     expect(pty.transcript).not.toContain("brand new");
     expect(await new Argon2PasswordHasher().verify((await stored("dora"))?.passwordHash ?? "", "brand new words")).toBe(
       true,
     );
+  });
+
+  it("tasks delete asks with the title escaped on the terminal", async () => {
+    const task = await taskctl(db.env, ["tasks", "create", "--user", "dora", "--title", TITLE, "--json"]);
+    const { id } = task.json<{ id: string }>();
+    const pty = new PtySession(db.env, ["tasks", "delete", id]);
+    await pty.answer(`Delete task "${SHOWN_TITLE}" of "dora"? [y/N]: `, "n");
+    await pty.waitFor("Operation cancelled.\n");
+    expect(await pty.exit()).toBe(1);
+    expectNoControls(pty.transcript);
+    expect(await db.database.tasks.findById(id)).not.toBeNull();
+    // Gone again, so that dora's tasks below are the ones that test makes.
+    expect(await db.database.tasks.delete(id)).toBe(true);
   });
 
   it("deletes only after a yes on the terminal; a no (or Enter) cancels with exit 1", async () => {

@@ -1,25 +1,21 @@
-import { Argon2PasswordHasher } from "@tasks/security";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SEED_PASSWORD } from "../src/commands/seed.ts";
-import { bulkEngine, openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
-import { expectFailure, taskctl } from "./support/taskctl.ts";
+import { FakeTaskctl } from "./support/in-process.ts";
+import { type Env, expectFailure } from "./support/taskctl.ts";
 
 interface Seeded {
   users: { id: string; username: string; password: string; tasks: number }[];
   tasks: number;
 }
 
-const engine = await bulkEngine("taskctl seed");
+// In process, on the domain's fakes: seed on a real database, from the real binary, is in
+// commands.test.ts.
+describe("taskctl seed", () => {
+  let taskctl: FakeTaskctl;
+  const run = (args: string[], env: Env = {}) => taskctl.run(args, "", env);
 
-describe(`taskctl seed (${engine})`, () => {
-  let db: TaskctlDatabase;
-  const run = (args: string[], env = {}) => taskctl({ ...db.env, ...env }, args);
-
-  beforeAll(async () => {
-    db = await openTaskctlDatabase(engine);
-  });
-  afterAll(async () => {
-    await db?.close();
+  beforeAll(() => {
+    taskctl = new FakeTaskctl();
   });
 
   it("fills a fresh database with users who can log in with the printed password, and tasks of every status", async () => {
@@ -29,9 +25,9 @@ describe(`taskctl seed (${engine})`, () => {
     expect(seeded.users.map((user) => user.username)).toEqual(["alice", "bob", "carol"]);
     expect(seeded.tasks).toBe(24);
     expect(seeded.users.map((user) => user.tasks)).toEqual([8, 8, 8]);
-    const alice = await db.database.users.findByUsername("alice");
+    const alice = await taskctl.ports.users.findByUsername("alice");
     expect(seeded.users[0]?.password).toBe(SEED_PASSWORD);
-    expect(await new Argon2PasswordHasher().verify(alice?.passwordHash ?? "", SEED_PASSWORD)).toBe(true);
+    expect(await taskctl.ports.hasher.verify(alice?.passwordHash ?? "", SEED_PASSWORD)).toBe(true);
 
     const tasks = (await run(["tasks", "list", "--json"])).json<{ status: string; owner: string; title: string }[]>();
     expect(tasks).toHaveLength(24);
@@ -62,6 +58,7 @@ describe(`taskctl seed (${engine})`, () => {
     expectFailure(
       await run(["seed", "--force"], {
         NODE_ENV: "production",
+        DATABASE_URL: "postgres://app@db.example.com/tasks",
         JWT_SECRET: "x".repeat(32),
         ALLOWED_HOSTS: "tasks.example.com",
       }),

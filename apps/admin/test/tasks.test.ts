@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bulkEngine, openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
-import { expectFailure, taskctl } from "./support/taskctl.ts";
+import { minutes } from "@tasks/domain/testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FakeTaskctl } from "./support/in-process.ts";
+import { expectFailure } from "./support/taskctl.ts";
 
 const TASK_KEYS = ["created_at", "description", "id", "owner", "status", "title", "updated_at"];
 
@@ -14,23 +15,21 @@ interface TaskJson {
   updated_at: string;
 }
 
-const engine = await bulkEngine("taskctl tasks");
-
-describe(`taskctl tasks on ${engine}`, () => {
-  let db: TaskctlDatabase;
-  const run = (args: string[], input?: string) => taskctl(db.env, args, input);
+// In process, on the domain's fakes, whose clock moves only when a test moves it: the same
+// commands on a real database, from the real binary, are in commands.test.ts.
+describe("taskctl tasks", () => {
+  let taskctl: FakeTaskctl;
+  const run = (args: string[], input?: string) => taskctl.run(args, input);
   const list = async (...filters: string[]) => (await run(["tasks", "list", ...filters, "--json"])).json<TaskJson[]>();
+  const later = () => taskctl.ports.clock.advance(minutes(1));
   let passport: TaskJson;
 
   beforeAll(async () => {
-    db = await openTaskctlDatabase(engine);
+    taskctl = new FakeTaskctl();
     for (const username of ["alice", "bob"]) {
       const created = await run(["users", "create", username, "--password-stdin"], "long secret words");
       expect(created.code).toBe(0);
     }
-  });
-  afterAll(async () => {
-    await db?.close();
   });
 
   it("creates a task for a user, trimming the title, and prints it as JSON with its owner", async () => {
@@ -58,6 +57,7 @@ describe(`taskctl tasks on ${engine}`, () => {
     });
     expect(passport.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(passport.updated_at).toBe(passport.created_at);
+    later();
     const plain = await run(["tasks", "create", "--user", "bob", "--title", "Water the plants"]);
     expect(plain.stdout).toMatch(/^Task [0-9a-f-]{36} created for "bob"\.\n$/);
   });
@@ -82,6 +82,7 @@ describe(`taskctl tasks on ${engine}`, () => {
   });
 
   it("updates only the given fields, moving updated_at and never created_at", async () => {
+    later();
     const result = await run(["tasks", "update", passport.id, "--status", "done", "--json"]);
     expect(result.stderr).toBe("");
     const updated = result.json<TaskJson>();

@@ -1,7 +1,7 @@
-import { Argon2PasswordHasher } from "@tasks/security";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bulkEngine, openTaskctlDatabase, type TaskctlDatabase } from "./support/databases.ts";
-import { expectFailure, taskctl } from "./support/taskctl.ts";
+import { LogIn } from "@tasks/domain";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FakeTaskctl } from "./support/in-process.ts";
+import { expectFailure } from "./support/taskctl.ts";
 
 const PASSWORD = "long secret words";
 const USER_KEYS = ["date_joined", "email", "id", "is_active", "is_staff", "is_superuser", "last_login", "username"];
@@ -17,18 +17,16 @@ interface UserJson {
   last_login: string | null;
 }
 
-const engine = await bulkEngine("taskctl users");
+// In process, on the domain's fakes: the same commands on a real database, from the real
+// binary, are in commands.test.ts.
+describe("taskctl users", () => {
+  let taskctl: FakeTaskctl;
+  const run = (args: string[], input?: string) => taskctl.run(args, input);
+  const stored = (username: string) => taskctl.ports.users.findByUsername(username);
+  const verify = (hash: string | undefined, password: string) => taskctl.ports.hasher.verify(hash ?? "", password);
 
-describe(`taskctl users on ${engine}`, () => {
-  let db: TaskctlDatabase;
-  const run = (args: string[], input?: string) => taskctl(db.env, args, input);
-  const stored = (username: string) => db.database.users.findByUsername(username);
-
-  beforeAll(async () => {
-    db = await openTaskctlDatabase(engine);
-  });
-  afterAll(async () => {
-    await db?.close();
+  beforeAll(() => {
+    taskctl = new FakeTaskctl();
   });
 
   it("creates an active user from --password-stdin, dropping the trailing newline, and prints it as JSON", async () => {
@@ -51,40 +49,27 @@ describe(`taskctl users on ${engine}`, () => {
     expect(user.date_joined).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const saved = await stored("alice");
     expect(saved?.id).toBe(user.id);
-    expect(await new Argon2PasswordHasher().verify(saved?.passwordHash ?? "", PASSWORD)).toBe(true);
+    expect(await verify(saved?.passwordHash, PASSWORD)).toBe(true);
   });
 
   it("creates staff users and superusers from TASKCTL_PASSWORD with --no-input", async () => {
-    const staff = await taskctl({ ...db.env, TASKCTL_PASSWORD: PASSWORD }, [
-      "users",
-      "create",
-      "bob",
-      "--staff",
-      "--no-input",
-    ]);
+    const staff = await taskctl.run(["users", "create", "bob", "--staff", "--no-input"], "", {
+      TASKCTL_PASSWORD: PASSWORD,
+    });
     expect(staff).toMatchObject({ code: 0, stdout: 'User "bob" created.\n', stderr: "" });
-    const superuser = await taskctl({ ...db.env, TASKCTL_PASSWORD: PASSWORD }, [
-      "users",
-      "create",
-      "carol",
-      "--superuser",
-      "--no-input",
-      "--json",
-    ]);
+    const superuser = await taskctl.run(["users", "create", "carol", "--superuser", "--no-input", "--json"], "", {
+      TASKCTL_PASSWORD: PASSWORD,
+    });
     expect(superuser.json()).toMatchObject({ username: "carol", is_staff: true, is_superuser: true });
     expect(await stored("bob")).toMatchObject({ isStaff: true, isSuperuser: false, isActive: true });
   });
 
   it("createsuperuser makes an active staff superuser from TASKCTL_PASSWORD or stdin, without a terminal", async () => {
-    const fromEnv = await taskctl({ ...db.env, TASKCTL_PASSWORD: PASSWORD }, [
-      "createsuperuser",
-      "--no-input",
-      "--username",
-      "root",
-      "--email",
-      "root@example.com",
-      "--json",
-    ]);
+    const fromEnv = await taskctl.run(
+      ["createsuperuser", "--no-input", "--username", "root", "--email", "root@example.com", "--json"],
+      "",
+      { TASKCTL_PASSWORD: PASSWORD },
+    );
     expect(fromEnv.stderr).toBe("");
     const root = fromEnv.json<UserJson>();
     expect(Object.keys(root).sort()).toEqual(USER_KEYS);
@@ -139,9 +124,8 @@ describe(`taskctl users on ${engine}`, () => {
     expect(result.code).toBe(0);
     expect(result.json()).toMatchObject({ username: "bob" });
     const after = await stored("bob");
-    const hasher = new Argon2PasswordHasher();
-    expect(await hasher.verify(after?.passwordHash ?? "", "a brand new secret")).toBe(true);
-    expect(await hasher.verify(after?.passwordHash ?? "", PASSWORD)).toBe(false);
+    expect(await verify(after?.passwordHash, "a brand new secret")).toBe(true);
+    expect(await verify(after?.passwordHash, PASSWORD)).toBe(false);
     expect(after?.tokenVersion).toBe((before?.tokenVersion ?? 0) + 1);
     expectFailure(
       await run(["users", "set-password", "bob", "--password-stdin"], "bob"),
@@ -174,12 +158,68 @@ describe(`taskctl users on ${engine}`, () => {
     expect((await run(["tasks", "list", "--json"])).json()).toEqual([]);
   });
 
+  it("lists a user's live logins newest first, and revokes them all", async () => {
+    await run(["users", "create", "dave", "--password-stdin"], PASSWORD);
+    const dave = await stored("dave");
+    const { ports } = taskctl;
+    const logIn = (kind: "token" | "cookie", address: string) =>
+      new LogIn(ports).execute({
+        username: "dave",
+        password: PASSWORD,
+        kind,
+        client: { address, userAgent: "curl/8" },
+      });
+    const first = await logIn("token", "192.0.2.10");
+    ports.clock.advance(60_000);
+    const second = await logIn("cookie", "192.0.2.11");
+
+    const listed = await run(["users", "sessions", "DAVE", "--json"]);
+    expect(listed.json()).toEqual([
+      expect.objectContaining({
+        id: second.session.id,
+        kind: "cookie",
+        ip_address: "192.0.2.11",
+        user_agent: "curl/8",
+      }),
+      expect.objectContaining({ id: first.session.id, kind: "token", ip_address: "192.0.2.10" }),
+    ]);
+    const table = await run(["users", "sessions", "dave"]);
+    expect(table.stdout.split("\n")[0]).toMatch(/^ID +KIND +STARTED +LAST USED +EXPIRES +ADDRESS +USER AGENT$/);
+    expect(table.stdout.trimEnd().split("\n").at(-1)).toBe('(2 logins of "dave")');
+
+    const revoked = await run(["users", "revoke-sessions", "dave"]);
+    expect(revoked).toMatchObject({ code: 0, stdout: 'Revoked 2 logins of "dave".\n', stderr: "" });
+    expect((await run(["users", "sessions", "dave", "--json"])).json()).toEqual([]);
+    expect((await ports.sessions.findById(first.session.id))?.revocationReason).toBe("admin");
+    expect((await run(["users", "revoke-sessions", "dave", "--json"])).json()).toEqual({
+      username: "dave",
+      revoked: 0,
+    });
+    expect(dave?.isActive).toBe(true);
+  });
+
+  it("ends every login of a user whose password is set or who is deactivated", async () => {
+    await run(["users", "create", "erin", "--password-stdin"], PASSWORD);
+    const { ports } = taskctl;
+    const login = await new LogIn(ports).execute({
+      username: "erin",
+      password: PASSWORD,
+      kind: "token",
+      client: { address: "192.0.2.12", userAgent: null },
+    });
+    await run(["users", "set-password", "erin", "--password-stdin"], "another long pass phrase");
+    expect((await ports.sessions.findById(login.session.id))?.revocationReason).toBe("password_change");
+    expect((await run(["users", "sessions", "erin", "--json"])).json()).toEqual([]);
+  });
+
   it("names an unknown user in one line with exit 1, for every command that takes one", async () => {
     for (const args of [
       ["users", "set-password", "ghost", "--password-stdin"],
       ["users", "deactivate", "ghost"],
       ["users", "activate", "ghost"],
       ["users", "delete", "ghost", "--yes"],
+      ["users", "sessions", "ghost"],
+      ["users", "revoke-sessions", "ghost"],
     ])
       expectFailure(await run(args, PASSWORD), 1, `taskctl ${args[0]} ${args[1]}: No user named "ghost".`);
   });

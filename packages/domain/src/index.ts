@@ -28,6 +28,7 @@ export * from "./use-cases/delete-task.ts";
 export * from "./use-cases/delete-user.ts";
 export * from "./use-cases/end-login.ts";
 export * from "./use-cases/get-task.ts";
+export * from "./use-cases/get-task-with-owner.ts";
 export * from "./use-cases/get-user.ts";
 export * from "./use-cases/list-all-tasks.ts";
 export * from "./use-cases/list-logins.ts";

@@ -12,16 +12,16 @@ const migrate: Command = {
   },
   examples: ["DATABASE_URL=postgres://app@db.example.com/tasks taskctl migrate", "taskctl migrate --status --json"],
   async run(context, input) {
-    const operations = await context.operations();
+    const database = await context.database();
     if (flag(input, "status")) {
-      const status = await operations.migrationStatus();
+      const status = await database.migrationStatus();
       if (flag(input, "json")) return printJson(context, { applied: status.applied, pending: status.pending });
       for (const name of status.applied) printLine(context, ` [X] ${name}`);
       for (const name of status.pending) printLine(context, ` [ ] ${name}`);
       if (status.applied.length + status.pending.length === 0) printLine(context, "No migrations.");
       return;
     }
-    const { applied } = await operations.migrate();
+    const { applied } = await database.migrate();
     if (flag(input, "json")) return printJson(context, { applied });
     if (applied.length === 0) return printLine(context, "No migrations to apply.");
     printLine(context, "Running migrations:");

@@ -1,4 +1,4 @@
-import { canonicalUsername, type TaskStatus, type User } from "@tasks/domain";
+import { canonicalUsername, OPERATOR, type TaskStatus, type User } from "@tasks/domain";
 import {
   type Command,
   type CommandContext,
@@ -90,8 +90,8 @@ const seed: Command = {
     const taskCount = count(input, "tasks", DEFAULT_TASKS, 0, MAX_TASKS);
     if (context.config.production)
       throw new CommandError(`seed makes users whose password is known: it does not run with NODE_ENV=production`);
-    const operations = await context.operations();
-    const existing = await operations.listUsers();
+    const useCases = await context.useCases();
+    const existing = await useCases.listUsers.execute();
     if (existing.length > 0 && !flag(input, "force"))
       throw new CommandError(
         `the database already has ${plural(existing.length, "user")}: seed is for a fresh database (pass --force to add sample users anyway)`,
@@ -100,16 +100,22 @@ const seed: Command = {
     const taken = new Set(existing.map((user) => canonicalUsername(user.username)));
     const users: User[] = [];
     for (const username of freeNames(taken, userCount))
-      users.push(await operations.createUser({ username, email: `${username}@example.com`, password: SEED_PASSWORD }));
+      users.push(
+        await useCases.createUser.execute({ username, email: `${username}@example.com`, password: SEED_PASSWORD }),
+      );
     const tasksPerUser = new Map(users.map((user) => [user.id, 0]));
     for (let index = 0; index < taskCount; index++) {
       const owner = users[index % users.length] as User;
-      await operations.createTask({
+      await useCases.createTask.execute({
+        actor: OPERATOR,
         ownerId: owner.id,
-        title:
-          TITLES[index % TITLES.length] + (index >= TITLES.length ? ` (${Math.floor(index / TITLES.length) + 1})` : ""),
-        description: DESCRIPTIONS[index % DESCRIPTIONS.length],
-        status: STATUS_CYCLE[index % STATUS_CYCLE.length],
+        changes: {
+          title:
+            TITLES[index % TITLES.length] +
+            (index >= TITLES.length ? ` (${Math.floor(index / TITLES.length) + 1})` : ""),
+          description: DESCRIPTIONS[index % DESCRIPTIONS.length],
+          status: STATUS_CYCLE[index % STATUS_CYCLE.length],
+        },
       });
       tasksPerUser.set(owner.id, (tasksPerUser.get(owner.id) ?? 0) + 1);
     }

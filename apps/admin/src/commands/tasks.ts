@@ -1,5 +1,6 @@
 import {
   DESCRIPTION_MAX_LENGTH,
+  OPERATOR,
   TASK_STATUSES,
   TaskNotFound,
   type TaskWithOwner,
@@ -64,7 +65,8 @@ const list: Command = {
   },
   examples: ["taskctl tasks list --user alice --status todo,doing", "taskctl tasks list --search invoice --json"],
   async run(context, input) {
-    const tasks = await (await context.operations()).listTasks({
+    const tasks = await (await context.useCases()).listAllTasks.execute({
+      actor: OPERATOR,
       username: stringOption(input, "user"),
       status: stringOption(input, "status"),
       search: stringOption(input, "search"),
@@ -89,13 +91,12 @@ const create: Command = {
   async run(context, input) {
     const username = requiredOption(input, "user");
     const title = requiredOption(input, "title");
-    const operations = await context.operations();
-    const owner = await operations.getUser(username);
-    const task = await operations.createTask({
+    const useCases = await context.useCases();
+    const owner = await useCases.getUser.execute({ username });
+    const task = await useCases.createTask.execute({
+      actor: OPERATOR,
       ownerId: owner.id,
-      title,
-      description: stringOption(input, "description"),
-      status: stringOption(input, "status"),
+      changes: { title, description: stringOption(input, "description"), status: stringOption(input, "status") },
     });
     printTask(
       context,
@@ -126,9 +127,13 @@ const update: Command = {
     };
     if (Object.values(changes).every((value) => value === undefined))
       throw new UsageError("nothing to change: give --title, --description or --status");
-    const operations = await context.operations();
-    const task = await withTaskId(id, () => operations.updateTask(id, changes));
-    printTask(context, input, await operations.withOwner(task), `Task ${task.id} updated: "${task.title}".`);
+    const useCases = await context.useCases();
+    const updated = await withTaskId(id, async () => {
+      // Read first for the owner's username, which an update never changes.
+      const { ownerUsername } = await useCases.getTaskWithOwner.execute({ actor: OPERATOR, id });
+      return { task: await useCases.updateTask.execute({ actor: OPERATOR, id, changes }), ownerUsername };
+    });
+    printTask(context, input, updated, `Task ${id} updated: "${updated.task.title}".`);
   },
 };
 
@@ -142,10 +147,10 @@ const remove: Command = {
   async run(context, input) {
     const id = input.arguments[0] as string;
     const confirm = confirmation(context, input);
-    const operations = await context.operations();
-    const task = await operations.withOwner(await withTaskId(id, () => operations.getTask(id)));
+    const useCases = await context.useCases();
+    const task = await withTaskId(id, () => useCases.getTaskWithOwner.execute({ actor: OPERATOR, id }));
     await confirm(`Delete task "${task.task.title}" of "${task.ownerUsername}"?`);
-    await withTaskId(id, () => operations.deleteTask(id));
+    await withTaskId(id, () => useCases.deleteTask.execute({ actor: OPERATOR, id }));
     printTask(context, input, task, `Task ${id} deleted.`);
   },
 };

@@ -1,4 +1,4 @@
-import type { User } from "@tasks/domain";
+import { OPERATOR, type User } from "@tasks/domain";
 import {
   type Command,
   type CommandContext,
@@ -15,7 +15,7 @@ import {
 import { createNewUser } from "../new-user.ts";
 import { askNewPassword, PASSWORD_OPTIONS, passwordOrTerminal } from "../passwords.ts";
 import { plural } from "../table.ts";
-import { USER_COLUMNS, userJson } from "../views.ts";
+import { LOGIN_COLUMNS, loginJson, USER_COLUMNS, userJson } from "../views.ts";
 
 const USERNAME = { name: "username", description: "the user's username (any case)" };
 
@@ -64,7 +64,7 @@ const list: Command = {
   options: { ...JSON_OPTION },
   examples: ["taskctl users list", "taskctl users list --json"],
   async run(context, input) {
-    const users = await (await context.operations()).listUsers();
+    const users = await (await context.useCases()).listUsers.execute();
     if (flag(input, "json")) return printJson(context, users.map(userJson));
     printTable(context, USER_COLUMNS, users);
     printLine(context, `(${plural(users.length, "user")})`);
@@ -73,7 +73,7 @@ const list: Command = {
 
 const setPassword: Command = {
   name: "users set-password",
-  summary: "Set a user's password; every token the user holds stops working.",
+  summary: "Set a user's password; every login of the user ends at once.",
   details:
     "On a terminal, asks for the new password twice, hidden. Without a terminal, the password comes from " +
     "--password-stdin, or from TASKCTL_PASSWORD with --no-input.",
@@ -86,27 +86,27 @@ const setPassword: Command = {
   async run(context, input) {
     const username = input.arguments[0] as string;
     const given = await passwordOrTerminal(context, input);
-    const operations = await context.operations();
+    const useCases = await context.useCases();
     let password: string;
     if (typeof given === "string") password = given;
     else {
-      const user = await operations.getUser(username);
+      const user = await useCases.getUser.execute({ username });
       given.say(`Changing the password of "${user.username}".`);
       password = await askNewPassword(given, user);
     }
-    const user = await operations.setPassword(username, password);
-    printUser(context, input, user, `Password of "${user.username}" changed; their tokens no longer work.`);
+    const user = await useCases.setPassword.execute({ username, password });
+    printUser(context, input, user, `Password of "${user.username}" changed; every login of theirs has ended.`);
   },
 };
 
 const deactivate: Command = {
   name: "users deactivate",
-  summary: "Stop a user from logging in; their tokens stop working at once.",
+  summary: "Stop a user from logging in; every login of theirs ends at once.",
   arguments: [USERNAME],
   options: { ...JSON_OPTION },
   examples: ["taskctl users deactivate alice"],
   async run(context, input) {
-    const user = await (await context.operations()).deactivateUser(input.arguments[0] as string);
+    const user = await (await context.useCases()).deactivateUser.execute({ username: input.arguments[0] as string });
     printUser(context, input, user, `User "${user.username}" deactivated.`);
   },
 };
@@ -118,7 +118,7 @@ const activate: Command = {
   options: { ...JSON_OPTION },
   examples: ["taskctl users activate alice"],
   async run(context, input) {
-    const user = await (await context.operations()).activateUser(input.arguments[0] as string);
+    const user = await (await context.useCases()).activateUser.execute({ username: input.arguments[0] as string });
     printUser(context, input, user, `User "${user.username}" activated.`);
   },
 };
@@ -132,14 +132,56 @@ const remove: Command = {
   examples: ["taskctl users delete alice", "taskctl users delete alice --yes --json"],
   async run(context, input) {
     const confirm = confirmation(context, input);
-    const operations = await context.operations();
-    const user = await operations.getUser(input.arguments[0] as string);
-    const tasks = await operations.listTasks({ username: user.username });
+    const useCases = await context.useCases();
+    const user = await useCases.getUser.execute({ username: input.arguments[0] as string });
+    const tasks = await useCases.listAllTasks.execute({ actor: OPERATOR, username: user.username });
     const question = `Delete user "${user.username}" and their ${plural(tasks.length, "task")}? This cannot be undone.`;
     await confirm(question);
-    const deleted = await operations.deleteUser(user.username);
+    const deleted = await useCases.deleteUser.execute({ username: user.username });
     printUser(context, input, deleted, `User "${deleted.username}" and their ${plural(tasks.length, "task")} deleted.`);
   },
 };
 
-export const USER_COMMANDS: readonly Command[] = [create, list, setPassword, deactivate, activate, remove];
+const sessions: Command = {
+  name: "users sessions",
+  summary: "List a user's live logins (token logins and browser sessions), newest first.",
+  details: "Times are UTC.",
+  arguments: [USERNAME],
+  options: { ...JSON_OPTION },
+  examples: ["taskctl users sessions alice", "taskctl users sessions alice --json"],
+  async run(context, input) {
+    const useCases = await context.useCases();
+    const user = await useCases.getUser.execute({ username: input.arguments[0] as string });
+    const logins = await useCases.listLogins.execute({ userId: user.id });
+    if (flag(input, "json")) return printJson(context, logins.map(loginJson));
+    printTable(context, LOGIN_COLUMNS, logins);
+    printLine(context, `(${plural(logins.length, "login")} of "${user.username}")`);
+  },
+};
+
+const revokeSessions: Command = {
+  name: "users revoke-sessions",
+  summary: "End every login of a user: their tokens and browser sessions stop working at once.",
+  details: "The user can log in again (a deactivated user cannot).",
+  arguments: [USERNAME],
+  options: { ...JSON_OPTION },
+  examples: ["taskctl users revoke-sessions alice"],
+  async run(context, input) {
+    const useCases = await context.useCases();
+    const user = await useCases.getUser.execute({ username: input.arguments[0] as string });
+    const revoked = await useCases.revokeLogins.execute({ userId: user.id, reason: "admin" });
+    if (flag(input, "json")) return printJson(context, { username: user.username, revoked });
+    printLine(context, `Revoked ${plural(revoked, "login")} of "${user.username}".`);
+  },
+};
+
+export const USER_COMMANDS: readonly Command[] = [
+  create,
+  list,
+  setPassword,
+  deactivate,
+  activate,
+  remove,
+  sessions,
+  revokeSessions,
+];

@@ -59,21 +59,24 @@ export function collect(child: ChildProcess): Promise<Result> {
   });
   return new Promise((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code) =>
-      resolve({
-        code,
-        stdout,
-        stderr,
-        json: <T>() => {
-          try {
-            return JSON.parse(stdout) as T;
-          } catch {
-            throw new Error(`stdout is not JSON (exit ${code}):\n${stdout}\nstderr:\n${stderr}`);
-          }
-        },
-      }),
-    );
+    child.on("close", (code) => resolve(result(code, stdout, stderr)));
   });
+}
+
+/** What a run of taskctl left: its exit status and everything it wrote. */
+export function result(code: number | null, stdout: string, stderr: string): Result {
+  return {
+    code,
+    stdout,
+    stderr,
+    json: <T>() => {
+      try {
+        return JSON.parse(stdout) as T;
+      } catch {
+        throw new Error(`stdout is not JSON (exit ${code}):\n${stdout}\nstderr:\n${stderr}`);
+      }
+    },
+  };
 }
 
 /** A failure is exactly one line on stderr, nothing on stdout, and the exit status. */

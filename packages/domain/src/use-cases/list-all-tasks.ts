@@ -5,8 +5,10 @@ import type { TaskRepository } from "../ports/task-repository.ts";
 import type { UserRepository } from "../ports/user-repository.ts";
 import { findUserOrFail } from "./find-user.ts";
 
+/** A task as the operator sees it. */
 export interface TaskWithOwner {
   readonly task: Task;
+  /** The owner's username, or the owner's id for an owner gone since the task was read. */
   readonly ownerUsername: string;
 }
 

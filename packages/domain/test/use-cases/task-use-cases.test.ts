@@ -3,6 +3,7 @@ import {
   CreateTask,
   DeleteTask,
   GetTask,
+  GetTaskWithOwner,
   OPERATOR,
   ReplaceTask,
   TaskNotFound,
@@ -12,6 +13,7 @@ import {
 } from "../../src/index.ts";
 import {
   aStoredTask,
+  aStoredUser,
   aTask,
   type FakePorts,
   fakePorts,
@@ -70,6 +72,33 @@ describe("GetTask", () => {
     expect(othersTask).toBeInstanceOf(TaskNotFound);
     expect(missing).toBeInstanceOf(TaskNotFound);
     expect({ ...othersTask, message: othersTask.message }).toEqual({ ...missing, message: missing.message });
+  });
+});
+
+describe("GetTaskWithOwner", () => {
+  it("gives the operator anyone's task with its owner's username", async () => {
+    const alice = await aStoredUser(ports, { username: "alice" });
+    const { task } = await aStoredTask(ports, { ownerId: alice.id });
+
+    expect(await new GetTaskWithOwner(ports).execute({ actor: OPERATOR, id: task.id })).toEqual({
+      task,
+      ownerUsername: "alice",
+    });
+  });
+
+  it("falls back to the owner id for a task whose owner it cannot name", async () => {
+    const { task } = await aStoredTask(ports, { ownerId: "orphan-owner-id" });
+
+    expect(await new GetTaskWithOwner(ports).execute({ actor: OPERATOR, id: task.id })).toEqual({
+      task,
+      ownerUsername: "orphan-owner-id",
+    });
+  });
+
+  it("reports a missing task", async () => {
+    await expect(new GetTaskWithOwner(ports).execute({ actor: OPERATOR, id: "no-such-id" })).rejects.toThrow(
+      TaskNotFound,
+    );
   });
 });
 
