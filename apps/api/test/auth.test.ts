@@ -1,14 +1,13 @@
 import { DeactivateUser } from "@tasks/domain";
-import { testEngines } from "@tasks/persistence/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem, expectValidationProblem } from "./support/http.ts";
 import { openTestApi, PASSWORD, type TestApi } from "./support/test-api.ts";
 
-describe.each(await testEngines("api authentication"))("authentication on %s", (engine) => {
+describe("authentication", () => {
   let api: TestApi;
 
   beforeAll(async () => {
-    api = await openTestApi(engine);
+    api = await openTestApi("pglite");
   });
   afterAll(async () => {
     await api?.close();

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { PasswordHasher } from "@tasks/domain";
-import { openTestDatabase, type TestDatabase, testEngines } from "@tasks/persistence/testing";
+import { openTestDatabase, type TestDatabase } from "@tasks/persistence/testing";
 import { Argon2PasswordHasher } from "@tasks/security";
 import { connectTestRedis } from "@tasks/testing";
 import type { Redis } from "ioredis";
@@ -35,13 +35,13 @@ function freshAddress(): string {
   return `10.${Math.floor(address / 250)}.${address % 250}.${randomBytes(1)[0] ?? 1}`;
 }
 
-describe.each(await testEngines("api login throttle"))("failed-login throttle on %s", (engine) => {
+describe("failed-login throttle", () => {
   let testDatabase: TestDatabase;
   let api: TestApi;
 
   beforeAll(async () => {
-    testDatabase = await openTestDatabase(engine, { inMemory: true });
-    api = await testApiOn(engine, testDatabase, {
+    testDatabase = await openTestDatabase("pglite", { inMemory: true });
+    api = await testApiOn("pglite", testDatabase, {
       config: { loginMaxFailures: MAX_FAILURES, loginFailureWindowSeconds: 60 },
     });
   });
@@ -85,7 +85,7 @@ describe.each(await testEngines("api login throttle"))("failed-login throttle on
   });
 
   it("lets the user in again once the window has passed", async () => {
-    const shortWindow = await testApiOn(engine, testDatabase, {
+    const shortWindow = await testApiOn("pglite", testDatabase, {
       config: { loginMaxFailures: 1, loginFailureWindowSeconds: 1 },
     });
     try {
@@ -119,7 +119,7 @@ describe.each(await testEngines("api login throttle"))("failed-login throttle on
       "have no more wrong passwords checked than the limit, however many arrive",
       async () => {
         const hasher = new CountingHasher();
-        const burst = await testApiOn(engine, testDatabase, {
+        const burst = await testApiOn("pglite", testDatabase, {
           config: { loginMaxFailures: 10, loginFailureWindowSeconds: 60 },
           redis: shared,
           hasher,
@@ -158,8 +158,8 @@ describe.each(await testEngines("api login throttle"))("failed-login throttle on
         redis: redis ?? undefined,
       };
       [first, second] = [
-        await testApiOn(engine, testDatabase, options),
-        await testApiOn(engine, testDatabase, options),
+        await testApiOn("pglite", testDatabase, options),
+        await testApiOn("pglite", testDatabase, options),
       ];
       victim = await first.signUp("redis-victim");
     });

@@ -1,4 +1,3 @@
-import { testEngines } from "@tasks/persistence/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem, expectValidationProblem } from "./support/http.ts";
 import { openTestApi, type TestApi, type TestUser } from "./support/test-api.ts";
@@ -14,13 +13,13 @@ interface TaskBody {
 
 const ISO_UTC_MILLISECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-describe.each(await testEngines("api tasks"))("tasks on %s", (engine) => {
+describe("tasks", () => {
   let api: TestApi;
   let alice: TestUser;
   let bob: TestUser;
 
   beforeAll(async () => {
-    api = await openTestApi(engine);
+    api = await openTestApi("pglite");
     alice = await api.signUp("alice");
     bob = await api.signUp("bob");
   });
