@@ -32,7 +32,7 @@ describe("visible", () => {
   });
 });
 
-const engine = await bulkEngine("taskctl escapes");
+const engine = await bulkEngine();
 
 describe(`taskctl shows control characters from users escaped (${engine})`, () => {
   let db: TaskctlDatabase;

@@ -9,7 +9,7 @@ interface Seeded {
   tasks: number;
 }
 
-const engine = await bulkEngine("taskctl seed");
+const engine = await bulkEngine();
 
 describe(`taskctl seed (${engine})`, () => {
   let db: TaskctlDatabase;

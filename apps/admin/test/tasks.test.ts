@@ -14,7 +14,7 @@ interface TaskJson {
   updated_at: string;
 }
 
-const engine = await bulkEngine("taskctl tasks");
+const engine = await bulkEngine();
 
 describe(`taskctl tasks on ${engine}`, () => {
   let db: TaskctlDatabase;

@@ -17,7 +17,7 @@ interface UserJson {
   last_login: string | null;
 }
 
-const engine = await bulkEngine("taskctl users");
+const engine = await bulkEngine();
 
 describe(`taskctl users on ${engine}`, () => {
   let db: TaskctlDatabase;

@@ -1,7 +1,7 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { type Database, openDatabase } from "@tasks/persistence";
-import { createTestDatabase, runPostgresSuite, type TestDatabase } from "@tasks/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, describeWith, postgresAvailability, type TestDatabase } from "@tasks/testing";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectProblem } from "./support/http.ts";
 import { type TestApi, type TestUser, testApiOn } from "./support/test-api.ts";
 
@@ -82,7 +82,9 @@ class FlakyRelay {
   }
 }
 
-describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goes down", () => {
+const postgres = await postgresAvailability();
+
+describeWith(postgres)("when PostgreSQL goes down", () => {
   let server: TestDatabase;
   let relay: FlakyRelay;
   let database: Database;
@@ -176,7 +178,7 @@ describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goe
   });
 });
 
-describe.runIf(await runPostgresSuite("api on an unmigrated database"))("on a database that was never migrated", () => {
+describeWith(postgres)("on a database that was never migrated", () => {
   let server: TestDatabase;
   let database: Database;
   let api: TestApi;

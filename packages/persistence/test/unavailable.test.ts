@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { ServiceUnavailable } from "@tasks/domain";
 import { aTask, aUser } from "@tasks/domain/testing";
+import { describeWith, postgresAvailability } from "@tasks/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/index.ts";
-import { openTestDatabase, type TestDatabase, testEngines } from "../testing/index.ts";
+import { openTestDatabase, type TestDatabase } from "../testing/index.ts";
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -78,59 +79,58 @@ describe("a PostgreSQL server that cannot serve", () => {
   });
 });
 
-if ((await testEngines("database unavailability")).includes("postgresql"))
-  describe("a PostgreSQL server too busy to answer in time", () => {
-    let test: TestDatabase;
-    let db: Database;
-    beforeAll(async () => {
-      test = await openTestDatabase("postgresql");
-      await test.database.close();
-      db = await openDatabase({ url: test.options.url, poolSize: 1, connectTimeoutMs: 300, statementTimeoutMs: 300 });
-    });
-    afterAll(async () => {
-      await db.close();
-      await test.close();
-    });
-
-    it("stops a statement that waits past the statement timeout, with ServiceUnavailable", async () => {
-      const owner = aUser();
-      const task = aTask({ ownerId: owner.id });
-      await db.users.add(owner);
-      await db.tasks.add(task);
-      const blocker = new pg.Client({ connectionString: test.options.url });
-      await blocker.connect();
-      try {
-        await blocker.query("begin");
-        await blocker.query("select * from tasks where id = $1 for update", [task.id]);
-        const blocked = await failure(() => db.tasks.update(task.update({ title: "blocked" }, new Date())));
-        expect(blocked.error).toBeInstanceOf(ServiceUnavailable);
-        expect(blocked.ms).toBeLessThan(3_000);
-      } finally {
-        await blocker.query("rollback");
-        await blocker.end();
-      }
-      expect((await db.tasks.findById(task.id))?.title).toBe(task.title);
-    });
-
-    it("stops waiting for a pooled connection after the connect timeout, with ServiceUnavailable", async () => {
-      let release = () => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      // The pool's only connection stays busy in this transaction until released.
-      const holding = db.unitOfWork.transaction(async () => {
-        await db.users.count();
-        await held;
-      });
-      try {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        const waited = await failure(() => db.users.count());
-        expect(waited.error).toBeInstanceOf(ServiceUnavailable);
-        expect(waited.ms).toBeLessThan(3_000);
-      } finally {
-        release();
-        await holding;
-      }
-      expect(await db.users.count()).toBeGreaterThan(0);
-    });
+describeWith(await postgresAvailability())("a PostgreSQL server too busy to answer in time", () => {
+  let test: TestDatabase;
+  let db: Database;
+  beforeAll(async () => {
+    test = await openTestDatabase("postgresql");
+    await test.database.close();
+    db = await openDatabase({ url: test.options.url, poolSize: 1, connectTimeoutMs: 300, statementTimeoutMs: 300 });
   });
+  afterAll(async () => {
+    await db.close();
+    await test.close();
+  });
+
+  it("stops a statement that waits past the statement timeout, with ServiceUnavailable", async () => {
+    const owner = aUser();
+    const task = aTask({ ownerId: owner.id });
+    await db.users.add(owner);
+    await db.tasks.add(task);
+    const blocker = new pg.Client({ connectionString: test.options.url });
+    await blocker.connect();
+    try {
+      await blocker.query("begin");
+      await blocker.query("select * from tasks where id = $1 for update", [task.id]);
+      const blocked = await failure(() => db.tasks.update(task.update({ title: "blocked" }, new Date())));
+      expect(blocked.error).toBeInstanceOf(ServiceUnavailable);
+      expect(blocked.ms).toBeLessThan(3_000);
+    } finally {
+      await blocker.query("rollback");
+      await blocker.end();
+    }
+    expect((await db.tasks.findById(task.id))?.title).toBe(task.title);
+  });
+
+  it("stops waiting for a pooled connection after the connect timeout, with ServiceUnavailable", async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The pool's only connection stays busy in this transaction until released.
+    const holding = db.unitOfWork.transaction(async () => {
+      await db.users.count();
+      await held;
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const waited = await failure(() => db.users.count());
+      expect(waited.error).toBeInstanceOf(ServiceUnavailable);
+      expect(waited.ms).toBeLessThan(3_000);
+    } finally {
+      release();
+      await holding;
+    }
+    expect(await db.users.count()).toBeGreaterThan(0);
+  });
+});
