@@ -7,6 +7,8 @@ import { openTestDatabase, type TestDatabase } from "../testing/index.ts";
 
 // node-postgres closes a connection idle this long, unless the pool would fall below its minimum.
 const PG_POOL_IDLE_TIMEOUT_MS = 10_000;
+const PROBE = "pool.test probe";
+const POLL_MS = 20;
 
 describeWith(await postgresAvailability())("the PostgreSQL connection pool", () => {
   let test: TestDatabase;
@@ -15,23 +17,33 @@ describeWith(await postgresAvailability())("the PostgreSQL connection pool", () 
     test = await openTestDatabase("postgresql");
     await test.database.close();
     url = test.options.url as string;
+    await closedOnTheServer();
   });
   afterAll(async () => {
     await test.close();
   });
 
-  /** Connections to the test database other than the one asking. */
+  /**
+   * Connections to the test database, leaving out those that ask: a backend lives on for a
+   * moment after its client has gone, and an earlier question's must not count.
+   */
   async function connections(): Promise<number> {
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client({ connectionString: url, application_name: PROBE });
     await client.connect();
     try {
       const { rows } = await client.query<{ count: string }>(
-        "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()",
+        "select count(*) from pg_stat_activity where datname = current_database() and application_name <> $1",
+        [PROBE],
       );
       return Number(rows[0]?.count);
     } finally {
       await client.end();
     }
+  }
+
+  /** Waits until the server has ended every connection: it does so a moment after `close()` has returned. */
+  async function closedOnTheServer(): Promise<void> {
+    while ((await connections()) > 0) await sleep(POLL_MS);
   }
 
   it(
@@ -46,7 +58,7 @@ describeWith(await postgresAvailability())("the PostgreSQL connection pool", () 
       } finally {
         await database.close();
       }
-      expect(await connections()).toBe(0);
+      await closedOnTheServer();
     },
     PG_POOL_IDLE_TIMEOUT_MS * 3,
   );
@@ -60,5 +72,6 @@ describeWith(await postgresAvailability())("the PostgreSQL connection pool", () 
     } finally {
       await database.close();
     }
+    await closedOnTheServer();
   });
 });
