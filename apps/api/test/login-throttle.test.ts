@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { PasswordHasher } from "@tasks/domain";
+import { FakeClock } from "@tasks/domain/testing";
 import { openTestDatabase, type TestDatabase } from "@tasks/persistence/testing";
 import { Argon2PasswordHasher } from "@tasks/security";
 import { connectTestRedis, describeWith } from "@tasks/testing";
@@ -86,16 +87,21 @@ describe("failed-login throttle", () => {
       expect((await login(api, user.username, PASSWORD, from)).statusCode).toBe(200);
   });
 
-  it("lets the user in again once the window has passed", async () => {
+  it("lets the user in again once the window has passed, not before", async () => {
+    // Starts at the wall time: the tokens it stamps must also pass checks made against the wall clock.
+    const clock = new FakeClock(new Date());
     const shortWindow = await testApiOn("pglite", testDatabase, {
       config: { loginMaxFailures: 1, loginFailureWindowSeconds: 1 },
+      clock,
     });
     try {
       const user = await shortWindow.signUp("patient");
       const from = freshAddress();
       await fail(shortWindow, user.username, from);
       expectProblem(await login(shortWindow, user.username, PASSWORD, from), 429);
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      clock.advance(999);
+      expectProblem(await login(shortWindow, user.username, PASSWORD, from), 429);
+      clock.advance(1);
       expect((await login(shortWindow, user.username, PASSWORD, from)).statusCode).toBe(200);
     } finally {
       await shortWindow.close();

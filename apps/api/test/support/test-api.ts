@@ -44,6 +44,8 @@ export interface TestApiOptions {
   readonly config?: Partial<Config>;
   readonly logger?: FastifyBaseLogger;
   readonly redis?: Redis;
+  /** Replaces the system clock (with one the test moves, say). */
+  readonly clock?: Clock;
   /** Replaces the cheap argon2id hasher (to count or hold its checks, say). */
   readonly hasher?: PasswordHasher;
   /** Replaces some of the real dependencies (a failing repository, say). */
@@ -74,7 +76,7 @@ export async function testApiOn(
 ): Promise<TestApi> {
   const { database } = testDatabase;
   const config: Config = { ...loadConfig({}), ...options.config };
-  const clock = new SystemClock();
+  const clock = options.clock ?? new SystemClock();
   const hasher = options.hasher ?? new Argon2PasswordHasher(CHEAP_HASHER_PARAMETERS);
   const jwtSecret = randomBytes(48).toString("base64url");
   const deps = createDependencies({
