@@ -94,7 +94,7 @@ describe("a test run, not under CI, with services missing", () => {
 
   beforeAll(async () => {
     ({ code, report } = await runFixtures());
-  }, 120_000);
+  });
 
   it("counts the tests of a suite that needs a missing service as skipped, naming what is missing", () => {
     const missing = file("missing-service.fixture.ts");
