@@ -28,7 +28,7 @@ describe("the taskctl binary without a database", () => {
   });
 });
 
-const engine = await bulkEngine("taskctl commands");
+const engine = await bulkEngine();
 
 describe(`the taskctl binary on ${engine}`, () => {
   let db: TaskctlDatabase;

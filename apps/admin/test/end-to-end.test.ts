@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase, runPostgresSuite } from "@tasks/testing";
+import { createTestDatabase, describeWith, postgresAvailability } from "@tasks/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "./support/api-server.ts";
 import { type Env, taskctl } from "./support/taskctl.ts";
@@ -24,12 +24,11 @@ async function freshEmbedded(): Promise<Fresh> {
   return { env: { DATA_DIR: dataDir }, drop: () => rm(dataDir, { recursive: true, force: true }) };
 }
 
-const engines: [string, () => Promise<Fresh>][] = [
-  ["the embedded database, which taskctl reaches through the running server", freshEmbedded],
-];
-if (await runPostgresSuite("taskctl end to end")) engines.unshift(["PostgreSQL", freshPostgres]);
+describeWith(await postgresAvailability())("taskctl and the API server on PostgreSQL", () => endToEnd(freshPostgres));
+describe("taskctl and the API server on the embedded database, which taskctl reaches through the running server", () =>
+  endToEnd(freshEmbedded));
 
-describe.each(engines)("taskctl and the API server on %s", (_name, fresh) => {
+function endToEnd(fresh: () => Promise<Fresh>): void {
   let database: Fresh;
   let server: ApiServer;
   const run = (args: string[], input?: string) => taskctl(database.env, args, input);
@@ -117,4 +116,4 @@ describe.each(engines)("taskctl and the API server on %s", (_name, fresh) => {
     expect((await asBrowser()).status).toBe(401);
     expect((await run(["users", "sessions", "alice", "--json"])).json()).toEqual([]);
   });
-});
+}

@@ -1,63 +1,60 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase, runPostgresSuite, type TestDatabase } from "@tasks/testing";
+import { createTestDatabase, describeWith, postgresAvailability, type TestDatabase } from "@tasks/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Env, expectFailure, taskctl } from "./support/taskctl.ts";
 
 const MIGRATION_NAME = /^Migration\d{14}_\w+$/;
 
-if (await runPostgresSuite("taskctl migrate"))
-  describe("taskctl migrate on a new PostgreSQL database", () => {
-    let database: TestDatabase;
-    let pending: string[];
-    const env = (): Env => ({ DATABASE_URL: database.url });
-    beforeAll(async () => {
-      database = await createTestDatabase();
-    });
-    afterAll(async () => {
-      await database?.drop();
-    });
-
-    it("refuses to work on an unmigrated database and says to run migrate", async () => {
-      expectFailure(
-        await taskctl(env(), ["users", "list"]),
-        1,
-        'taskctl users list: the database has no tables yet: run "taskctl migrate" first',
-      );
-    });
-
-    it("lists the pending migrations with --status, applies them, and then has none pending", async () => {
-      const before = await taskctl(env(), ["migrate", "--status", "--json"]);
-      expect(before.stderr).toBe("");
-      ({ pending } = before.json<{ applied: string[]; pending: string[] }>());
-      expect(before.json()).toEqual({ applied: [], pending });
-      expect(pending.length).toBeGreaterThan(0);
-      for (const name of pending) expect(name).toMatch(MIGRATION_NAME);
-
-      const applied = await taskctl(env(), ["migrate"]);
-      expect(applied).toMatchObject({ code: 0, stderr: "" });
-      expect(applied.stdout).toBe(
-        `Running migrations:\n${pending.map((name) => `  Applying ${name}... OK\n`).join("")}`,
-      );
-
-      const status = await taskctl(env(), ["migrate", "--status"]);
-      expect(status.stdout).toBe(pending.map((name) => ` [X] ${name}\n`).join(""));
-    });
-
-    it("applies nothing when run again", async () => {
-      expect((await taskctl(env(), ["migrate", "--json"])).json()).toEqual({ applied: [] });
-      expect((await taskctl(env(), ["migrate"])).stdout).toBe("No migrations to apply.\n");
-    });
-
-    it("then serves the other commands", async () => {
-      const created = await taskctl(env(), ["users", "create", "alice", "--password-stdin"], "long secret words");
-      expect(created).toMatchObject({ code: 0, stdout: 'User "alice" created.\n' });
-      expect((await taskctl(env(), ["users", "list", "--json"])).json<{ username: string }[]>()).toMatchObject([
-        { username: "alice" },
-      ]);
-    });
+describeWith(await postgresAvailability())("taskctl migrate on a new PostgreSQL database", () => {
+  let database: TestDatabase;
+  let pending: string[];
+  const env = (): Env => ({ DATABASE_URL: database.url });
+  beforeAll(async () => {
+    database = await createTestDatabase();
   });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it("refuses to work on an unmigrated database and says to run migrate", async () => {
+    expectFailure(
+      await taskctl(env(), ["users", "list"]),
+      1,
+      'taskctl users list: the database has no tables yet: run "taskctl migrate" first',
+    );
+  });
+
+  it("lists the pending migrations with --status, applies them, and then has none pending", async () => {
+    const before = await taskctl(env(), ["migrate", "--status", "--json"]);
+    expect(before.stderr).toBe("");
+    ({ pending } = before.json<{ applied: string[]; pending: string[] }>());
+    expect(before.json()).toEqual({ applied: [], pending });
+    expect(pending.length).toBeGreaterThan(0);
+    for (const name of pending) expect(name).toMatch(MIGRATION_NAME);
+
+    const applied = await taskctl(env(), ["migrate"]);
+    expect(applied).toMatchObject({ code: 0, stderr: "" });
+    expect(applied.stdout).toBe(`Running migrations:\n${pending.map((name) => `  Applying ${name}... OK\n`).join("")}`);
+
+    const status = await taskctl(env(), ["migrate", "--status"]);
+    expect(status.stdout).toBe(pending.map((name) => ` [X] ${name}\n`).join(""));
+  });
+
+  it("applies nothing when run again", async () => {
+    expect((await taskctl(env(), ["migrate", "--json"])).json()).toEqual({ applied: [] });
+    expect((await taskctl(env(), ["migrate"])).stdout).toBe("No migrations to apply.\n");
+  });
+
+  it("then serves the other commands", async () => {
+    const created = await taskctl(env(), ["users", "create", "alice", "--password-stdin"], "long secret words");
+    expect(created).toMatchObject({ code: 0, stdout: 'User "alice" created.\n' });
+    expect((await taskctl(env(), ["users", "list", "--json"])).json<{ username: string }[]>()).toMatchObject([
+      { username: "alice" },
+    ]);
+  });
+});
 
 describe("taskctl on a new embedded database, with no server running", () => {
   // Each command here starts PGlite itself on the files in DATA_DIR, the slowest way

@@ -8,7 +8,7 @@ import { taskctl } from "./support/taskctl.ts";
 
 const PASSWORD = "long secret words";
 
-const engine = await bulkEngine("taskctl prompts");
+const engine = await bulkEngine();
 
 describe(`taskctl on a terminal (${engine})`, () => {
   let db: TaskctlDatabase;

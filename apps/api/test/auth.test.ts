@@ -1,14 +1,13 @@
 import { DeactivateUser } from "@tasks/domain";
-import { testEngines } from "@tasks/persistence/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem, expectValidationProblem } from "./support/http.ts";
 import { MovableClock, openTestApi, PASSWORD, type TestApi, testApiOn } from "./support/test-api.ts";
 
-describe.each(await testEngines("api authentication"))("authentication on %s", (engine) => {
+describe("authentication", () => {
   let api: TestApi;
 
   beforeAll(async () => {
-    api = await openTestApi(engine);
+    api = await openTestApi("pglite");
   });
   afterAll(async () => {
     await api?.close();
@@ -107,7 +106,7 @@ describe.each(await testEngines("api authentication"))("authentication on %s", (
 
     it("treats a spent refresh token presented after the reuse window as stolen: 401, and the whole login is revoked", async () => {
       const clock = new MovableClock();
-      const timed = await testApiOn(engine, api.testDatabase, { clock });
+      const timed = await testApiOn("pglite", api.testDatabase, { clock });
       try {
         const { refresh } = await timed.signUp("reuse");
         const postTo = (payload: object) => timed.app.inject({ method: "POST", url: "/api/auth/refresh/", payload });

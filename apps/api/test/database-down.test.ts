@@ -1,13 +1,18 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { type Database, openDatabase } from "@tasks/persistence";
-import { createTestDatabase, runPostgresSuite, type TestDatabase } from "@tasks/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, describeWith, postgresAvailability, type TestDatabase } from "@tasks/testing";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { expectProblem } from "./support/http.ts";
 import { type TestApi, type TestUser, testApiOn } from "./support/test-api.ts";
 
 const CONNECT_TIMEOUT_MS = 1_000;
 const STATEMENT_TIMEOUT_MS = 2_000;
 const POOL_SIZE = 2;
+/**
+ * Longer than the test timeout (30 s): a database opened with it could only answer a test
+ * in time through some other, shorter limit, which is what such a test proves.
+ */
+const PAST_THE_TEST_TIMEOUT_MS = 120_000;
 
 /**
  * A TCP relay in front of PostgreSQL that a test can take down the way a database goes
@@ -82,9 +87,12 @@ class FlakyRelay {
   }
 }
 
-describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goes down", () => {
+const postgres = await postgresAvailability();
+
+describeWith(postgres)("when PostgreSQL goes down", () => {
   let server: TestDatabase;
   let relay: FlakyRelay;
+  let relayedUrl: string;
   let database: Database;
   let api: TestApi;
   let alice: TestUser;
@@ -99,8 +107,9 @@ describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goe
     await relay.start();
     url.hostname = "127.0.0.1";
     url.port = String(relay.port);
+    relayedUrl = url.toString();
     database = await openDatabase({
-      url: url.toString(),
+      url: relayedUrl,
       poolSize: POOL_SIZE,
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
       statementTimeoutMs: STATEMENT_TIMEOUT_MS,
@@ -117,19 +126,17 @@ describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goe
 
   const listTasks = () => api.app.inject({ method: "GET", url: "/api/tasks/", headers: alice.auth });
 
-  /** Times a request that must be refused with 503 problem details, not a 500 or a hang. */
-  const expectUnavailable = async (
-    request: () => ReturnType<typeof listTasks>,
-    withinMs = CONNECT_TIMEOUT_MS + 2_000,
-  ) => {
-    const started = performance.now();
+  /**
+   * Checks that a request is refused with 503 problem details, not a 500. Not a hang
+   * either: the test timeout (30 s) bounds the wait, against connect and statement
+   * timeouts of a few seconds; how soon a 503 comes is for a benchmark to say.
+   */
+  const expectUnavailable = async (request: () => ReturnType<typeof listTasks>) => {
     const response = await request();
-    const elapsed = performance.now() - started;
     const body = expectProblem(response, 503);
     expect(body.detail).toBe("The service is temporarily unavailable.");
     expect(response.headers["retry-after"]).toBe("5");
     expect(response.body).not.toMatch(/ECONN|socket|127\.0\.0\.1/);
-    expect(elapsed).toBeLessThan(withinMs);
   };
 
   it("answers 503 while the server refuses connections, and recovers without a restart", async () => {
@@ -150,23 +157,60 @@ describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goe
     expect((await api.app.inject({ method: "GET", url: "/api/health/ready/" })).statusCode).toBe(200);
   });
 
-  it("answers 503 within the connect timeout while connections hang, and recovers without a restart", async () => {
+  it("answers 503, not a hang, while connections hang, and recovers without a restart", async () => {
     expect((await listTasks()).statusCode).toBe(200);
     relay.blackhole();
     await expectUnavailable(listTasks);
-    const started = performance.now();
     expect((await api.app.inject({ method: "GET", url: "/api/health/ready/" })).statusCode).toBe(503);
-    expect(performance.now() - started).toBeLessThan(1_500);
 
     await relay.restore();
     expect((await listTasks()).statusCode).toBe(200);
+  });
+
+  it("answers readiness 503 after its own 1 s while connections hang, however long the database's timeouts", async () => {
+    // Its connections would give up only after the test has timed out: a 503 in time can
+    // only come from the limit that readiness gives its ping.
+    const patient = await openDatabase({
+      url: relayedUrl,
+      poolSize: 1,
+      connectTimeoutMs: PAST_THE_TEST_TIMEOUT_MS,
+      statementTimeoutMs: PAST_THE_TEST_TIMEOUT_MS,
+    });
+    const limits: number[] = [];
+    const patientApi = await testApiOn(
+      "postgresql",
+      { database: patient, options: {}, close: async () => {} },
+      {
+        adjust: (deps) => ({
+          ...deps,
+          database: {
+            ping: (timeoutMs) => {
+              limits.push(timeoutMs);
+              return patient.ping(timeoutMs);
+            },
+          },
+        }),
+      },
+    );
+    try {
+      relay.blackhole();
+      const ready = await patientApi.app.inject({ method: "GET", url: "/api/health/ready/" });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toEqual({ status: "unavailable", database: "unreachable" });
+      expect(limits).toEqual([1_000]);
+    } finally {
+      // Resets the connection still trying, so that closing does not wait for its timeout.
+      await relay.restore();
+      await patientApi.close();
+      await patient.close();
+    }
   });
 
   it("answers 503 soon after the statement timeout when its connections go silent, and replaces them", async () => {
     expect((await listTasks()).statusCode).toBe(200);
     relay.silenceEstablished();
     // The client gives up a second after the statement timeout, and closes the silent connection.
-    await expectUnavailable(listTasks, STATEMENT_TIMEOUT_MS + 1_000 + 2_000);
+    await expectUnavailable(listTasks);
     // Each silent connection still in the pool fails one request the same way, then the pool
     // has only fresh ones.
     let answered = await listTasks();
@@ -176,7 +220,7 @@ describe.runIf(await runPostgresSuite("api database down"))("when PostgreSQL goe
   });
 });
 
-describe.runIf(await runPostgresSuite("api on an unmigrated database"))("on a database that was never migrated", () => {
+describeWith(postgres)("on a database that was never migrated", () => {
   let server: TestDatabase;
   let database: Database;
   let api: TestApi;

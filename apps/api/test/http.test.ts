@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { ListTasks, type TaskRepository } from "@tasks/domain";
-import { openTestDatabase, type TestDatabase, testEngines } from "@tasks/persistence/testing";
+import { openTestDatabase, type TestDatabase } from "@tasks/persistence/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loggerOptions } from "../src/http/request-logging.ts";
@@ -32,14 +32,14 @@ const brokenTasks: TaskRepository = new Proxy({} as TaskRepository, {
   },
 });
 
-describe.each(await testEngines("api http behaviour"))("HTTP behaviour on %s", (engine) => {
+describe("HTTP behaviour", () => {
   let testDatabase: TestDatabase;
   let api: TestApi;
   let alice: TestUser;
 
   beforeAll(async () => {
-    testDatabase = await openTestDatabase(engine, { inMemory: true });
-    api = await testApiOn(engine, testDatabase);
+    testDatabase = await openTestDatabase("pglite", { inMemory: true });
+    api = await testApiOn("pglite", testDatabase);
     alice = await api.signUp("alice");
   });
   afterAll(async () => {
@@ -144,7 +144,7 @@ describe.each(await testEngines("api http behaviour"))("HTTP behaviour on %s", (
   describe("a failure inside the server", () => {
     it("answers 500 saying only that something went wrong, and logs the error with its stack under the request id", async () => {
       const { logger, lines, raw } = capturingLogger();
-      const broken = await testApiOn(engine, testDatabase, {
+      const broken = await testApiOn("pglite", testDatabase, {
         logger,
         adjust: (deps) => ({
           ...deps,
@@ -176,7 +176,7 @@ describe.each(await testEngines("api http behaviour"))("HTTP behaviour on %s", (
   describe("logging", () => {
     it("writes one line per request with method, route, status, duration, request id and user id", async () => {
       const { logger, lines } = capturingLogger("info");
-      const logged = await testApiOn(engine, testDatabase, { logger });
+      const logged = await testApiOn("pglite", testDatabase, { logger });
       try {
         const user = await logged.signUp("logged");
         lines.length = 0;
@@ -205,7 +205,7 @@ describe.each(await testEngines("api http behaviour"))("HTTP behaviour on %s", (
 
     it("never logs authorization headers, passwords or tokens, even at trace level", async () => {
       const { logger, raw } = capturingLogger("trace");
-      const logged = await testApiOn(engine, testDatabase, { logger });
+      const logged = await testApiOn("pglite", testDatabase, { logger });
       try {
         const user = await logged.signUp("secretive");
         const pair = await logged.logIn(user.username);
@@ -280,7 +280,7 @@ describe.each(await testEngines("api http behaviour"))("HTTP behaviour on %s", (
     });
 
     it("allows the exact origins listed in CORS_ORIGINS", async () => {
-      const configured = await testApiOn(engine, testDatabase, {
+      const configured = await testApiOn("pglite", testDatabase, {
         config: { corsOrigins: ["https://app.example.com"] },
       });
       try {
@@ -313,7 +313,7 @@ describe.each(await testEngines("api http behaviour"))("HTTP behaviour on %s", (
     });
 
     it("sends HSTS in production", async () => {
-      const production = await testApiOn(engine, testDatabase, { config: { production: true } });
+      const production = await testApiOn("pglite", testDatabase, { config: { production: true } });
       try {
         const response = await production.app.inject({ method: "GET", url: "/api/health/" });
         expect(response.headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
@@ -378,7 +378,7 @@ describe.each(await testEngines("api http behaviour"))("HTTP behaviour on %s", (
     });
 
     it("can be switched off", async () => {
-      const hidden = await testApiOn(engine, testDatabase, { config: { apiDocs: false } });
+      const hidden = await testApiOn("pglite", testDatabase, { config: { apiDocs: false } });
       try {
         expectProblem(await hidden.app.inject({ method: "GET", url: "/api/openapi.json" }), 404);
         expectProblem(await hidden.app.inject({ method: "GET", url: "/api/docs/" }), 404);

@@ -1,6 +1,7 @@
 import { DeactivateUser, SetPassword } from "@tasks/domain";
-import { testEngines } from "@tasks/persistence/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeOnEngines } from "@tasks/persistence/testing";
+import { postgresAvailability } from "@tasks/testing";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { openTestApi, PASSWORD, type TestApi } from "./support/test-api.ts";
 
 const NEW_PASSWORD = "a brand new pass phrase";
@@ -11,7 +12,7 @@ const CLIENTS = 2;
  * An operator's change (taskctl users deactivate / set-password) made while correct logins
  * of that user stream in: no login in flight may write back what it read before the change.
  */
-describe.each(await testEngines("operator races"))("an operator's change racing logins on %s", (engine) => {
+describeOnEngines(await postgresAvailability(), "an operator's change racing logins", (engine) => {
   let api: TestApi;
 
   beforeAll(async () => {

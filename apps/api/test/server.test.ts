@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import { lstatSync, readdirSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import { type IncomingMessage, request } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,14 +53,21 @@ function modesUnder(root: string): Map<string, number> {
   return modes;
 }
 
-async function waitFor<T>(read: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** Waits until the server has written a line matching `pattern` on stdout; fails if it exits first. */
+function stdoutMatch(server: ReturnType<typeof startServer>, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = pattern.exec(server.output.stdout);
+      if (match === null) return;
+      server.child.stdout?.off("data", check);
+      resolve(match);
+    };
+    server.child.stdout?.on("data", check);
+    check();
+    void server.exited.then((code) =>
+      reject(new Error(`the server exited (${code}) before writing ${pattern}: ${server.output.stderr}`)),
+    );
+  });
 }
 
 describe("the server process", () => {
@@ -104,11 +113,7 @@ describe("the server process", () => {
     const server = startServer(cwd, { PORT: "0" });
     running = server.child;
     // The last line at start: the first-run message comes before it.
-    const address = await waitFor(
-      () => /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output.stdout)?.[1],
-      90_000,
-      "the server to listen",
-    );
+    const [, address] = await stdoutMatch(server, /Listening on (http:\/\/127\.0\.0\.1:\d+)/);
     expect(server.output.stdout).toContain(`API docs: ${address}/api/docs/`);
     expect(server.output.stdout).toContain("pnpm taskctl createsuperuser");
     expect(server.output.stdout).toContain("pnpm taskctl users create");
@@ -118,16 +123,27 @@ describe("the server process", () => {
     expect(await health.json()).toEqual({ status: "ok" });
     expect((await fetch(`${address}/api/docs/`)).status).toBe(200);
 
-    // A login costs a full argon2id verification: a request still in flight when SIGTERM arrives.
-    const inFlight = fetch(`${address}/api/auth/login/`, {
+    // A request whose body is still to come when SIGTERM arrives: the server's "100 Continue"
+    // says that it has read the headers, so the request is in flight; the body follows only
+    // once the server has said it is shutting down.
+    const body = JSON.stringify({ username: "nobody", password: "whatever it is" });
+    const inFlight = request(`${address}/api/auth/login/`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "nobody", password: "whatever it is" }),
+      headers: {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        expect: "100-continue",
+      },
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const answered = once(inFlight, "response") as Promise<[IncomingMessage]>;
+    inFlight.flushHeaders();
+    await once(inFlight, "continue");
     server.child.kill("SIGTERM");
-    const answer = await inFlight;
-    expect(answer.status).toBe(401);
+    await stdoutMatch(server, /shutting down/);
+    inFlight.end(body);
+    const [answer] = await answered;
+    answer.resume();
+    expect(answer.statusCode).toBe(401);
     expect(await server.exited).toBe(0);
     running = undefined;
     expect(server.output.stdout).toContain('"msg":"stopped"');
@@ -139,7 +155,7 @@ describe("the server process", () => {
     const dataDir = join(cwd, "fresh", "data");
     const server = startServer(cwd, { PORT: "0", DATA_DIR: dataDir }, "000");
     running = server.child;
-    await waitFor(() => /Listening on/.exec(server.output.stdout)?.[0], 90_000, "the server to listen");
+    await stdoutMatch(server, /Listening on/);
 
     // While it runs: its database files, the lock, the socket, the generated JWT secret.
     const modes = modesUnder(dataDir);

@@ -125,14 +125,20 @@ describe("the embedded database in DATA_DIR", () => {
       const guestUser = aUser();
       // The guest's transaction is open and then rolled back while the server writes: the
       // server's write must survive, and the guest's must not.
+      let guestAdded = () => {};
+      const added = new Promise<void>((resolve) => {
+        guestAdded = resolve;
+      });
       const guestWork = guest.unitOfWork
         .transaction(async () => {
           await guest.users.add(guestUser);
+          guestAdded();
+          // Time for the server's write to reach the socket and queue behind this transaction.
           await new Promise((resolve) => setTimeout(resolve, 200));
           throw new Error("roll back");
         })
         .catch((error: Error) => error.message);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await added;
       await server.database.users.add(serverUser);
       expect(await guestWork).toBe("roll back");
       expect(await server.database.users.findById(serverUser.id)).toEqual(serverUser);

@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { SchemaNotMigrated } from "@tasks/domain";
-import { createTestDatabase } from "@tasks/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, describeWith, postgresAvailability } from "@tasks/testing";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Database, type Engine, ormOf } from "../src/database.ts";
 import { openDatabase } from "../src/index.ts";
 import { MIGRATIONS } from "../src/migrations/index.ts";
-import { openTestDatabase, type TestDatabase, testEngines } from "../testing/index.ts";
+import { describeOnEngines, openTestDatabase, type TestDatabase } from "../testing/index.ts";
 
-const ENGINE_NAMES = { pglite: "PGlite (in memory)", postgresql: "PostgreSQL" } as const;
 const ALL_MIGRATIONS = MIGRATIONS.map((migration) => migration.name);
 
 function migrationContract(engine: Engine): void {
@@ -199,25 +198,23 @@ function loginsMigration(engine: Engine): void {
   });
 }
 
-for (const engine of await testEngines("migrations")) {
-  describe(`the logins migration on ${ENGINE_NAMES[engine]}`, () => loginsMigration(engine));
-  describe(`migrations on ${ENGINE_NAMES[engine]}`, () => migrationContract(engine));
-  describe(`the username_key migration on ${ENGINE_NAMES[engine]}`, () => usernameKeyMigration(engine));
-}
+const postgres = await postgresAvailability();
+describeOnEngines(postgres, "migrations", migrationContract);
+describeOnEngines(postgres, "the username_key migration", usernameKeyMigration);
+describeOnEngines(postgres, "the logins migration", loginsMigration);
 
-if ((await testEngines("migrations")).includes("postgresql"))
-  describe("migrations on an empty PostgreSQL database", () => {
-    it("apply once when two processes migrate at the same time", async () => {
-      const server = await createTestDatabase();
-      const [first, second] = [await openDatabase({ url: server.url }), await openDatabase({ url: server.url })];
-      try {
-        const results = await Promise.all([first.migrate(), second.migrate()]);
-        expect(results.map((result) => result.applied).sort()).toEqual([[], ALL_MIGRATIONS]);
-        expect(await first.migrationStatus()).toEqual({ applied: ALL_MIGRATIONS, pending: [] });
-      } finally {
-        await first.close();
-        await second.close();
-        await server.drop();
-      }
-    });
+describeWith(postgres)("migrations on an empty PostgreSQL database", () => {
+  it("apply once when two processes migrate at the same time", async () => {
+    const server = await createTestDatabase();
+    const [first, second] = [await openDatabase({ url: server.url }), await openDatabase({ url: server.url })];
+    try {
+      const results = await Promise.all([first.migrate(), second.migrate()]);
+      expect(results.map((result) => result.applied).sort()).toEqual([[], ALL_MIGRATIONS]);
+      expect(await first.migrationStatus()).toEqual({ applied: ALL_MIGRATIONS, pending: [] });
+    } finally {
+      await first.close();
+      await second.close();
+      await server.drop();
+    }
   });
+});

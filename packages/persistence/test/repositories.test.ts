@@ -9,106 +9,105 @@ import {
   unitOfWorkContract,
   userRepositoryContract,
 } from "@tasks/domain/testing";
+import { postgresAvailability } from "@tasks/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, ormOf } from "../src/database.ts";
-import { openTestDatabase, type TestDatabase, testEngines } from "../testing/index.ts";
+import { describeOnEngines, openTestDatabase, type TestDatabase } from "../testing/index.ts";
 
-const ENGINE_NAMES = { pglite: "PGlite (in memory)", postgresql: "PostgreSQL" } as const;
 const t = { describe, it, beforeAll, afterAll, expect };
 
-for (const engine of await testEngines("repository contract"))
-  describe(`repositories on ${ENGINE_NAMES[engine]}`, () => {
-    let test: Promise<TestDatabase> | undefined;
-    /** One database for the whole file, opened by whichever suite asks first. */
-    const database = async (): Promise<Database> => {
-      test ??= openTestDatabase(engine, { inMemory: true });
-      return (await test).database;
-    };
-    afterAll(async () => {
-      await (await test)?.close();
+describeOnEngines(await postgresAvailability(), "repositories", (engine) => {
+  let test: Promise<TestDatabase> | undefined;
+  /** One database for the whole file, opened by whichever suite asks first. */
+  const database = async (): Promise<Database> => {
+    test ??= openTestDatabase(engine, { inMemory: true });
+    return (await test).database;
+  };
+  afterAll(async () => {
+    await (await test)?.close();
+  });
+
+  describe("UserRepository", () => userRepositoryContract(t, database));
+  describe("TaskRepository", () =>
+    taskRepositoryContract(t, async () => {
+      const db = await database();
+      return {
+        tasks: db.tasks,
+        newOwner: async () => {
+          const owner = aUser();
+          await db.users.add(owner);
+          return owner.id;
+        },
+      };
+    }));
+  describe("SessionRepository", () => sessionRepositoryContract(t, database));
+  describe("UnitOfWork", () => unitOfWorkContract(t, database));
+
+  describe("the database itself", () => {
+    let db: Database;
+    let owner: User;
+
+    beforeAll(async () => {
+      db = await database();
+      owner = aUser();
+      await db.users.add(owner);
     });
 
-    describe("UserRepository", () => userRepositoryContract(t, database));
-    describe("TaskRepository", () =>
-      taskRepositoryContract(t, async () => {
-        const db = await database();
-        return {
-          tasks: db.tasks,
-          newOwner: async () => {
-            const owner = aUser();
-            await db.users.add(owner);
-            return owner.id;
-          },
-        };
-      }));
-    describe("SessionRepository", () => sessionRepositoryContract(t, database));
-    describe("UnitOfWork", () => unitOfWorkContract(t, database));
+    /** Runs raw SQL, for checking what the database refuses whoever writes. */
+    const sql = (statement: string, params: unknown[] = []) => ormOf(db).em.fork().execute(statement, params);
+    const insertTask = (values: { owner?: string; title?: string; status?: string; description?: string }) =>
+      sql(
+        "insert into tasks (id, owner_id, title, description, status, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)",
+        [
+          randomUUID(),
+          values.owner ?? owner.id,
+          values.title ?? "fine",
+          values.description ?? "",
+          values.status ?? "todo",
+          START,
+          START,
+        ],
+      );
 
-    describe("the database itself", () => {
-      let db: Database;
-      let owner: User;
+    it("answers a readiness ping", async () => {
+      await expect(db.ping(5_000)).resolves.toBeUndefined();
+    });
 
-      beforeAll(async () => {
-        db = await database();
-        owner = aUser();
-        await db.users.add(owner);
-      });
+    it("accepts a valid row written by hand, so the refusals below are about the values", async () => {
+      await expect(insertTask({})).resolves.toBeDefined();
+    });
 
-      /** Runs raw SQL, for checking what the database refuses whoever writes. */
-      const sql = (statement: string, params: unknown[] = []) => ormOf(db).em.fork().execute(statement, params);
-      const insertTask = (values: { owner?: string; title?: string; status?: string; description?: string }) =>
-        sql(
-          "insert into tasks (id, owner_id, title, description, status, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)",
-          [
-            randomUUID(),
-            values.owner ?? owner.id,
-            values.title ?? "fine",
-            values.description ?? "",
-            values.status ?? "todo",
-            START,
-            START,
-          ],
-        );
+    it("refuses a status outside todo, doing, done", async () => {
+      await expect(insertTask({ status: "blocked" })).rejects.toThrow(/task_status/);
+    });
 
-      it("answers a readiness ping", async () => {
-        await expect(db.ping(5_000)).resolves.toBeUndefined();
-      });
+    it("refuses an empty title and one over 200 characters", async () => {
+      await expect(insertTask({ title: "" })).rejects.toThrow(/tasks_title_length_check/);
+      await expect(insertTask({ title: "x".repeat(201) })).rejects.toThrow(/tasks_title_length_check/);
+      await expect(insertTask({ title: "x".repeat(200) })).resolves.toBeDefined();
+    });
 
-      it("accepts a valid row written by hand, so the refusals below are about the values", async () => {
-        await expect(insertTask({})).resolves.toBeDefined();
-      });
+    it("refuses a description over 10,000 characters", async () => {
+      await expect(insertTask({ description: "x".repeat(10_001) })).rejects.toThrow(/tasks_description_length_check/);
+    });
 
-      it("refuses a status outside todo, doing, done", async () => {
-        await expect(insertTask({ status: "blocked" })).rejects.toThrow(/task_status/);
-      });
+    it("refuses a task whose owner does not exist", async () => {
+      await expect(insertTask({ owner: randomUUID() })).rejects.toThrow(/tasks_owner_id_foreign/);
+    });
 
-      it("refuses an empty title and one over 200 characters", async () => {
-        await expect(insertTask({ title: "" })).rejects.toThrow(/tasks_title_length_check/);
-        await expect(insertTask({ title: "x".repeat(201) })).rejects.toThrow(/tasks_title_length_check/);
-        await expect(insertTask({ title: "x".repeat(200) })).resolves.toBeDefined();
-      });
+    it("refuses a second user with the same username key", async () => {
+      await expect(
+        sql("insert into users (id, username, username_key, password_hash, date_joined) values (?, ?, ?, 'x', ?)", [
+          randomUUID(),
+          owner.username.toUpperCase(),
+          canonicalUsername(owner.username),
+          START,
+        ]),
+      ).rejects.toThrow(/users_username_key_unique/);
+    });
 
-      it("refuses a description over 10,000 characters", async () => {
-        await expect(insertTask({ description: "x".repeat(10_001) })).rejects.toThrow(/tasks_description_length_check/);
-      });
-
-      it("refuses a task whose owner does not exist", async () => {
-        await expect(insertTask({ owner: randomUUID() })).rejects.toThrow(/tasks_owner_id_foreign/);
-      });
-
-      it("refuses a second user with the same username key", async () => {
-        await expect(
-          sql("insert into users (id, username, username_key, password_hash, date_joined) values (?, ?, ?, 'x', ?)", [
-            randomUUID(),
-            owner.username.toUpperCase(),
-            canonicalUsername(owner.username),
-            START,
-          ]),
-        ).rejects.toThrow(/users_username_key_unique/);
-      });
-
-      it("refuses a session of a user who does not exist", async () => {
-        await expect(db.sessions.add(aSession({ userId: randomUUID() }))).rejects.toThrow(/sessions_user_id_foreign/);
-      });
+    it("refuses a session of a user who does not exist", async () => {
+      await expect(db.sessions.add(aSession({ userId: randomUUID() }))).rejects.toThrow(/sessions_user_id_foreign/);
     });
   });
+});

@@ -5,7 +5,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PgliteConnection } from "@mikro-orm/pglite";
-import { createTestDatabase, runPostgresSuite } from "@tasks/testing";
+import { type Availability, createTestDatabase, describeWith } from "@tasks/testing";
+import { describe } from "vitest";
 import { type Database, type DatabaseOptions, type Engine, openDatabaseWith, ormOf } from "../src/database.ts";
 import { DataDirLock } from "../src/embedded/data-dir-lock.ts";
 import { MIGRATIONS } from "../src/migrations/index.ts";
@@ -32,12 +33,17 @@ export interface TestDatabaseOptions {
 }
 
 /**
- * The engines a test file should run its suites on: PGlite always, PostgreSQL when a
- * server is found. Under CI=true a missing PostgreSQL throws (the file fails); locally
- * it prints one line naming `suite` and leaves PostgreSQL out.
+ * Registers `body` as one suite per engine, `<name> on PGlite` and `<name> on PostgreSQL`,
+ * for behaviour that the engine can change. The PostgreSQL suite goes through
+ * `describeWith(postgres)`: skipped, not left out, when there is no server locally.
+ *
+ * ```ts
+ * describeOnEngines(await postgresAvailability(), "repositories", (engine) => { ... });
+ * ```
  */
-export async function testEngines(suite: string): Promise<Engine[]> {
-  return (await runPostgresSuite(suite)) ? ["pglite", "postgresql"] : ["pglite"];
+export function describeOnEngines(postgres: Availability, name: string, body: (engine: Engine) => void): void {
+  describe(`${name} on PGlite`, () => body("pglite"));
+  describeWith(postgres)(`${name} on PostgreSQL`, () => body("postgresql"));
 }
 
 /**

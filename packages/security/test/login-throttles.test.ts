@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type LoginThrottle, LoginThrottled } from "@tasks/domain";
-import { connectTestRedis } from "@tasks/testing";
+import { connectTestRedis, describeWith } from "@tasks/testing";
 import type { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { type LoginThrottleSettings, MemoryLoginThrottle } from "../src/memory-login-throttle.ts";
@@ -8,7 +8,9 @@ import { RedisLoginThrottle } from "../src/redis-login-throttle.ts";
 import { FixedClock } from "./fixed-clock.ts";
 
 const SETTINGS: LoginThrottleSettings = { maxFailures: 3, windowSeconds: 60 };
-const redis = await connectTestRedis("login throttles");
+const testRedis = await connectTestRedis();
+/** Undefined only when Redis is missing, and then the suites that use it are skipped. */
+const redis = testRedis.available ? testRedis.redis : undefined;
 const connections: Redis[] = [];
 
 afterAll(() => {
@@ -16,18 +18,22 @@ afterAll(() => {
 });
 
 interface Store {
+  /** Registers the store's suite; Redis's is registered as skipped when there is no Redis. */
+  readonly describe: (name: string, body: () => void) => void;
   /** Several throttles sharing the same counts, as the server processes of one deployment do. */
   make(settings: LoginThrottleSettings, processes: number): LoginThrottle[];
 }
 
-const stores: Record<string, Store | null> = {
+const stores: Record<string, Store> = {
   "in the process": {
+    describe,
     make: (settings) => [new MemoryLoginThrottle(settings, new FixedClock(new Date()))],
   },
-  "in Redis": redis && {
+  "in Redis": {
+    describe: describeWith(testRedis),
     make: (settings, processes) =>
       Array.from({ length: processes }, () => {
-        const connection = redis.duplicate();
+        const connection = (redis as Redis).duplicate();
         connections.push(connection);
         return new RedisLoginThrottle(connection, settings);
       }),
@@ -44,8 +50,8 @@ async function refusal(throttle: LoginThrottle, keys: readonly string[]): Promis
 }
 
 for (const [where, store] of Object.entries(stores))
-  describe.skipIf(store === null)(`failed-login counts ${where}`, () => {
-    const make = (settings = SETTINGS, processes = 1) => (store as Store).make(settings, processes);
+  store.describe(`failed-login counts ${where}`, () => {
+    const make = (settings = SETTINGS, processes = 1) => store.make(settings, processes);
     const one = () => make()[0] as LoginThrottle;
 
     it("refuses a key once its failures are used up, saying how long to wait", async () => {
@@ -119,7 +125,7 @@ describe("failed-login counts in the process, over time", () => {
   });
 });
 
-describe.skipIf(redis === null)("failed-login counts in Redis, over time", () => {
+describeWith(testRedis)("failed-login counts in Redis, over time", () => {
   it("sets the window on a key's first failure and keeps it on later ones", async () => {
     const throttle = new RedisLoginThrottle(redis as Redis, SETTINGS);
     const key = aKey();

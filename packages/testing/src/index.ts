@@ -4,6 +4,6 @@ export {
   type PostgresLookup,
   type PostgresServer,
 } from "./postgres-server.ts";
-export { isCi, runPostgresSuite } from "./postgres-suite.ts";
+export { type Availability, describeWith, postgresAvailability } from "./services.ts";
 export { createTestDatabase, type TestDatabase } from "./test-database.ts";
-export { connectTestRedis } from "./test-redis.ts";
+export { connectTestRedis, type TestRedis } from "./test-redis.ts";

@@ -22,7 +22,9 @@ let lookup: Promise<PostgresLookup> | undefined;
 /**
  * Finds a PostgreSQL server for tests, once per process, in this order: `TEST_DATABASE_URL`;
  * a container started with Testcontainers when a container runtime answers; a server at
- * 127.0.0.1:5432 with user postgres. Never throws: a missing server is `found: false`.
+ * 127.0.0.1:5432 with user postgres. A `TEST_DATABASE_URL` that is set names the server the
+ * tests must use: when it does not answer, this rejects, whether under CI or not. Nothing
+ * found otherwise is `found: false`.
  */
 export function findPostgresServer(): Promise<PostgresLookup> {
   lookup ??= lookUp();
@@ -33,8 +35,7 @@ async function lookUp(): Promise<PostgresLookup> {
   const configured = process.env.TEST_DATABASE_URL;
   if (configured !== undefined && configured !== "") {
     const problem = await probe(configured);
-    if (problem !== null)
-      return { found: false, reason: `TEST_DATABASE_URL is set but its server does not answer: ${problem}` };
+    if (problem !== null) throw new Error(`TEST_DATABASE_URL is set but its server does not answer: ${problem}`);
     return { found: true, server: { source: "TEST_DATABASE_URL", adminUrl: configured } };
   }
   const container = await startContainer();

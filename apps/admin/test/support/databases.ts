@@ -1,6 +1,6 @@
 import type { Database, Engine } from "@tasks/persistence";
 import { openTestDatabase } from "@tasks/persistence/testing";
-import { runPostgresSuite } from "@tasks/testing";
+import { postgresAvailability } from "@tasks/testing";
 import type { Env } from "./taskctl.ts";
 
 export interface TaskctlDatabase {
@@ -34,6 +34,6 @@ export async function openTaskctlDatabase(engine: Engine): Promise<TaskctlDataba
  * under CI), else PGlite. The same commands run on PGlite through its socket in
  * embedded.test.ts and end-to-end.test.ts, and alone in migrate.test.ts.
  */
-export async function bulkEngine(suite: string): Promise<Engine> {
-  return (await runPostgresSuite(suite)) ? "postgresql" : "pglite";
+export async function bulkEngine(): Promise<Engine> {
+  return (await postgresAvailability()).available ? "postgresql" : "pglite";
 }

@@ -64,7 +64,7 @@ export interface TestApiOptions {
   readonly config?: Partial<Config>;
   readonly logger?: FastifyBaseLogger;
   readonly redis?: Redis;
-  /** Replaces the system clock (a `MovableClock`, to pass a window without waiting). */
+  /** Replaces the system clock (with one the test moves, say). */
   readonly clock?: Clock;
   /** Replaces the cheap argon2id hasher (to count or hold its checks, say). */
   readonly hasher?: PasswordHasher;
