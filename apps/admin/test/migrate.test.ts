@@ -56,7 +56,8 @@ describeWith(await postgresAvailability())("taskctl migrate on a new PostgreSQL 
   });
 });
 
-describe("taskctl on a new embedded database, with no server running", () => {
+// Starting PGlite takes 5 to 30 seconds on a busy machine, and every command here starts it.
+describe("taskctl on a new embedded database, with no server running", { timeout: 180_000 }, () => {
   // Each command here starts PGlite itself on the files in DATA_DIR, the slowest way
   // taskctl runs (seconds each): a short day one, the rest is covered through the socket.
   let dataDir: string;

@@ -19,7 +19,8 @@ async function preparedDataDir(): Promise<string> {
   return dataDir;
 }
 
-describe("the embedded database in DATA_DIR", () => {
+// Each test starts processes of its own, which take many seconds each on a loaded machine.
+describe("the embedded database in DATA_DIR", { timeout: 120_000 }, () => {
   const cleanups: Array<() => Promise<unknown>> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -38,7 +38,8 @@ describe("the embedded database shared by its owner with guests on its socket", 
   }
 
   async function guest(dataDir: string): Promise<Database> {
-    const database = await openDatabase({ dataDir });
+    // A guest connects by waiting for the session like any query; on a loaded machine that can take seconds.
+    const database = await openDatabase({ dataDir, connectTimeoutMs: 60_000 });
     cleanups.push(() => database.close());
     return database;
   }
