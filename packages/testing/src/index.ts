@@ -1,3 +1,4 @@
+export { findChromium, type TestChromium } from "./chromium.ts";
 export {
   findPostgresServer,
   POSTGRES_IMAGE,

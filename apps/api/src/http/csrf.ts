@@ -18,14 +18,15 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
  * needs the header X-CSRFToken equal to the `csrftoken` cookie and, when the request
  * carries an Origin, an allowed one. Requests that authenticate with a bearer token never
  * need it (a browser does not send one by itself). Runs after the guard, which says how
- * the caller authenticated, and before the body is validated, as Django checks before a view runs.
+ * the caller authenticated, and before the body is read, as Django checks before a view runs:
+ * a form posted from another origin gets this 403, not a 415 for its content type.
  */
 export function registerCsrfCheck(
   app: FastifyInstance,
   isAllowedOrigin: (origin: string, request: FastifyRequest) => boolean,
   events: HttpSecurityEvents,
 ): void {
-  app.addHook("preValidation", (request, _reply, done) => {
+  app.addHook("onRequest", (request, _reply, done) => {
     if (SAFE_METHODS.has(request.method)) return done();
     if (request.credential !== "cookie" && request.routeOptions.config.csrf !== true) return done();
     const reason = csrfProblem(request, isAllowedOrigin);
