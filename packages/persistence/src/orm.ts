@@ -32,16 +32,37 @@ export type OrmTarget =
 // How much longer than statement_timeout the client waits for an answer before giving up on it.
 const QUERY_TIMEOUT_MARGIN_MS = 1_000;
 
+// Distinct statements given a name; past this, a statement is sent unnamed (as it comes).
+// The repositories' statements number a few dozen; the bound only keeps a pathological
+// caller from filling every connection's memory with prepared statements.
+const MAX_NAMED_STATEMENTS = 500;
+
 /**
- * After a query_timeout, node-postgres still waits on that connection for the answer that
- * never came, and every later query on it would queue behind. The pool would hand it out
- * again, so a connection whose query timed out is closed: the pool opens a fresh one.
+ * Two things every pooled connection does with its queries:
+ * - A parameterised statement is sent as a named prepared statement (node-postgres keeps
+ *   one per connection and name), so PostgreSQL parses and plans it once per connection
+ *   instead of at every execution. Kysely always sends parameters, never literals, so one
+ *   statement text stands for every execution of one query shape.
+ * - After a query_timeout, node-postgres still waits on that connection for the answer that
+ *   never came, and every later query on it would queue behind. The pool would hand it out
+ *   again, so a connection whose query timed out is closed: the pool opens a fresh one.
  */
-function closeUnansweredConnections(pool: Pool): void {
+function adaptConnections(pool: Pool): void {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_NAMED_STATEMENTS) {
+      name = `tasks_${names.size}`;
+      names.set(text, name);
+    }
+    return name;
+  };
   pool.on("connect", (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     client.query = ((...args: unknown[]) => {
-      const result = query(...args);
+      const [text, values] = args;
+      const name = typeof text === "string" && Array.isArray(values) && values.length > 0 ? nameOf(text) : undefined;
+      const result = name === undefined ? query(...args) : query({ name, text, values });
       if (!(result instanceof Promise)) return result;
       return result.catch((error: unknown) => {
         if (error instanceof Error && error.message === "Query read timeout") void client.end();
@@ -94,7 +115,7 @@ export async function createOrm(target: OrmTarget, migrationsPath?: string): Pro
           // connection without a reset) fails on the client soon after statement_timeout
           // would have ended it on the server.
           query_timeout: target.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
-          onPoolCreated: closeUnansweredConnections,
+          onPoolCreated: adaptConnections,
           keepAlive: true,
         }),
       });

@@ -7,7 +7,7 @@ import {
 } from "@tasks/domain";
 import { isUuid, translateErrors } from "../errors.ts";
 import { toUser } from "./kysely-user.repository.ts";
-import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
+import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 export class KyselySessionRepository implements SessionRepository {
   readonly #db: QuerySource;
@@ -25,7 +25,11 @@ export class KyselySessionRepository implements SessionRepository {
   findById(id: string): Promise<Session | null> {
     if (!isUuid(id)) return Promise.resolve(null);
     return translateErrors(async () => {
-      const row = await this.#db().selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirst();
+      const row = await this.#db()
+        .selectFrom("sessions")
+        .select(COLUMNS.sessions)
+        .where("id", "=", id)
+        .executeTakeFirst();
       return row === undefined ? null : toSession(row);
     });
   }
@@ -37,7 +41,7 @@ export class KyselySessionRepository implements SessionRepository {
       let query = this.#db()
         .selectFrom("sessions as s")
         .innerJoin("users as u", "u.id", "s.user_id")
-        .selectAll("s")
+        .select(COLUMNS.sessions.map((column) => `s.${column}` as const))
         .select([
           "u.username as u_username",
           "u.username_key as u_username_key",
@@ -147,7 +151,7 @@ export class KyselySessionRepository implements SessionRepository {
     return translateErrors(async () => {
       const rows = await this.#db()
         .selectFrom("sessions")
-        .selectAll()
+        .select(COLUMNS.sessions)
         .where("user_id", "=", userId)
         .where("revoked_at", "is", null)
         .where("expires_at", ">", now)

@@ -1,6 +1,6 @@
 import { Task, type TaskFilter, type TaskPage, type TaskPageRequest, type TaskRepository } from "@tasks/domain";
 import { isUuid, translateErrors } from "../errors.ts";
-import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
+import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 export class KyselyTaskRepository implements TaskRepository {
   readonly #db: QuerySource;
@@ -18,7 +18,7 @@ export class KyselyTaskRepository implements TaskRepository {
   findById(id: string): Promise<Task | null> {
     if (!isUuid(id)) return Promise.resolve(null);
     return translateErrors(async () => {
-      const row = await this.#db().selectFrom("tasks").selectAll().where("id", "=", id).executeTakeFirst();
+      const row = await this.#db().selectFrom("tasks").select(COLUMNS.tasks).where("id", "=", id).executeTakeFirst();
       return row === undefined ? null : toTask(row);
     });
   }
@@ -48,7 +48,7 @@ export class KyselyTaskRepository implements TaskRepository {
     return translateErrors(async () => {
       let matching = this.#db().selectFrom("tasks").where("owner_id", "=", ownerId);
       if (request.statuses.length > 0) matching = matching.where("status", "in", [...request.statuses]);
-      let page = matching.selectAll();
+      let page = matching.select(COLUMNS.tasks);
       for (const term of request.ordering) page = page.orderBy(term.field, term.direction);
       const [rows, counted] = await Promise.all([
         page
@@ -65,7 +65,7 @@ export class KyselyTaskRepository implements TaskRepository {
   list(filter: TaskFilter): Promise<Task[]> {
     if (filter.ownerId !== undefined && !isUuid(filter.ownerId)) return Promise.resolve([]);
     return translateErrors(async () => {
-      let query = this.#db().selectFrom("tasks").selectAll();
+      let query = this.#db().selectFrom("tasks").select(COLUMNS.tasks);
       if (filter.ownerId !== undefined) query = query.where("owner_id", "=", filter.ownerId);
       if (filter.statuses !== undefined && filter.statuses.length > 0)
         query = query.where("status", "in", [...filter.statuses]);

@@ -1,6 +1,6 @@
 import { canonicalUsername, User, UsernameTaken, type UserRepository } from "@tasks/domain";
 import { isUniqueViolation, isUuid, translateErrors } from "../errors.ts";
-import { parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
+import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 const USERNAME_UNIQUE_INDEX = "users_username_key_unique";
 
@@ -24,7 +24,7 @@ export class KyselyUserRepository implements UserRepository {
   findById(id: string): Promise<User | null> {
     if (!isUuid(id)) return Promise.resolve(null);
     return translateErrors(async () => {
-      const row = await this.#db().selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+      const row = await this.#db().selectFrom("users").select(COLUMNS.users).where("id", "=", id).executeTakeFirst();
       return row === undefined ? null : toUser(row);
     });
   }
@@ -33,7 +33,7 @@ export class KyselyUserRepository implements UserRepository {
     return translateErrors(async () => {
       const row = await this.#db()
         .selectFrom("users")
-        .selectAll()
+        .select(COLUMNS.users)
         .where("username_key", "=", canonicalUsername(username))
         .executeTakeFirst();
       return row === undefined ? null : toUser(row);
@@ -54,7 +54,7 @@ export class KyselyUserRepository implements UserRepository {
         .updateTable("users")
         .set((eb) => ({ password_hash: passwordHash, token_version: eb("token_version", "+", 1) }))
         .where("id", "=", id)
-        .returningAll()
+        .returning(COLUMNS.users)
         .executeTakeFirst();
       return row === undefined ? null : toUser(row);
     });
@@ -76,7 +76,7 @@ export class KyselyUserRepository implements UserRepository {
             .end(),
         }))
         .where("id", "=", id)
-        .returningAll()
+        .returning(COLUMNS.users)
         .executeTakeFirst();
       return row === undefined ? null : toUser(row);
     });
@@ -89,7 +89,7 @@ export class KyselyUserRepository implements UserRepository {
         .updateTable("users")
         .set({ is_active: true })
         .where("id", "=", id)
-        .returningAll()
+        .returning(COLUMNS.users)
         .executeTakeFirst();
       return row === undefined ? null : toUser(row);
     });
@@ -106,7 +106,12 @@ export class KyselyUserRepository implements UserRepository {
 
   list(): Promise<User[]> {
     return translateErrors(async () => {
-      const rows = await this.#db().selectFrom("users").selectAll().orderBy("date_joined").orderBy("id").execute();
+      const rows = await this.#db()
+        .selectFrom("users")
+        .select(COLUMNS.users)
+        .orderBy("date_joined")
+        .orderBy("id")
+        .execute();
       return rows.map(toUser);
     });
   }
