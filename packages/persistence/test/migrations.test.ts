@@ -113,13 +113,16 @@ function usernameKeyMigration(engine: Engine): void {
     await expect(db.tasks.findById(randomUUID())).rejects.toMatchObject({ code: "SCHEMA_NOT_MIGRATED" });
   });
 
+  // A millisecond apart, so the migration's order (by date joined) is the order of insertion.
+  let joined = Date.now();
   async function insertUser(username: string): Promise<void> {
+    joined += 1;
     await ormOf(db)
       .em.fork()
       .execute("insert into users (id, username, password_hash, date_joined) values (?, ?, 'x', ?)", [
         randomUUID(),
         username,
-        new Date(),
+        new Date(joined),
       ]);
   }
 
