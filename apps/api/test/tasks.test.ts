@@ -274,8 +274,8 @@ describe("a change racing a delete", () => {
   let testDatabase: TestDatabase;
   let api: TestApi;
   let alice: TestUser;
-  /** Deletes this task right after the next read of it: a DELETE that lands between a PATCH's read and its write. */
-  let deleteAfterRead: string | null = null;
+  /** Deletes this task just before the next write of it: a DELETE that lands while a PATCH is on its way. */
+  let deleteBeforeWrite: string | null = null;
 
   beforeAll(async () => {
     testDatabase = await openTestDatabase("pglite", { inMemory: true });
@@ -283,15 +283,14 @@ describe("a change racing a delete", () => {
     const { tasks } = real;
     const racingTasks: TaskRepository = {
       add: (task) => tasks.add(task),
-      update: (task) => tasks.update(task),
-      delete: (id) => tasks.delete(id),
+      update: async (id, fields, updatedAt, ownerId) => {
+        if (id === deleteBeforeWrite) await tasks.delete(id);
+        return tasks.update(id, fields, updatedAt, ownerId);
+      },
+      delete: (id, ownerId) => tasks.delete(id, ownerId),
       listForOwner: (ownerId, request) => tasks.listForOwner(ownerId, request),
       list: (filter) => tasks.list(filter),
-      findById: async (id) => {
-        const found = await tasks.findById(id);
-        if (found !== null && id === deleteAfterRead) await tasks.delete(id);
-        return found;
-      },
+      findById: (id) => tasks.findById(id),
     };
     const database: Database = {
       engine: real.engine,
@@ -321,7 +320,7 @@ describe("a change racing a delete", () => {
     });
     expect(created.statusCode).toBe(201);
     const { id } = created.json<{ id: string }>();
-    deleteAfterRead = id;
+    deleteBeforeWrite = id;
 
     const response = await api.app.inject({
       method,

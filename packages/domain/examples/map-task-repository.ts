@@ -4,6 +4,7 @@ import {
   GetTask,
   ListTasks,
   type Task,
+  type TaskFields,
   type TaskFilter,
   type TaskPage,
   type TaskPageRequest,
@@ -34,13 +35,16 @@ export class MapTaskRepository implements TaskRepository {
   async findById(id: string) {
     return this.tasks.get(id) ?? null;
   }
-  async update(task: Task) {
-    if (!this.tasks.has(task.id)) return false;
-    this.tasks.set(task.id, task);
-    return true;
+  async update(id: string, fields: Partial<TaskFields>, updatedAt: Date, ownerId?: string) {
+    const task = this.tasks.get(id);
+    if (task === undefined || (ownerId !== undefined && task.ownerId !== ownerId)) return null;
+    const written = task.withFields(fields, updatedAt);
+    this.tasks.set(id, written);
+    return written;
   }
-  async delete(id: string) {
-    return this.tasks.delete(id);
+  async delete(id: string, ownerId?: string) {
+    const task = this.tasks.get(id);
+    return task !== undefined && (ownerId === undefined || task.ownerId === ownerId) && this.tasks.delete(id);
   }
 
   async listForOwner(ownerId: string, { page, pageSize, ordering, statuses }: TaskPageRequest): Promise<TaskPage> {

@@ -141,14 +141,14 @@ describe("InMemoryTaskRepository", () => {
     const tasks = new InMemoryTaskRepository();
     const task = aTask();
     await tasks.add(task);
-    const changed = task.update({ title: "changed" }, at(1));
+    const changed = await tasks.update(task.id, { title: "changed" }, at(1));
 
-    await tasks.update(changed);
     expect(await tasks.findById(task.id)).toBe(changed);
+    expect(changed).toMatchObject({ title: "changed", updatedAt: at(1) });
     expect(await tasks.findById("unknown")).toBeNull();
     expect(await tasks.delete(task.id)).toBe(true);
     expect(await tasks.delete(task.id)).toBe(false);
-    await tasks.update(changed);
+    expect(await tasks.update(task.id, { title: "again" }, at(2))).toBeNull();
     expect(await tasks.findById(task.id)).toBeNull();
   });
 });

@@ -112,7 +112,7 @@ describeWith(await postgresAvailability())("a PostgreSQL server too busy to answ
     try {
       await blocker.query("begin");
       await blocker.query("select * from tasks where id = $1 for update", [task.id]);
-      const blocked = await failure(() => db.tasks.update(task.update({ title: "blocked" }, new Date())));
+      const blocked = await failure(() => db.tasks.update(task.id, { title: "blocked" }, new Date()));
       expect(blocked).toBeInstanceOf(ServiceUnavailable);
       expect(blocked).toMatchObject({ reason: expect.stringContaining("statement timeout") });
     } finally {

@@ -18,3 +18,11 @@ export function userActor(userId: string): UserActor {
 export function canAccessTask(actor: Actor, task: Task): boolean {
   return actor.kind === "operator" || task.ownerId === actor.userId;
 }
+
+/**
+ * The same policy for a write that storage scopes in one step: the owner whose task the
+ * actor may change, or `undefined` for the operator, who may change any.
+ */
+export function ownerScope(actor: Actor): string | undefined {
+  return actor.kind === "operator" ? undefined : actor.userId;
+}

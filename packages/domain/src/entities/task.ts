@@ -22,6 +22,13 @@ export interface TaskChanges {
   readonly status?: string;
 }
 
+/** A task's writable fields, checked. */
+export interface TaskFields {
+  readonly title: string;
+  readonly description: string;
+  readonly status: TaskStatus;
+}
+
 export class Task implements TaskProps {
   declare readonly id: string;
   declare readonly ownerId: string;
@@ -36,11 +43,7 @@ export class Task implements TaskProps {
   }
 
   static create(input: { id: string; ownerId: string; now: Date } & TaskChanges): Task {
-    const fields = validate({
-      title: input.title ?? "",
-      description: input.description ?? "",
-      status: input.status ?? DEFAULT_TASK_STATUS,
-    });
+    const fields = Task.checkReplacement(input);
     return new Task({ id: input.id, ownerId: input.ownerId, ...fields, createdAt: input.now, updatedAt: input.now });
   }
 
@@ -49,39 +52,45 @@ export class Task implements TaskProps {
     return new Task(props);
   }
 
-  /** PATCH: the given fields change, the others stay. */
-  update(changes: TaskChanges, now: Date): Task {
-    const fields = validate({
-      title: changes.title ?? this.title,
-      description: changes.description ?? this.description,
-      status: changes.status ?? this.status,
-    });
-    return new Task({ ...this, ...fields, updatedAt: now });
+  /**
+   * PATCH: the given fields, checked; the others stay as stored. No rule depends on a
+   * task's current state, so a change is checked before the task is read, and storage
+   * writes it in one step.
+   */
+  static checkUpdate(changes: TaskChanges): Partial<TaskFields> {
+    return check(changes);
   }
 
-  /** PUT: the given fields change, the omitted ones return to their defaults. */
-  replace(changes: TaskChanges, now: Date): Task {
-    const fields = validate({
-      title: changes.title ?? "",
-      description: changes.description ?? "",
-      status: changes.status ?? DEFAULT_TASK_STATUS,
-    });
+  /** PUT: every field, checked; the omitted ones return to their defaults. */
+  static checkReplacement(changes: TaskChanges): TaskFields {
+    const { title = "", description = "", status = DEFAULT_TASK_STATUS } = changes;
+    return { title, description, status: DEFAULT_TASK_STATUS, ...check({ title, description, status }) };
+  }
+
+  /** The task with checked fields written at `now`: what storage keeps after an update. */
+  withFields(fields: Partial<TaskFields>, now: Date): Task {
     return new Task({ ...this, ...fields, updatedAt: now });
   }
 }
 
-function validate(input: { title: string; description: string; status: string }): {
-  title: string;
-  description: string;
-  status: TaskStatus;
-} {
+function check(changes: TaskChanges): Partial<TaskFields> {
   const errors: Record<string, string[]> = {};
-  const title = input.title.trim();
-  if (title.length === 0) errors.title = [FIELD_MESSAGES.blank];
-  else if ([...title].length > TITLE_MAX_LENGTH) errors.title = [FIELD_MESSAGES.tooLong(TITLE_MAX_LENGTH)];
-  if ([...input.description].length > DESCRIPTION_MAX_LENGTH)
-    errors.description = [FIELD_MESSAGES.tooLong(DESCRIPTION_MAX_LENGTH)];
-  if (!isTaskStatus(input.status)) errors.status = [invalidStatusMessage(input.status)];
+  const fields: { -readonly [K in keyof TaskFields]?: TaskFields[K] } = {};
+  if (changes.title !== undefined) {
+    const title = changes.title.trim();
+    if (title.length === 0) errors.title = [FIELD_MESSAGES.blank];
+    else if ([...title].length > TITLE_MAX_LENGTH) errors.title = [FIELD_MESSAGES.tooLong(TITLE_MAX_LENGTH)];
+    else fields.title = title;
+  }
+  if (changes.description !== undefined) {
+    if ([...changes.description].length > DESCRIPTION_MAX_LENGTH)
+      errors.description = [FIELD_MESSAGES.tooLong(DESCRIPTION_MAX_LENGTH)];
+    else fields.description = changes.description;
+  }
+  if (changes.status !== undefined) {
+    if (isTaskStatus(changes.status)) fields.status = changes.status;
+    else errors.status = [invalidStatusMessage(changes.status)];
+  }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
-  return { title, description: input.description, status: input.status as TaskStatus };
+  return fields;
 }

@@ -1,4 +1,4 @@
-import type { Task } from "../entities/task.ts";
+import type { Task, TaskFields } from "../entities/task.ts";
 import type { TaskPageRequest } from "../entities/task-query.ts";
 import type { TaskStatus } from "../entities/task-status.ts";
 
@@ -21,13 +21,14 @@ export interface TaskRepository {
   /** `null` for an unknown id, and for a string that cannot be an id at all. */
   findById(id: string): Promise<Task | null>;
   /**
-   * Writes the title, description, status and `updatedAt` of a stored task (never its
-   * owner or creation time). Returns whether there was one: a task deleted meanwhile is
-   * not brought back.
+   * Writes the given fields and `updatedAt` of a stored task in one step (never its owner
+   * or creation time) and returns the task as stored. `null` when there is none (a task
+   * deleted meanwhile is not brought back), when `id` cannot be an id, and, with
+   * `ownerId`, when the task belongs to someone else, who keeps it unchanged.
    */
-  update(task: Task): Promise<boolean>;
-  /** Returns whether there was one. */
-  delete(id: string): Promise<boolean>;
+  update(id: string, fields: Partial<TaskFields>, updatedAt: Date, ownerId?: string): Promise<Task | null>;
+  /** Returns whether there was one (of `ownerId`'s, when given) to delete. */
+  delete(id: string, ownerId?: string): Promise<boolean>;
   /**
    * One page of an owner's tasks, filtered, ordered (with `id` as the final tie-break in
    * the direction of the last term) and paged by the storage, with the total count.

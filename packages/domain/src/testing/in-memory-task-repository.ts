@@ -1,4 +1,4 @@
-import type { Task, TaskFilter, TaskPage, TaskPageRequest, TaskRepository } from "../index.ts";
+import type { Task, TaskFields, TaskFilter, TaskPage, TaskPageRequest, TaskRepository } from "../index.ts";
 import { compareIds, compareTasks } from "./task-order.ts";
 import { Table, type Transactional, WriteLog } from "./write-log.ts";
 
@@ -27,15 +27,18 @@ export class InMemoryTaskRepository implements TaskRepository, Transactional {
     return this.table.rows.get(id) ?? null;
   }
 
-  async update(task: Task): Promise<boolean> {
-    if (!this.table.rows.has(task.id)) return false;
-    this.table.rows.set(task.id, task);
-    this.log.record("tasks", "update", task.id);
-    return true;
+  async update(id: string, fields: Partial<TaskFields>, updatedAt: Date, ownerId?: string): Promise<Task | null> {
+    const task = this.owned(id, ownerId);
+    if (task === undefined) return null;
+    const written = task.withFields(fields, updatedAt);
+    this.table.rows.set(id, written);
+    this.log.record("tasks", "update", id);
+    return written;
   }
 
-  async delete(id: string): Promise<boolean> {
-    if (!this.table.rows.delete(id)) return false;
+  async delete(id: string, ownerId?: string): Promise<boolean> {
+    if (this.owned(id, ownerId) === undefined) return false;
+    this.table.rows.delete(id);
     this.log.record("tasks", "delete", id);
     return true;
   }
@@ -56,6 +59,11 @@ export class InMemoryTaskRepository implements TaskRepository, Transactional {
   /** The cascade of a user's deletion. */
   deleteOwnedBy(ownerId: string): void {
     for (const task of this.table.rows.values()) if (task.ownerId === ownerId) this.table.rows.delete(task.id);
+  }
+
+  private owned(id: string, ownerId: string | undefined): Task | undefined {
+    const task = this.table.rows.get(id);
+    return ownerId === undefined || task?.ownerId === ownerId ? task : undefined;
   }
 
   private matching(filter: TaskFilter): Task[] {

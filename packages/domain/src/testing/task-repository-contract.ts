@@ -1,7 +1,7 @@
 import {
   TASK_ORDERING_FIELDS,
   TASK_STATUSES,
-  type Task,
+  Task,
   type TaskOrdering,
   type TaskPageRequest,
   type TaskRepository,
@@ -63,17 +63,40 @@ export function taskRepositoryContract(t: ContractTestApi, open: () => Promise<T
 
   it("updates title, description, status and updated_at, never created_at or the owner", async () => {
     const task = await stored();
-    const changed = task.update({ title: "New title", description: "more", status: "done" }, at(5));
-    expect(await tasks.update(changed)).toBe(true);
-    const found = await tasks.findById(task.id);
-    expect(found).toEqual(changed);
-    expect(found?.createdAt).toEqual(task.createdAt);
+    const written = await tasks.update(task.id, { title: "New title", description: "more", status: "done" }, at(5));
+    expect(written).toEqual(
+      Task.rehydrate({ ...task, title: "New title", description: "more", status: "done", updatedAt: at(5) }),
+    );
+    expect(await tasks.findById(task.id)).toEqual(written);
+  });
+
+  it("writes only the given fields, and updated_at even when none is given", async () => {
+    const task = await stored({ title: "Keep", description: "this", status: "doing" });
+    expect(await tasks.update(task.id, { status: "done" }, at(5))).toEqual(
+      Task.rehydrate({ ...task, status: "done", updatedAt: at(5) }),
+    );
+    expect(await tasks.update(task.id, {}, at(6))).toEqual(
+      Task.rehydrate({ ...task, status: "done", updatedAt: at(6) }),
+    );
+  });
+
+  it("updates and deletes within the given owner's tasks only, leaving another owner's as they were", async () => {
+    const task = await stored();
+    const stranger = await subject.newOwner();
+    expect(await tasks.update(task.id, { title: "Taken" }, at(5), stranger)).toBeNull();
+    expect(await tasks.delete(task.id, stranger)).toBe(false);
+    expect(await tasks.findById(task.id)).toEqual(task);
+
+    expect(await tasks.update(task.id, { title: "Mine" }, at(5), task.ownerId)).toMatchObject({ title: "Mine" });
+    expect(await tasks.delete(task.id, task.ownerId)).toBe(true);
+    expect(await tasks.findById(task.id)).toBeNull();
   });
 
   it("says that an update found no task, and does not bring a deleted one back", async () => {
     const task = await stored();
     await tasks.delete(task.id);
-    expect(await tasks.update(task.update({ title: "Too late" }, at(5)))).toBe(false);
+    expect(await tasks.update(task.id, { title: "Too late" }, at(5))).toBeNull();
+    expect(await tasks.update(NOT_AN_ID, { title: "Not an id" }, at(5))).toBeNull();
     expect(await tasks.findById(task.id)).toBeNull();
   });
 
@@ -83,6 +106,7 @@ export function taskRepositoryContract(t: ContractTestApi, open: () => Promise<T
     expect(await tasks.findById(task.id)).toBeNull();
     expect(await tasks.delete(task.id)).toBe(false);
     expect(await tasks.delete(NOT_AN_ID)).toBe(false);
+    expect(await tasks.delete(NOT_AN_ID, task.ownerId)).toBe(false);
   });
 
   describe("listForOwner", () => {

@@ -1,7 +1,6 @@
-import type { Actor } from "../entities/ownership.ts";
+import { type Actor, ownerScope } from "../entities/ownership.ts";
 import { TaskNotFound } from "../errors.ts";
 import type { TaskRepository } from "../ports/task-repository.ts";
-import { findTaskOrFail } from "./find-task.ts";
 
 type Deps = { tasks: TaskRepository };
 
@@ -13,7 +12,6 @@ export class DeleteTask {
   }
 
   async execute(input: { actor: Actor; id: string }): Promise<void> {
-    const task = await findTaskOrFail(this.deps.tasks, input.actor, input.id);
-    if (!(await this.deps.tasks.delete(task.id))) throw new TaskNotFound();
+    if (!(await this.deps.tasks.delete(input.id, ownerScope(input.actor)))) throw new TaskNotFound();
   }
 }

@@ -1,12 +1,13 @@
-import type { Task } from "../entities/task.ts";
+import { ownerScope } from "../entities/ownership.ts";
+import { Task } from "../entities/task.ts";
 import { TaskNotFound } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { TaskRepository } from "../ports/task-repository.ts";
-import { findTaskOrFail, type TaskChangeInput } from "./find-task.ts";
+import { checkWrite, type TaskChangeInput } from "./find-task.ts";
 
 type Deps = { tasks: TaskRepository; clock: Clock };
 
-/** PATCH: changes the given fields and leaves the others as they are. */
+/** PATCH: changes the given fields and leaves the others as they are, in one write. */
 export class UpdateTask {
   private readonly deps: Deps;
 
@@ -15,9 +16,10 @@ export class UpdateTask {
   }
 
   async execute(input: TaskChangeInput): Promise<Task> {
-    const task = await findTaskOrFail(this.deps.tasks, input.actor, input.id);
-    const updated = task.update(input.changes, this.deps.clock.now());
-    if (!(await this.deps.tasks.update(updated))) throw new TaskNotFound();
-    return updated;
+    const { tasks, clock } = this.deps;
+    const fields = await checkWrite(tasks, input.actor, input.id, () => Task.checkUpdate(input.changes));
+    const written = await tasks.update(input.id, fields, clock.now(), ownerScope(input.actor));
+    if (written === null) throw new TaskNotFound();
+    return written;
   }
 }

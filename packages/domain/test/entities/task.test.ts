@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DESCRIPTION_MAX_LENGTH, Task, TITLE_MAX_LENGTH, ValidationError } from "../../src/index.ts";
+import { DESCRIPTION_MAX_LENGTH, Task, type TaskChanges, TITLE_MAX_LENGTH, ValidationError } from "../../src/index.ts";
 import { aTask, minutes, START, text } from "../../src/testing/index.ts";
 
 const LATER = new Date(START.getTime() + minutes(5));
@@ -102,11 +102,15 @@ describe("Task.create", () => {
   });
 });
 
-describe("Task.update (PATCH)", () => {
+/** What UpdateTask and ReplaceTask make of a stored task: its fields checked, then written at LATER. */
+const patch = (task: Task, changes: TaskChanges) => task.withFields(Task.checkUpdate(changes), LATER);
+const put = (task: Task, changes: TaskChanges) => task.withFields(Task.checkReplacement(changes), LATER);
+
+describe("Task.checkUpdate (PATCH)", () => {
   const task = aTask({ title: "Old", description: "old text", status: "doing" });
 
   it("changes only the given fields and moves updatedAt", () => {
-    const updated = task.update({ title: "  New  " }, LATER);
+    const updated = patch(task, { title: "  New  " });
 
     expect(updated).toMatchObject({ id: task.id, ownerId: task.ownerId, title: "New", description: "old text" });
     expect(updated.status).toBe("doing");
@@ -114,19 +118,19 @@ describe("Task.update (PATCH)", () => {
   });
 
   it("never moves createdAt", () => {
-    expect(task.update({ status: "done" }, LATER).createdAt).toEqual(task.createdAt);
+    expect(patch(task, { status: "done" }).createdAt).toEqual(task.createdAt);
   });
 
   it("can clear the description with an empty string", () => {
-    expect(task.update({ description: "" }, LATER).description).toBe("");
+    expect(patch(task, { description: "" }).description).toBe("");
   });
 
   it("lets any status follow any other", () => {
-    expect(aTask({ status: "done" }).update({ status: "todo" }, LATER).status).toBe("todo");
+    expect(patch(aTask({ status: "done" }), { status: "todo" }).status).toBe("todo");
   });
 
   it("validates the changed fields like create and leaves the task untouched", () => {
-    expect(fieldErrors(() => task.update({ title: "   ", status: "archived" }, LATER))).toEqual({
+    expect(fieldErrors(() => patch(task, { title: "   ", status: "archived" }))).toEqual({
       title: ["This field may not be blank."],
       status: ['"archived" is not a valid choice. Choose among: todo, doing, done.'],
     });
@@ -134,18 +138,18 @@ describe("Task.update (PATCH)", () => {
   });
 
   it("with no changes still counts as a write and moves updatedAt", () => {
-    const updated = task.update({}, LATER);
+    const updated = patch(task, {});
 
     expect(updated).toMatchObject({ title: "Old", description: "old text", status: "doing" });
     expect(updated.updatedAt).toEqual(LATER);
   });
 });
 
-describe("Task.replace (PUT)", () => {
+describe("Task.checkReplacement (PUT)", () => {
   const task = aTask({ title: "Old", description: "old text", status: "done" });
 
   it("returns omitted fields to their defaults", () => {
-    const replaced = task.replace({ title: "New" }, LATER);
+    const replaced = put(task, { title: "New" });
 
     expect(replaced).toMatchObject({
       id: task.id,
@@ -159,7 +163,7 @@ describe("Task.replace (PUT)", () => {
   });
 
   it("sets every given field", () => {
-    expect(task.replace({ title: "New", description: "new text", status: "doing" }, LATER)).toMatchObject({
+    expect(put(task, { title: "New", description: "new text", status: "doing" })).toMatchObject({
       title: "New",
       description: "new text",
       status: "doing",
@@ -167,7 +171,7 @@ describe("Task.replace (PUT)", () => {
   });
 
   it("requires the title, since it has no default", () => {
-    expect(fieldErrors(() => task.replace({ description: "only this" }, LATER))).toEqual({
+    expect(fieldErrors(() => put(task, { description: "only this" }))).toEqual({
       title: ["This field may not be blank."],
     });
   });

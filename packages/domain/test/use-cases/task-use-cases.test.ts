@@ -210,18 +210,59 @@ describe("DeleteTask", () => {
     await expect(new DeleteTask(ports).execute({ actor: owner, id: task.id })).rejects.toThrow(TaskNotFound);
   });
 
-  it("reports a task that another request deleted after it was read as missing", async () => {
-    class DeletedMeanwhile extends InMemoryTaskRepository {
-      override async findById(id: string) {
-        const found = await super.findById(id);
-        await this.delete(id);
-        return found;
-      }
+  it("reports a task deleted a second time through another actor as missing", async () => {
+    const { task, owner } = await aStoredTask(ports);
+    await new DeleteTask(ports).execute({ actor: OPERATOR, id: task.id });
+
+    await expect(new DeleteTask(ports).execute({ actor: owner, id: task.id })).rejects.toThrow(TaskNotFound);
+  });
+});
+
+describe("task writes", () => {
+  /** A repository that counts reads by id, to show which writes need one. */
+  class CountedReads extends InMemoryTaskRepository {
+    reads = 0;
+    override async findById(id: string) {
+      this.reads += 1;
+      return super.findById(id);
     }
-    const tasks = new DeletedMeanwhile();
+  }
+
+  it("change and delete a task in one step each, never reading it first", async () => {
+    const tasks = new CountedReads();
     const task = aTask();
     await tasks.add(task);
+    const owner = userActor(task.ownerId);
 
-    await expect(new DeleteTask({ tasks }).execute({ actor: OPERATOR, id: task.id })).rejects.toThrow(TaskNotFound);
+    await new UpdateTask({ tasks, clock: ports.clock }).execute({ actor: owner, id: task.id, changes: { title: "A" } });
+    await new ReplaceTask({ tasks, clock: ports.clock }).execute({
+      actor: owner,
+      id: task.id,
+      changes: { title: "B" },
+    });
+    await new DeleteTask({ tasks }).execute({ actor: owner, id: task.id });
+
+    expect(tasks.reads).toBe(0);
+    expect(await tasks.findById(task.id)).toBeNull();
   });
+
+  it.each([
+    ["UpdateTask", (deps: typeof ports) => new UpdateTask(deps)],
+    ["ReplaceTask", (deps: typeof ports) => new ReplaceTask(deps)],
+  ])(
+    "%s reports another user's task as missing before any field error, as Django REST Framework does",
+    async (_, make) => {
+      const { task, owner } = await aStoredTask(ports);
+      const invalid = { title: " ", status: "archived" };
+
+      await expect(make(ports).execute({ actor: STRANGER, id: task.id, changes: invalid })).rejects.toThrow(
+        TaskNotFound,
+      );
+      await expect(make(ports).execute({ actor: owner, id: "gone", changes: invalid })).rejects.toThrow(TaskNotFound);
+      await expect(make(ports).execute({ actor: owner, id: task.id, changes: invalid })).rejects.toThrow(
+        ValidationError,
+      );
+      expect(await ports.tasks.findById(task.id)).toBe(task);
+    },
+  );
 });

@@ -1,4 +1,11 @@
-import { Task, type TaskFilter, type TaskPage, type TaskPageRequest, type TaskRepository } from "@tasks/domain";
+import {
+  Task,
+  type TaskFields,
+  type TaskFilter,
+  type TaskPage,
+  type TaskPageRequest,
+  type TaskRepository,
+} from "@tasks/domain";
 import { isUuid, translateErrors } from "../errors.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
@@ -23,22 +30,26 @@ export class KyselyTaskRepository implements TaskRepository {
     });
   }
 
-  update(task: Task): Promise<boolean> {
+  update(id: string, fields: Partial<TaskFields>, updatedAt: Date, ownerId?: string): Promise<Task | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
     return translateErrors(async () => {
       // The owner and the creation time never change.
-      const result = await this.#db()
+      let update = this.#db()
         .updateTable("tasks")
-        .set({ title: task.title, description: task.description, status: task.status, updated_at: task.updatedAt })
-        .where("id", "=", task.id)
-        .executeTakeFirst();
-      return result.numUpdatedRows > 0n;
+        .set({ ...fields, updated_at: updatedAt })
+        .where("id", "=", id);
+      if (ownerId !== undefined) update = update.where("owner_id", "=", ownerId);
+      const row = await update.returning(COLUMNS.tasks).executeTakeFirst();
+      return row === undefined ? null : toTask(row);
     });
   }
 
-  delete(id: string): Promise<boolean> {
+  delete(id: string, ownerId?: string): Promise<boolean> {
     if (!isUuid(id)) return Promise.resolve(false);
     return translateErrors(async () => {
-      const result = await this.#db().deleteFrom("tasks").where("id", "=", id).executeTakeFirst();
+      let deletion = this.#db().deleteFrom("tasks").where("id", "=", id);
+      if (ownerId !== undefined) deletion = deletion.where("owner_id", "=", ownerId);
+      const result = await deletion.executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
   }
