@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { SchemaNotMigrated } from "@tasks/domain";
+import { aTask, aUser } from "@tasks/domain/testing";
 import { createTestDatabase, describeWith, postgresAvailability } from "@tasks/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Database, type Engine, ormOf } from "../src/database.ts";
@@ -201,10 +202,45 @@ function loginsMigration(engine: Engine): void {
   });
 }
 
+/** The task_counts migration on a database holding tasks already. */
+function taskCountsMigration(engine: Engine): void {
+  const BEFORE = "Migration20261127110457_logins";
+  let db: Database;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ db, drop } = await openUnmigrated(engine));
+    await ormOf(db).migrator.up({ to: BEFORE });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await drop?.();
+  });
+
+  it("counts the tasks already there, and keeps counting after", async () => {
+    const owner = aUser();
+    await db.users.add(owner);
+    for (const status of ["todo", "done", "done"] as const) await db.tasks.add(aTask({ ownerId: owner.id, status }));
+
+    await db.migrate();
+    await db.tasks.add(aTask({ ownerId: owner.id, status: "doing" }));
+
+    const counts = await ormOf(db)
+      .em.fork()
+      .execute("select status, count from task_counts where owner_id = ? order by status", [owner.id]);
+    expect(counts.map((row) => [row.status, Number(row.count)])).toEqual([
+      ["todo", 1],
+      ["doing", 1],
+      ["done", 2],
+    ]);
+  });
+}
+
 const postgres = await postgresAvailability();
 describeOnEngines(postgres, "migrations", migrationContract);
 describeOnEngines(postgres, "the username_key migration", usernameKeyMigration);
 describeOnEngines(postgres, "the logins migration", loginsMigration);
+describeOnEngines(postgres, "the task_counts migration", taskCountsMigration);
 
 describeWith(postgres)("migrations on an empty PostgreSQL database", () => {
   it("apply once when two processes migrate at the same time", async () => {

@@ -2,6 +2,7 @@ import type { MigrationObject } from "@mikro-orm/core";
 import { Migration20261124095559_initial } from "./Migration20261124095559_initial.ts";
 import { Migration20261127095608_username_key } from "./Migration20261127095608_username_key.ts";
 import { Migration20261127110457_logins } from "./Migration20261127110457_logins.ts";
+import { Migration20261127131801_task_counts } from "./Migration20261127131801_task_counts.ts";
 
 /**
  * Every migration, oldest first. Listed here rather than found by scanning a folder, so
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261124095559_initial", class: Migration20261124095559_initial },
   { name: "Migration20261127095608_username_key", class: Migration20261127095608_username_key },
   { name: "Migration20261127110457_logins", class: Migration20261127110457_logins },
+  { name: "Migration20261127131801_task_counts", class: Migration20261127131801_task_counts },
 ];

@@ -31,6 +31,19 @@ export const TaskRecord = defineEntity({
     // The operator's list of every task, newest first.
     { name: "tasks_created_at_id_index", properties: ["createdAt", "id"] },
   ],
+  // Keep `task_counts` (see task-count.record.ts) in the statement that writes the tasks;
+  // their function, `task_counts_apply`, is in the migration that added them. Declared
+  // here so that the schema diff knows them; it compares a raw definition by name only.
+  triggers: (["insert", "update", "delete"] as const).map((event) => ({
+    name: `tasks_count_${event}`,
+    timing: "after" as const,
+    events: [event],
+    forEach: "statement" as const,
+    expression:
+      `create trigger "tasks_count_${event}" after ${event} on "tasks" referencing ` +
+      `${event === "insert" ? "" : "old table as old_tasks "}${event === "delete" ? "" : "new table as new_tasks "}` +
+      "for each statement execute function task_counts_apply()",
+  })),
   checks: [
     {
       name: "tasks_title_length_check",

@@ -57,17 +57,23 @@ export class KyselyTaskRepository implements TaskRepository {
   listForOwner(ownerId: string, request: TaskPageRequest): Promise<TaskPage> {
     if (!isUuid(ownerId)) return Promise.resolve({ items: [], count: 0 });
     return translateErrors(async () => {
-      let matching = this.#db().selectFrom("tasks").where("owner_id", "=", ownerId);
-      if (request.statuses.length > 0) matching = matching.where("status", "in", [...request.statuses]);
-      let page = matching.select(COLUMNS.tasks);
+      const statuses = [...request.statuses];
+      let page = this.#db().selectFrom("tasks").select(COLUMNS.tasks).where("owner_id", "=", ownerId);
+      if (statuses.length > 0) page = page.where("status", "in", statuses);
       for (const term of request.ordering) page = page.orderBy(term.field, term.direction);
+      // The exact count, from the owner's per-status counts (at most three rows).
+      let counts = this.#db()
+        .selectFrom("task_counts")
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("count"), eb.lit(0)).as("count"))
+        .where("owner_id", "=", ownerId);
+      if (statuses.length > 0) counts = counts.where("status", "in", statuses);
       const [rows, counted] = await Promise.all([
         page
           .orderBy("id", request.ordering.at(-1)?.direction ?? "desc")
           .limit(request.pageSize)
           .offset((request.page - 1) * request.pageSize)
           .execute(),
-        matching.select((eb) => eb.fn.countAll().as("count")).executeTakeFirstOrThrow(),
+        counts.executeTakeFirstOrThrow(),
       ]);
       return { items: rows.map(toTask), count: Number(counted.count) };
     });

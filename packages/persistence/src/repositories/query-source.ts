@@ -52,7 +52,7 @@ export const COLUMNS = {
     "revoked_at",
     "revocation_reason",
   ],
-} as const satisfies { readonly [Table in keyof RecordsDatabase]: readonly (keyof Row<Table>)[] };
+} as const satisfies { readonly [Table in keyof RecordsDatabase]?: readonly (keyof Row<Table>)[] };
 
 /**
  * A `timestamptz` as read: MikroORM's type parsers keep PostgreSQL's text

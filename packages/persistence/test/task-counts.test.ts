@@ -1,0 +1,85 @@
+import { TASK_STATUSES, type TaskStatus } from "@tasks/domain";
+import { aTask, aUser } from "@tasks/domain/testing";
+import { postgresAvailability } from "@tasks/testing";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type Database, ormOf } from "../src/database.ts";
+import { describeOnEngines, openTestDatabase, type TestDatabase } from "../testing/index.ts";
+
+type CountRow = { owner_id: string; status: TaskStatus; count: number };
+
+describeOnEngines(await postgresAvailability(), "the per-owner task counts", (engine) => {
+  let test: TestDatabase;
+  let db: Database;
+
+  beforeAll(async () => {
+    test = await openTestDatabase(engine, { inMemory: true });
+    db = test.database;
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  const sql = (statement: string, params: unknown[] = []) => ormOf(db).em.fork().execute(statement, params);
+  const kept = async () =>
+    ((await sql("select owner_id, status, count from task_counts order by owner_id, status")) as CountRow[]).map(
+      (row) => ({ ...row, count: Number(row.count) }),
+    );
+  const counted = async () =>
+    (
+      (await sql(
+        "select owner_id, status, count(*) as count from tasks group by owner_id, status order by owner_id, status",
+      )) as CountRow[]
+    ).map((row) => ({ ...row, count: Number(row.count) }));
+
+  it("never drift under concurrent creates, status changes, deletes and bulk writes", async () => {
+    const owners = [aUser(), aUser(), aUser(), aUser()];
+    for (const owner of owners) await db.users.add(owner);
+    const live = owners.map(() => [] as string[]);
+    // A fixed sequence, so a failure replays the same operations.
+    let seed = 12_345;
+    const random = (below: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % below;
+    };
+    const status = () => TASK_STATUSES[random(TASK_STATUSES.length)] as TaskStatus;
+
+    const operation = async (): Promise<void> => {
+      const which = random(owners.length);
+      const owner = owners[which] as (typeof owners)[number];
+      const ids = live[which] as string[];
+      const id = ids[random(Math.max(ids.length, 1))];
+      const kind = random(10);
+      if (kind < 4 || id === undefined) {
+        const task = aTask({ ownerId: owner.id, status: status() });
+        ids.push(task.id);
+        await db.tasks.add(task);
+      } else if (kind < 7) await db.tasks.update(id, { status: status() }, new Date(), owner.id);
+      else if (kind < 9) {
+        ids.splice(ids.indexOf(id), 1);
+        await db.tasks.delete(id, owner.id);
+      } else await sql("update tasks set status = ? where owner_id = ?", [status(), owner.id]);
+    };
+    // Sixteen clients at a time, each a statement of its own, over the pool's connections.
+    for (let round = 0; round < 25; round++) await Promise.all(Array.from({ length: 16 }, operation));
+
+    expect(await kept()).toEqual(await counted());
+    expect((await kept()).every((row) => row.count > 0)).toBe(true);
+  });
+
+  it("count each owner's tasks by status, and forget an owner deleted with its tasks", async () => {
+    const [alice, bob] = [aUser(), aUser()];
+    for (const user of [alice, bob]) await db.users.add(user);
+    for (const taskStatus of ["todo", "todo", "done"] as const)
+      await db.tasks.add(aTask({ ownerId: alice.id, status: taskStatus }));
+    await db.tasks.add(aTask({ ownerId: bob.id, status: "doing" }));
+    const request = { page: 1, pageSize: 1, ordering: [{ field: "created_at", direction: "desc" }] } as const;
+
+    expect((await db.tasks.listForOwner(alice.id, { ...request, statuses: [] })).count).toBe(3);
+    expect((await db.tasks.listForOwner(alice.id, { ...request, statuses: ["todo", "doing"] })).count).toBe(2);
+    expect((await db.tasks.listForOwner(bob.id, { ...request, statuses: ["todo"] })).count).toBe(0);
+
+    await db.users.delete(alice.id);
+    expect((await kept()).filter((row) => row.owner_id === alice.id)).toEqual([]);
+    expect(await kept()).toEqual(await counted());
+  });
+});
