@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { ServiceUnavailable } from "@tasks/domain";
 import { DatabaseInUse, openDatabase } from "@tasks/persistence";
 import { ConfigError, loadConfig, readEnvironment, resolveJwtSecret } from "@tasks/platform";
@@ -7,6 +8,7 @@ import { buildApp } from "./app.ts";
 import { createDependencies } from "./container.ts";
 import { loggerOptions } from "./http/request-logging.ts";
 import { DOCS_PATH } from "./routes/docs.routes.ts";
+import { superviseWorkers } from "./workers.ts";
 
 // In-flight requests get this long to finish after SIGTERM/SIGINT; then the process exits anyway.
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -14,7 +16,8 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 /**
  * Starts the API server: configuration from the environment and `.env` (a bad variable
  * stops it with a message naming it), the database (migrated unless RUN_MIGRATIONS=false),
- * then listens until SIGTERM or SIGINT.
+ * then listens until SIGTERM or SIGINT. With WEB_CONCURRENCY > 1, this process starts and
+ * supervises that many processes that do all of this (see workers.ts).
  */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -26,7 +29,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = pino(loggerOptions(config.logLevel));
+  // Before any other process starts, so a generated development secret is written once.
   const jwtSecret = await resolveJwtSecret(config);
+  if (cluster.isPrimary && config.webConcurrency > 1) {
+    superviseWorkers(config.webConcurrency, logger);
+    return;
+  }
   const { database: databaseConfig } = config;
   const database = await openDatabase({
     ...databaseConfig,

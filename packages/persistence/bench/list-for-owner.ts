@@ -1,7 +1,9 @@
 /**
- * The median time of `listForOwner` (default ordering, page size 20, page 1 and a middle
- * page) for one user with 1,000 and with 100,000 tasks, through the repository and
- * through the same two queries written by hand: with `pg` on PostgreSQL, with PGlite's
+ * The median time of `listForOwner` (page size 20: page 1 in the default ordering, page 1
+ * filtered by a status, and a middle page) for one user with 1,000 and with 100,000 tasks,
+ * through the repository and through the same two queries written by hand, and the time
+ * the count would take as a `count(*)` over the owner's matching tasks (what the
+ * per-status counters replaced): with `pg` on PostgreSQL, with PGlite's
  * own client on PGlite in memory (in process, as the API server uses its embedded
  * database); and, for 1,000 tasks, on PGlite in DATA_DIR reached by a guest through its
  * owner's socket, the path of taskctl while the server runs. Run with `pnpm bench:db`
@@ -35,13 +37,61 @@ interface TaskRow {
   updated_at: Date;
 }
 
-/** The page query and the count query of `listForOwner`, by hand, run together as the repository runs them. */
-type HandWritten = (ownerId: string, offset: number) => Promise<TaskPage>;
+/** One way to send a statement: `pg` or PGlite's own client. */
+type Query = <R extends object>(sql: string, params: unknown[]) => Promise<{ rows: R[] }>;
 
-const PAGE_SQL =
-  "select id, owner_id, title, description, status, created_at, updated_at from tasks " +
-  "where owner_id = $1 order by created_at desc, id desc limit $2 offset $3";
-const COUNT_SQL = "select count(*)::int as count from tasks where owner_id = $1";
+/** What a list asks for: a page, in the default ordering, of every status or of one. */
+interface Case {
+  readonly name: string;
+  readonly page: (size: number) => number;
+  readonly statuses: readonly TaskStatus[];
+}
+
+const CASES: Case[] = [
+  { name: "page 1", page: () => 1, statuses: [] },
+  { name: "page 1, status=doing", page: () => 1, statuses: ["doing"] },
+  { name: "middle page", page: (size) => Math.ceil(size / PAGE_SIZE / 2), statuses: [] },
+];
+
+const COLUMNS = "id, owner_id, title, description, status, created_at, updated_at";
+const PAGE_SQL = `select ${COLUMNS} from tasks where owner_id = $1 order by created_at desc, id desc limit $2 offset $3`;
+const STATUS_PAGE_SQL = `select ${COLUMNS} from tasks where owner_id = $1 and status = any($4) order by created_at desc, id desc limit $2 offset $3`;
+const COUNT_SQL = "select coalesce(sum(count), 0)::int as count from task_counts where owner_id = $1";
+const STATUS_COUNT_SQL = `${COUNT_SQL} and status = any($2)`;
+const SCAN_COUNT_SQL = "select count(*)::int as count from tasks where owner_id = $1";
+const STATUS_SCAN_COUNT_SQL = `${SCAN_COUNT_SQL} and status = any($2)`;
+
+/** The page query and the count query of `listForOwner`, by hand; `together` runs them at once, as the repository does. */
+async function byHand(
+  query: Query,
+  together: boolean,
+  ownerId: string,
+  offset: number,
+  statuses: readonly TaskStatus[],
+) {
+  const filtered = statuses.length > 0;
+  const page = () =>
+    query<TaskRow>(filtered ? STATUS_PAGE_SQL : PAGE_SQL, [
+      ownerId,
+      PAGE_SIZE,
+      offset,
+      ...(filtered ? [statuses] : []),
+    ]);
+  const count = () =>
+    query<{ count: number }>(filtered ? STATUS_COUNT_SQL : COUNT_SQL, [ownerId, ...(filtered ? [statuses] : [])]);
+  const [rows, counted] = together ? await Promise.all([page(), count()]) : [await page(), await count()];
+  return { items: rows.rows.map(toTask), count: counted.rows[0]?.count ?? 0 };
+}
+
+/** The count as a scan of the owner's matching tasks. */
+async function scanCount(query: Query, ownerId: string, statuses: readonly TaskStatus[]): Promise<number> {
+  const filtered = statuses.length > 0;
+  const result = await query<{ count: number }>(filtered ? STATUS_SCAN_COUNT_SQL : SCAN_COUNT_SQL, [
+    ownerId,
+    ...(filtered ? [statuses] : []),
+  ]);
+  return result.rows[0]?.count ?? 0;
+}
 
 function toTask(row: TaskRow): Task {
   return Task.rehydrate({
@@ -58,10 +108,11 @@ function toTask(row: TaskRow): Task {
 async function seed(db: Database, tasks: number): Promise<string> {
   const ownerId = randomUUID();
   const em = ormOf(db).em.fork();
-  await em.execute("insert into users (id, username, password_hash, date_joined) values (?, ?, 'x', now())", [
-    ownerId,
-    `bench-${ownerId.slice(0, 8)}`,
-  ]);
+  const username = `bench-${ownerId.slice(0, 8)}`;
+  await em.execute(
+    "insert into users (id, username, username_key, password_hash, date_joined) values (?, ?, ?, 'x', now())",
+    [ownerId, username, username],
+  );
   await em.execute(
     `insert into tasks (id, owner_id, title, description, status, created_at, updated_at)
      select gen_random_uuid(), ?, 'Task number ' || i, 'Some words about task ' || i,
@@ -75,27 +126,22 @@ async function seed(db: Database, tasks: number): Promise<string> {
 }
 
 /**
- * Medians of the two ways, run in alternation (each first every other time) so that the
- * load of a shared machine weighs on both alike.
+ * Medians of the ways, run in alternation (each first in turn) so that the load of a
+ * shared machine weighs on all alike. Each way returns the count it found.
  */
-async function medians(
-  repository: () => Promise<TaskPage>,
-  byHand: () => Promise<TaskPage>,
-  expectedCount: number,
-  warmup: number,
-): Promise<[number, number]> {
-  const times: [number[], number[]] = [[], []];
-  const ways = [repository, byHand];
+async function medians(ways: (() => Promise<number>)[], expectedCount: number, warmup: number): Promise<number[]> {
+  const times: number[][] = ways.map(() => []);
   for (let i = 0; i < warmup + RUNS; i++) {
-    for (const which of i % 2 === 0 ? [0, 1] : [1, 0]) {
+    for (let turn = 0; turn < ways.length; turn++) {
+      const which = (i + turn) % ways.length;
       const started = performance.now();
-      const page = await (ways[which] as () => Promise<TaskPage>)();
+      const count = await (ways[which] as () => Promise<number>)();
       const elapsed = performance.now() - started;
-      if (page.count !== expectedCount || page.items.length !== PAGE_SIZE) throw new Error("wrong page");
+      if (count !== expectedCount) throw new Error(`wrong count: ${count}, expected ${expectedCount}`);
       if (i >= warmup) times[which]?.push(elapsed);
     }
   }
-  return [median(times[0]), median(times[1])];
+  return times.map(median);
 }
 
 function median(values: number[]): number {
@@ -107,28 +153,40 @@ function median(values: number[]): number {
 interface Row {
   engine: string;
   tasks: number;
+  case: string;
   page: number;
   orm: number;
   hand: number;
+  scan: number;
 }
 
-async function measure(engine: string, db: Database, handWritten: HandWritten, size: number): Promise<Row[]> {
+async function measure(engine: string, db: Database, query: Query, together: boolean, size: number): Promise<Row[]> {
   const ownerId = await seed(db, size);
   const rows: Row[] = [];
-  for (const page of [1, Math.ceil(size / PAGE_SIZE / 2)]) {
+  for (const each of CASES) {
+    const page = each.page(size);
     const request = {
       page,
       pageSize: PAGE_SIZE,
       ordering: [{ field: "created_at", direction: "desc" }],
-      statuses: [],
+      statuses: each.statuses,
     } as const;
-    const [orm, hand] = await medians(
-      () => db.tasks.listForOwner(ownerId, request),
-      () => handWritten(ownerId, (page - 1) * PAGE_SIZE),
-      size,
+    const expected = each.statuses.length === 0 ? size : Math.floor(size / 3) + (size % 3 >= 2 ? 1 : 0);
+    const checked = async (list: Promise<TaskPage>) => {
+      const { items, count } = await list;
+      if (items.length !== PAGE_SIZE) throw new Error("wrong page");
+      return count;
+    };
+    const [orm, hand, scan] = await medians(
+      [
+        () => checked(db.tasks.listForOwner(ownerId, request)),
+        () => checked(byHand(query, together, ownerId, (page - 1) * PAGE_SIZE, each.statuses)),
+        () => scanCount(query, ownerId, each.statuses),
+      ],
+      expected,
       rows.length === 0 && size === SIZES[0] ? FIRST_WARMUP : WARMUP,
     );
-    rows.push({ engine, tasks: size, page, orm, hand });
+    rows.push({ engine, tasks: size, case: each.name, page, orm: orm ?? 0, hand: hand ?? 0, scan: scan ?? 0 });
   }
   await ormOf(db).em.fork().execute("delete from users where id = ?", [ownerId]);
   return rows;
@@ -140,15 +198,11 @@ async function benchPostgres(): Promise<Row[]> {
   const pool = new pg.Pool({ connectionString: server.url, max: 10 });
   try {
     await db.migrate();
-    const handWritten: HandWritten = async (ownerId, offset) => {
-      const [page, count] = await Promise.all([
-        pool.query<TaskRow>(PAGE_SQL, [ownerId, PAGE_SIZE, offset]),
-        pool.query<{ count: number }>(COUNT_SQL, [ownerId]),
-      ]);
-      return { items: page.rows.map(toTask), count: count.rows[0]?.count ?? 0 };
-    };
+    const query: Query = async <R extends object>(sql: string, params: unknown[]) => ({
+      rows: (await pool.query(sql, params)).rows as R[],
+    });
     const rows: Row[] = [];
-    for (const size of SIZES) rows.push(...(await measure("PostgreSQL", db, handWritten, size)));
+    for (const size of SIZES) rows.push(...(await measure("PostgreSQL", db, query, true, size)));
     return rows;
   } finally {
     await pool.end();
@@ -162,13 +216,9 @@ async function benchPglite(): Promise<Row[]> {
   try {
     const connection = ormOf(test.database).driver.getConnection() as PgliteConnection;
     const pglite: PGlite = await connection.getNativeClient();
-    const handWritten: HandWritten = async (ownerId, offset) => {
-      const page = await pglite.query<TaskRow>(PAGE_SQL, [ownerId, PAGE_SIZE, offset]);
-      const count = await pglite.query<{ count: number }>(COUNT_SQL, [ownerId]);
-      return { items: page.rows.map(toTask), count: count.rows[0]?.count ?? 0 };
-    };
+    const query: Query = (sql, params) => pglite.query(sql, params);
     const rows: Row[] = [];
-    for (const size of SIZES) rows.push(...(await measure("PGlite (in memory)", test.database, handWritten, size)));
+    for (const size of SIZES) rows.push(...(await measure("PGlite (in memory)", test.database, query, false, size)));
     return rows;
   } finally {
     await test.close();
@@ -187,14 +237,10 @@ async function benchSharedPglite(): Promise<Row[]> {
     max: 2,
   });
   try {
-    const handWritten: HandWritten = async (ownerId, offset) => {
-      const [page, count] = await Promise.all([
-        pool.query<TaskRow>(PAGE_SQL, [ownerId, PAGE_SIZE, offset]),
-        pool.query<{ count: number }>(COUNT_SQL, [ownerId]),
-      ]);
-      return { items: page.rows.map(toTask), count: count.rows[0]?.count ?? 0 };
-    };
-    return await measure("PGlite (DATA_DIR, a guest on its socket)", guest, handWritten, SIZES[0] ?? 1_000);
+    const query: Query = async <R extends object>(sql: string, params: unknown[]) => ({
+      rows: (await pool.query(sql, params)).rows as R[],
+    });
+    return await measure("PGlite (DATA_DIR, a guest on its socket)", guest, query, true, SIZES[0] ?? 1_000);
   } finally {
     await pool.end();
     await guest.close();
@@ -209,11 +255,26 @@ else console.warn(`PostgreSQL left out: ${postgres.reason}`);
 rows.push(...(await benchPglite()));
 rows.push(...(await benchSharedPglite()));
 
-const hand = (engine: string) => (engine === "PGlite (in memory)" ? "pglite.query by hand" : "pg by hand");
+const ms = (value: number) => value.toFixed(2);
 console.log(`\nlistForOwner, page size ${PAGE_SIZE}, ordering -created_at: median of ${RUNS} runs (ms)\n`);
-console.log("| engine | tasks | page | repository (MikroORM) | same SQL by hand | ratio |");
-console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+console.log("| engine | tasks | list | page | repository (MikroORM) | same SQL by hand | ratio | count(*) alone |");
+console.log("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
 for (const row of rows)
   console.log(
-    `| ${row.engine} | ${row.tasks.toLocaleString("en")} | ${row.page} | ${row.orm.toFixed(2)} | ${row.hand.toFixed(2)} (${hand(row.engine)}) | ${(row.orm / row.hand).toFixed(2)}x |`,
+    `| ${row.engine} | ${row.tasks.toLocaleString("en")} | ${row.case} | ${row.page} | ${ms(row.orm)} | ${ms(row.hand)} | ${(row.orm / row.hand).toFixed(2)}x | ${ms(row.scan)} |`,
   );
+
+console.log(
+  `\nThe same list at ${(SIZES[1] ?? 0).toLocaleString("en")} tasks against ${(SIZES[0] ?? 0).toLocaleString("en")}, through the repository\n`,
+);
+console.log(
+  `| engine | list | ${(SIZES[0] ?? 0).toLocaleString("en")} | ${(SIZES[1] ?? 0).toLocaleString("en")} | ratio |`,
+);
+console.log("| --- | --- | ---: | ---: | ---: |");
+for (const large of rows.filter((row) => row.tasks === SIZES[1] && row.case !== "middle page")) {
+  const small = rows.find((row) => row.engine === large.engine && row.tasks === SIZES[0] && row.case === large.case);
+  if (small !== undefined)
+    console.log(
+      `| ${large.engine} | ${large.case} | ${ms(small.orm)} | ${ms(large.orm)} | ${(large.orm / small.orm).toFixed(2)}x |`,
+    );
+}

@@ -34,6 +34,7 @@ export const CONFIG_VARIABLES = [
   "SESSION_TTL",
   "LOGIN_MAX_AGE",
   "REGISTRATION",
+  "WEB_CONCURRENCY",
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -93,6 +94,8 @@ export interface Config {
   readonly loginMaxAgeSeconds: number;
   /** Whether anyone may sign up at POST /api/auth/register/. */
   readonly registrationOpen: boolean;
+  /** How many server processes share the port. */
+  readonly webConcurrency: number;
 }
 
 /** Invalid configuration: `problems` names each bad variable and what is wrong with it. */
@@ -204,6 +207,19 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Confi
       : new Problem(`expected one of ${LOG_LEVELS.join(", ")}, got "${raw}"`),
   );
 
+  const webConcurrency = read("WEB_CONCURRENCY", 1, positiveInteger);
+  if (webConcurrency > 1 && url === undefined)
+    problems.push({
+      variable: "WEB_CONCURRENCY",
+      message:
+        "more than one process needs DATABASE_URL: the embedded database belongs to one process (set WEB_CONCURRENCY=1, or use PostgreSQL)",
+    });
+  if (webConcurrency > 1 && redisUrl === undefined)
+    problems.push({
+      variable: "WEB_CONCURRENCY",
+      message: "more than one process needs REDIS_URL, so that the failed-login limits count across the processes",
+    });
+
   const config: Config = {
     production,
     database: {
@@ -235,6 +251,7 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Confi
     registrationOpen: read("REGISTRATION", false, (raw) =>
       raw === "open" ? true : raw === "closed" ? false : new Problem(`expected open or closed, got "${raw}"`),
     ),
+    webConcurrency,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

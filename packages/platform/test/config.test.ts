@@ -46,6 +46,7 @@ describe("loadConfig", () => {
       sessionTtlSeconds: 14 * 86_400,
       loginMaxAgeSeconds: 30 * 86_400,
       registrationOpen: false,
+      webConcurrency: 1,
     });
   });
 
@@ -73,6 +74,7 @@ describe("loadConfig", () => {
         SESSION_TTL: "2d",
         LOGIN_MAX_AGE: "90d",
         REGISTRATION: "open",
+        WEB_CONCURRENCY: "2",
       },
       "/srv/app",
     );
@@ -96,7 +98,21 @@ describe("loadConfig", () => {
       sessionTtlSeconds: 2 * 86_400,
       loginMaxAgeSeconds: 90 * 86_400,
       registrationOpen: true,
+      webConcurrency: 2,
     });
+  });
+
+  it("runs several processes only on what they can share: PostgreSQL, and Redis for the login limits", () => {
+    expect(problemsOf({ WEB_CONCURRENCY: "2" })).toEqual([
+      "WEB_CONCURRENCY: more than one process needs DATABASE_URL: the embedded database belongs to one process (set WEB_CONCURRENCY=1, or use PostgreSQL)",
+      "WEB_CONCURRENCY: more than one process needs REDIS_URL, so that the failed-login limits count across the processes",
+    ]);
+    expect(problemsOf({ WEB_CONCURRENCY: "two" })).toEqual([
+      'WEB_CONCURRENCY: expected a whole number greater than 0, got "two"',
+    ]);
+    expect(
+      loadConfig({ WEB_CONCURRENCY: "2", DATABASE_URL: "postgres://u@db/app", REDIS_URL: "redis://cache" }),
+    ).toMatchObject({ webConcurrency: 2 });
   });
 
   it("names every bad variable at once", () => {
