@@ -264,7 +264,8 @@ const server = createServer((request, response) => {
 // Open every pooled connection before listening: the benchmark measures requests, not connects.
 const clients = await Promise.all(Array.from({ length: poolSize }, () => pool.connect()));
 for (const client of clients) client.release();
-server.listen(Number(process.env.PORT ?? 3100), "127.0.0.1", () => {
+// reusePort: `pnpm bench --processes 2` starts two of these on one port, and the kernel shares the connections.
+server.listen({ port: Number(process.env.PORT ?? 3100), host: "127.0.0.1", reusePort: true }, () => {
   console.log(`baseline listening on ${JSON.stringify(server.address())}`);
 });
 process.once("SIGTERM", () => {

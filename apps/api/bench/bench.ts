@@ -5,14 +5,18 @@
  * interleaved, under wrk at 32 connections. Both hold the same rows. Prints the median
  * over the rounds of requests/s, p50 and p99 latency, and the ratio of the medians.
  *
- *   pnpm bench [--duration 8] [--warmup 2] [--rounds 3] [--connections 32]
+ *   pnpm bench [--duration 8] [--warmup 2] [--rounds 3] [--connections 32] [--processes 1]
+ *
+ * `--processes 2` runs each server as two processes on one port: the API with
+ * WEB_CONCURRENCY=2 (and Redis, which it then needs: TEST_REDIS_URL or 127.0.0.1:6379),
+ * the lean server as two copies sharing the port through SO_REUSEPORT.
  *
  * PostgreSQL: two fresh databases on the server the tests use (TEST_DATABASE_URL or
  * 127.0.0.1:5432), dropped at the end.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,12 +34,14 @@ const { values: options } = parseArgs({
     warmup: { type: "string", default: "2" },
     rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "32" },
+    processes: { type: "string", default: "1" },
   },
 });
 const DURATION = Number(options.duration);
 const WARMUP = Number(options.warmup);
 const ROUNDS = Number(options.rounds);
 const CONNECTIONS = Number(options.connections);
+const PROCESSES = Number(options.processes);
 const LIST_TASKS = 1_000;
 const PATCH_TASKS = 200;
 const POOL_SIZE = 10;
@@ -213,6 +219,24 @@ async function copyToBaseline(from: string, to: string): Promise<void> {
   }
 }
 
+/** The resident memory of a process and of the processes it started (its cluster workers), in MB, from /proc. */
+function residentMb(pid: number | undefined): number[] {
+  if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return [];
+  let children: number[] = [];
+  try {
+    children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .map(Number);
+  } catch {
+    // pgrep exits 1 when there are none.
+  }
+  return [pid, ...children].flatMap((each) => {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${each}/status`, "utf8"));
+    return match ? [Number(match[1]) / 1024] : [];
+  });
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -244,20 +268,23 @@ async function main(): Promise<void> {
         RUN_MIGRATIONS: "false",
         PORT: "3801",
         LOG_LEVEL: "info",
+        WEB_CONCURRENCY: String(PROCESSES),
+        ...(PROCESSES > 1 ? { REDIS_URL: process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379" } : {}),
       }),
     );
     await waitUntilOk(`${real}/api/health/ready/`);
     const readerToken = await logIn(real, data.reader);
     const writerToken = await logIn(real, data.writer);
     await copyToBaseline(url, baselineUrl);
-    children.push(
-      start("baseline", [join(HERE, "baseline-server.ts")], {
-        DATABASE_URL: baselineUrl,
-        DATABASE_POOL_SIZE: String(POOL_SIZE),
-        JWT_SECRET: jwtSecret,
-        PORT: "3802",
-      }),
-    );
+    for (let copy = 0; copy < PROCESSES; copy += 1)
+      children.push(
+        start("baseline", [join(HERE, "baseline-server.ts")], {
+          DATABASE_URL: baselineUrl,
+          DATABASE_POOL_SIZE: String(POOL_SIZE),
+          JWT_SECRET: jwtSecret,
+          PORT: "3802",
+        }),
+      );
     await waitUntilOk(`${baseline}/api/tasks/`, { authorization: `Bearer ${readerToken}` });
 
     const scenarios: Scenario[] = [
@@ -296,12 +323,13 @@ async function main(): Promise<void> {
     writeFileSync(script, WRK_SCRIPT);
     console.log(
       `wrk -t1 -c${CONNECTIONS}, ${ROUNDS} rounds of ${DURATION} s per server and endpoint (after ${WARMUP} s of warm-up), ` +
-        `pool of ${POOL_SIZE} connections each; medians of the rounds.\n`,
+        `${PROCESSES} process(es) per server, pool of ${POOL_SIZE} connections per process; medians of the rounds.\n`,
     );
     console.log(
       `${"endpoint".padEnd(10)}|${"API req/s".padStart(10)}|${"p50 ms".padStart(8)}|${"p99 ms".padStart(8)}` +
         `|${"base req/s".padStart(11)}|${"p50 ms".padStart(8)}|${"p99 ms".padStart(8)}|${"ratio".padStart(7)}`,
     );
+    const peakMb: Record<string, number> = {};
     for (const scenario of scenarios) {
       const rounds: Record<string, Result[]> = { [real]: [], [baseline]: [] };
       for (let round = 0; round < ROUNDS; round += 1) {
@@ -312,6 +340,9 @@ async function main(): Promise<void> {
           const result = wrk(base, scenario, DURATION, script);
           if (result.failures > 0) console.error(`  ${scenario.name} on ${base}: ${result.failures} failed requests`);
           rounds[base]?.push(result);
+          const processes = base === real ? children.slice(0, 1) : children.slice(1);
+          const resident = processes.flatMap((child) => residentMb(child.pid));
+          peakMb[base] = Math.max(peakMb[base] ?? 0, ...resident);
         }
       }
       const summary = (results: Result[]) => ({
@@ -327,6 +358,10 @@ async function main(): Promise<void> {
           `|${(api.perSecond / hand.perSecond).toFixed(2).padStart(7)}`,
       );
     }
+    console.log(
+      `\nPeak resident memory of one process, read after each measured round: API ${format(peakMb[real] ?? 0).trim()} MB, ` +
+        `lean server ${format(peakMb[baseline] ?? 0).trim()} MB.`,
+    );
   } finally {
     for (const child of children) child.kill("SIGTERM");
     await Promise.all(
