@@ -1,6 +1,6 @@
 import type { ReadStream } from "node:tty";
 import { parseArgs } from "node:util";
-import { DomainError, type DomainErrorCode, ServiceUnavailable, ValidationError } from "@tasks/domain";
+import { DomainError, type DomainErrorCode, PageNotFound, ServiceUnavailable, ValidationError } from "@tasks/domain";
 import { ConfigError, type DatabaseConfig, type Environment, loadConfig, readEnvironment } from "@tasks/platform";
 import {
   COMMON_OPTIONS,
@@ -177,7 +177,8 @@ const DOMAIN_ERROR_LINES: Readonly<Record<DomainErrorCode, (error: DomainError) 
   SCHEMA_NOT_MIGRATED: () => 'the database has no tables yet: run "taskctl migrate" first',
   TASK_NOT_FOUND: (error) => error.message,
   USER_NOT_FOUND: (error) => error.message,
-  PAGE_NOT_FOUND: (error) => error.message,
+  PAGE_NOT_FOUND: (error) =>
+    error instanceof PageNotFound ? `there is no page ${error.page}: the list has fewer pages` : error.message,
   INVALID_CREDENTIALS: (error) => error.message,
   LOGIN_THROTTLED: (error) => error.message,
   INVALID_TOKEN: (error) => error.message,

@@ -1,6 +1,7 @@
+import { DEFAULT_OPERATOR_PAGE_SIZE, MAX_OPERATOR_PAGE_SIZE, type OperatorPage } from "@tasks/domain";
 import type { Config, Environment } from "@tasks/platform";
 import type { Container } from "./container.ts";
-import { type Column, renderTable } from "./table.ts";
+import { type Column, plural, renderTable } from "./table.ts";
 import { Cancelled, type Terminal } from "./terminal.ts";
 import { visible } from "./visible.ts";
 
@@ -67,6 +68,43 @@ export interface Command {
 export const JSON_OPTION: Readonly<Record<string, OptionSpec>> = {
   json: { type: "boolean", description: "print the result as JSON (shapes in the README)" },
 };
+
+/** The page options of `users list` and `tasks list`, as the contract names them. */
+export const PAGE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  limit: {
+    type: "string",
+    valueName: "n",
+    description: `rows per page (default ${DEFAULT_OPERATOR_PAGE_SIZE}, at most ${MAX_OPERATOR_PAGE_SIZE.toLocaleString("en")})`,
+  },
+  page: { type: "string", valueName: "n", description: "which page (default 1)" },
+};
+
+/** `--page` and `--limit` as numbers; the use case checks their range. */
+export function pageOptions(input: CommandInput): { page?: number; limit?: number } {
+  const read = (name: string) => {
+    const raw = stringOption(input, name);
+    if (raw === undefined) return undefined;
+    if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} expects a whole number of at least 1, got "${raw}"`);
+    return Number(raw);
+  };
+  return { page: read("page"), limit: read("limit") };
+}
+
+/** The line under a page of a list: the total, and where the next page is. */
+export function pageSummary(list: OperatorPage<unknown>, noun: string): string {
+  const pages = Math.max(1, Math.ceil(list.count / list.pageSize));
+  if (pages === 1) return `(${plural(list.count, noun)})`;
+  const first = (list.page - 1) * list.pageSize + 1;
+  const last = first + list.results.length - 1;
+  const rows = last === first ? `${first}` : `${first}-${last}`;
+  const next = list.page < pages ? `; --page ${list.page + 1} for the next` : "";
+  return `(${rows} of ${plural(list.count, noun)}, page ${list.page} of ${pages}${next})`;
+}
+
+/** A page of a list as `--json` prints it. */
+export function pageJson<T>(list: OperatorPage<T>, toJson: (item: T) => unknown) {
+  return { count: list.count, page: list.page, limit: list.pageSize, results: list.results.map(toJson) };
+}
 
 export const YES_OPTION: Readonly<Record<string, OptionSpec>> = {
   yes: { type: "boolean", short: "y", description: "do not ask for confirmation (needed without a terminal)" },

@@ -33,11 +33,13 @@ describe("taskctl on the embedded database while another process serves it", () 
     }>();
     const updated = await run(["tasks", "update", id, "--status", "done", "--json"]);
     expect(updated.json()).toMatchObject({ id, status: "done", owner: "alice" });
-    expect((await run(["tasks", "list", "--status", "done", "--json"])).json()).toMatchObject([{ id }]);
+    expect(
+      (await run(["tasks", "list", "--status", "done", "--json"])).json<{ results: unknown[] }>().results,
+    ).toMatchObject([{ id }]);
     expect((await run(["tasks", "delete", id, "--yes"])).stdout).toBe(`Task ${id} deleted.\n`);
 
     expect((await run(["users", "deactivate", "alice", "--json"])).json()).toMatchObject({ is_active: false });
     expect((await run(["users", "delete", "alice", "--yes"])).code).toBe(0);
-    expect((await run(["users", "list", "--json"])).json()).toEqual([]);
+    expect((await run(["users", "list", "--json"])).json<{ results: unknown[] }>().results).toEqual([]);
   });
 });

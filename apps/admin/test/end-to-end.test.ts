@@ -85,7 +85,9 @@ function endToEnd(fresh: () => Promise<Fresh>): void {
     expect((await api("/api/auth/me/", { token: access })).status).toBe(401);
     expect((await login("alice", PASSWORD)).status).toBe(401);
     expect((await login("alice", "another good password")).status).toBe(200);
-    const users = (await run(["users", "list", "--json"])).json<{ username: string; last_login: string | null }[]>();
+    const users = (await run(["users", "list", "--json"])).json<{
+      results: { username: string; last_login: string | null }[];
+    }>().results;
     expect(users).toMatchObject([{ username: "alice" }]);
     expect(users[0]?.last_login).toMatch(/^\d{4}-\d\d-\d\dT/);
   });

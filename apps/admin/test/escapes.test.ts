@@ -52,7 +52,9 @@ describe("taskctl shows control characters from users escaped", () => {
     const [header = "", row = ""] = table.stdout.split("\n");
     expect(row.startsWith(`${id}  ${SHOWN_TITLE}  mallory  todo  `)).toBe(true);
     expect(row.indexOf("mallory")).toBe(header.indexOf("OWNER"));
-    expect((await run(["tasks", "list", "--json"])).json<{ title: string }[]>()[0]?.title).toBe(TITLE);
+    expect((await run(["tasks", "list", "--json"])).json<{ results: { title: string }[] }>().results[0]?.title).toBe(
+      TITLE,
+    );
   });
 
   it("users list shows the email escaped, and --json keeps it exact", async () => {
@@ -62,7 +64,7 @@ describe("taskctl shows control characters from users escaped", () => {
     const [header = "", row = ""] = table.stdout.split("\n");
     expect(row).toContain(`  mallory   ${SHOWN_EMAIL}  no  `);
     expect(row.indexOf(" no ") + 1).toBe(header.indexOf("STAFF"));
-    const [user] = (await run(["users", "list", "--json"])).json<{ email: string }[]>();
+    const [user] = (await run(["users", "list", "--json"])).json<{ results: { email: string }[] }>().results;
     expect(user?.email).toBe(EMAIL);
   });
 

@@ -50,9 +50,9 @@ describeWith(await postgresAvailability())("taskctl migrate on a new PostgreSQL 
   it("then serves the other commands", async () => {
     const created = await taskctl(env(), ["users", "create", "alice", "--password-stdin"], "long secret words");
     expect(created).toMatchObject({ code: 0, stdout: 'User "alice" created.\n' });
-    expect((await taskctl(env(), ["users", "list", "--json"])).json<{ username: string }[]>()).toMatchObject([
-      { username: "alice" },
-    ]);
+    expect(
+      (await taskctl(env(), ["users", "list", "--json"])).json<{ results: { username: string }[] }>().results,
+    ).toMatchObject([{ username: "alice" }]);
   });
 });
 
@@ -77,8 +77,8 @@ describe("taskctl on a new embedded database, with no server running", { timeout
     for (const name of applied) expect(name).toMatch(MIGRATION_NAME);
     const created = await taskctl(env, ["users", "create", "alice", "--password-stdin"], "long secret words");
     expect(created).toMatchObject({ code: 0, stdout: 'User "alice" created.\n' });
-    expect((await taskctl(env, ["users", "list", "--json"])).json<{ username: string }[]>()).toMatchObject([
-      { username: "alice" },
-    ]);
+    expect(
+      (await taskctl(env, ["users", "list", "--json"])).json<{ results: { username: string }[] }>().results,
+    ).toMatchObject([{ username: "alice" }]);
   });
 });

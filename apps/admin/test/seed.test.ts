@@ -29,7 +29,9 @@ describe("taskctl seed", () => {
     expect(seeded.users[0]?.password).toBe(SEED_PASSWORD);
     expect(await taskctl.ports.hasher.verify(alice?.passwordHash ?? "", SEED_PASSWORD)).toBe(true);
 
-    const tasks = (await run(["tasks", "list", "--json"])).json<{ status: string; owner: string; title: string }[]>();
+    const tasks = (await run(["tasks", "list", "--json"])).json<{
+      results: { status: string; owner: string; title: string }[];
+    }>().results;
     expect(tasks).toHaveLength(24);
     const withStatus = (status: string) => tasks.filter((task) => task.status === status).length;
     expect(["todo", "doing", "done"].map(withStatus)).toEqual([12, 6, 6]);
@@ -51,7 +53,7 @@ describe("taskctl seed", () => {
       `erin      ${SEED_PASSWORD}  1`,
       "",
     ]);
-    expect((await run(["users", "list", "--json"])).json()).toHaveLength(5);
+    expect((await run(["users", "list", "--json"])).json<{ results: unknown[] }>().results).toHaveLength(5);
   });
 
   it("never runs in production, where a known password would be a way in", async () => {
@@ -65,6 +67,6 @@ describe("taskctl seed", () => {
       1,
       "taskctl seed: seed makes users whose password is known: it does not run with NODE_ENV=production",
     );
-    expect((await run(["users", "list", "--json"])).json()).toHaveLength(5);
+    expect((await run(["users", "list", "--json"])).json<{ results: unknown[] }>().results).toHaveLength(5);
   });
 });

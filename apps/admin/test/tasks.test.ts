@@ -20,7 +20,8 @@ interface TaskJson {
 describe("taskctl tasks", () => {
   let taskctl: FakeTaskctl;
   const run = (args: string[], input?: string) => taskctl.run(args, input);
-  const list = async (...filters: string[]) => (await run(["tasks", "list", ...filters, "--json"])).json<TaskJson[]>();
+  const list = async (...filters: string[]) =>
+    (await run(["tasks", "list", ...filters, "--json"])).json<{ results: TaskJson[] }>().results;
   const later = () => taskctl.ports.clock.advance(minutes(1));
   let passport: TaskJson;
 
@@ -127,6 +128,38 @@ describe("taskctl tasks", () => {
       'taskctl tasks list: status: "someday" is not a valid choice. Choose among: todo, doing, done.',
     );
     expect((await list()).map((task) => task.title)).toEqual(["Water the plants", "Renew both passports"]);
+  });
+
+  it("shows one page at a time with the total, and names a page or limit it cannot show", async () => {
+    const page = (await run(["tasks", "list", "--limit", "1", "--page", "2", "--json"])).json<{
+      count: number;
+      page: number;
+      limit: number;
+      results: TaskJson[];
+    }>();
+    expect({ ...page, results: page.results.map((task) => task.title) }).toEqual({
+      count: 2,
+      page: 2,
+      limit: 1,
+      results: ["Renew both passports"],
+    });
+    const table = await run(["tasks", "list", "--limit", "1"]);
+    expect(table.stdout.trimEnd().split("\n").at(-1)).toBe("(1 of 2 tasks, page 1 of 2; --page 2 for the next)");
+    expectFailure(
+      await run(["tasks", "list", "--limit", "1", "--page", "3"]),
+      1,
+      "taskctl tasks list: there is no page 3: the list has fewer pages",
+    );
+    expectFailure(
+      await run(["tasks", "list", "--limit", "0"]),
+      1,
+      "taskctl tasks list: limit: A limit must be a whole number of at least 1.",
+    );
+    expectFailure(
+      await run(["tasks", "list", "--page", "two"]),
+      2,
+      'taskctl tasks list: --page expects a whole number of at least 1, got "two" (see "taskctl tasks list --help")',
+    );
   });
 
   it("names an unknown or malformed task id", async () => {

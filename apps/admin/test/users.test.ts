@@ -81,13 +81,13 @@ describe("taskctl users", () => {
   });
 
   it("refuses a username that exists in another case, with exit 1 and one line, and creates nothing", async () => {
-    const before = (await run(["users", "list", "--json"])).json<UserJson[]>().length;
+    const before = (await run(["users", "list", "--json"])).json<{ results: UserJson[] }>().results.length;
     expectFailure(
       await run(["users", "create", "ALICE", "--password-stdin"], PASSWORD),
       1,
       "taskctl users create: username: A user with that username already exists.",
     );
-    expect((await run(["users", "list", "--json"])).json<UserJson[]>()).toHaveLength(before);
+    expect((await run(["users", "list", "--json"])).json<{ results: UserJson[] }>().results).toHaveLength(before);
   });
 
   it("reports every invalid field at once, in the domain's words, and creates nothing", async () => {
@@ -113,7 +113,7 @@ describe("taskctl users", () => {
     );
     expect(lines[2]).toMatch(/\sbob\s+-\s+yes\s+yes\s/);
     expect(lines.at(-1)).toBe("(3 users)");
-    const json = (await run(["users", "list", "--json"])).json<UserJson[]>();
+    const json = (await run(["users", "list", "--json"])).json<{ results: UserJson[] }>().results;
     expect(json.map((user) => user.username)).toEqual(["alice", "bob", "carol"]);
     for (const user of json) expect(Object.keys(user).sort()).toEqual(USER_KEYS);
   });
@@ -155,7 +155,7 @@ describe("taskctl users", () => {
     const deleted = await run(["users", "delete", "carol", "--yes", "--json"]);
     expect(deleted.json()).toMatchObject({ username: "carol", is_active: true });
     expect(await stored("carol")).toBeNull();
-    expect((await run(["tasks", "list", "--json"])).json()).toEqual([]);
+    expect((await run(["tasks", "list", "--json"])).json<{ results: unknown[] }>().results).toEqual([]);
   });
 
   it("lists a user's live logins newest first, and revokes them all", async () => {

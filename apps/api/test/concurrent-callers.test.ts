@@ -132,9 +132,9 @@ describeOnEngines(await postgresAvailability(), "many callers at once", (engine)
           .catch((error: Error) => error);
         expectThat(
           !(listed instanceof Error) &&
-            listed.length > 0 &&
-            listed.every((row) => row.ownerUsername === user.username && ownedBy(user, row.task.title)),
-          `guest list of ${user.username}: ${listed instanceof Error ? listed.message : listed.map((row) => row.task.title).join(", ")}`,
+            listed.results.length > 0 &&
+            listed.results.every((row) => row.ownerUsername === user.username && ownedBy(user, row.task.title)),
+          `guest list of ${user.username}: ${listed instanceof Error ? listed.message : listed.results.map((row) => row.task.title).join(", ")}`,
         );
       }
     };

@@ -289,7 +289,7 @@ describe("a change racing a delete", () => {
       },
       delete: (id, ownerId) => tasks.delete(id, ownerId),
       listForOwner: (ownerId, request) => tasks.listForOwner(ownerId, request),
-      list: (filter) => tasks.list(filter),
+      list: (filter, page) => tasks.list(filter, page),
       findById: (id) => tasks.findById(id),
     };
     const database: Database = {

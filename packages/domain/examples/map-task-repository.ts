@@ -3,6 +3,7 @@ import {
   DomainError,
   GetTask,
   ListTasks,
+  type PageRequest,
   type Task,
   type TaskFields,
   type TaskFilter,
@@ -63,13 +64,14 @@ export class MapTaskRepository implements TaskRepository {
     return { items: matching.slice(start, start + pageSize), count: matching.length };
   }
 
-  async list({ ownerId, statuses = [], search }: TaskFilter) {
+  async list({ ownerId, statuses = [], search }: TaskFilter, { page, pageSize }: PageRequest): Promise<TaskPage> {
     const text = search?.toLowerCase();
-    return [...this.tasks.values()]
+    const matching = [...this.tasks.values()]
       .filter((task) => ownerId === undefined || task.ownerId === ownerId)
       .filter((task) => statuses.length === 0 || statuses.includes(task.status))
       .filter((task) => !text || [task.title, task.description].some((s) => s.toLowerCase().includes(text)))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id));
+    return { items: matching.slice((page - 1) * pageSize, page * pageSize), count: matching.length };
   }
 }
 

@@ -131,10 +131,10 @@ describe("InMemoryTaskRepository", () => {
     const tieHigh = aTask({ ownerId: "a", title: "y", createdAt: at(1), status: "done" });
     await storeAll(tasks, [older, tieLow, tieHigh]);
 
-    expect(await tasks.list({})).toEqual([tieHigh, tieLow, older]);
-    expect(await tasks.list({ ownerId: "a" })).toEqual([tieHigh, older]);
-    expect(await tasks.list({ statuses: ["done"] })).toEqual([tieHigh]);
-    expect(await tasks.list({ search: "sInK" })).toEqual([tieLow, older]);
+    expect((await tasks.list({}, { page: 1, pageSize: 1_000 })).items).toEqual([tieHigh, tieLow, older]);
+    expect((await tasks.list({ ownerId: "a" }, { page: 1, pageSize: 1_000 })).items).toEqual([tieHigh, older]);
+    expect((await tasks.list({ statuses: ["done"] }, { page: 1, pageSize: 1_000 })).items).toEqual([tieHigh]);
+    expect((await tasks.list({ search: "sInK" }, { page: 1, pageSize: 1_000 })).items).toEqual([tieLow, older]);
   });
 
   it("finds, updates and deletes by id, telling whether there was one", async () => {
@@ -178,7 +178,7 @@ describe("InMemoryUserRepository", () => {
     const earlyHigh = aUser({ dateJoined: at(0) });
     for (const user of [late, earlyHigh, earlyLow]) await users.add(user);
 
-    expect(await users.list()).toEqual([earlyLow, earlyHigh, late]);
+    expect((await users.list({ page: 1, pageSize: 1_000 })).items).toEqual([earlyLow, earlyHigh, late]);
   });
 
   it("deletes a user with their tasks and sessions, telling whether there was one", async () => {
@@ -190,7 +190,7 @@ describe("InMemoryUserRepository", () => {
 
     expect(await users.delete(alice.id)).toBe(true);
     expect(await users.delete(alice.id)).toBe(false);
-    expect(await tasks.list({})).toEqual([]);
+    expect((await tasks.list({}, { page: 1, pageSize: 1_000 })).items).toEqual([]);
     expect(sessions.all()).toEqual([]);
   });
 
@@ -252,9 +252,9 @@ describe("InMemoryUnitOfWork", () => {
     });
 
     await expect(failure).rejects.toThrow("boom");
-    expect(await ports.users.list()).toEqual([kept]);
+    expect((await ports.users.list({ page: 1, pageSize: 1_000 })).items).toEqual([kept]);
     expect(ports.sessions.all()).toEqual([session]);
-    expect(await ports.tasks.list({})).toEqual([]);
+    expect((await ports.tasks.list({}, { page: 1, pageSize: 1_000 })).items).toEqual([]);
     expect(ports.unitOfWork.transactions).toEqual([{ number: 1, outcome: "rolled back" }]);
     expect(ports.log.transaction).toBeNull();
   });

@@ -172,7 +172,9 @@ describe("the embedded database in DATA_DIR", { timeout: 120_000 }, () => {
 
     const reopened = await openDatabase({ dataDir });
     cleanups.push(() => reopened.close());
-    const stored = new Set((await reopened.users.list()).map((user: User) => user.id));
+    const stored = new Set(
+      (await reopened.users.list({ page: 1, pageSize: 1_000 })).items.map((user: User) => user.id),
+    );
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
   });
 });

@@ -124,7 +124,9 @@ describe("the embedded database shared by its owner with guests on its socket", 
       ),
     );
     expect(problems).toEqual([]);
-    expect((await test.database.users.list()).map((user) => user.id).sort()).toEqual(committed.sort());
+    expect((await test.database.users.list({ page: 1, pageSize: 1_000 })).items.map((user) => user.id).sort()).toEqual(
+      committed.sort(),
+    );
   });
 
   it("makes the owner wait while a guest's transaction is open, so it never sees half of it", async () => {
@@ -163,7 +165,9 @@ describe("the embedded database shared by its owner with guests on its socket", 
 
     const user = aUser();
     await test.database.users.add(user);
-    expect((await test.database.users.list()).map((found) => found.id)).toEqual([user.id]);
+    expect((await test.database.users.list({ page: 1, pageSize: 1_000 })).items.map((found) => found.id)).toEqual([
+      user.id,
+    ]);
     const after = await guest(dataDir);
     expect(await after.users.findById(user.id)).toEqual(user);
     expect(await after.users.count()).toBe(1);

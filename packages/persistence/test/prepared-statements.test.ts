@@ -54,7 +54,7 @@ describeWith(await postgresAvailability())("statements on PostgreSQL", () => {
         db.users.findById(owner.id),
         db.users.findByUsername(owner.username),
         db.tasks.findById(task.id),
-        db.tasks.list({ ownerId: owner.id }),
+        db.tasks.list({ ownerId: owner.id }, { page: 1, pageSize: 20 }),
         db.sessions.findWithUser({ id: session.id }),
         db.sessions.listLive(owner.id, session.createdAt),
       ]);
@@ -63,7 +63,7 @@ describeWith(await postgresAvailability())("statements on PostgreSQL", () => {
       await ormOf(test.database).em.fork().execute(`alter table ${table} add column added_later integer`);
 
     const [byId, byName, found, listed, withUser, live] = await readAll();
-    expect([byId?.id, byName?.id, found?.id, listed.map((each) => each.id)]).toEqual([
+    expect([byId?.id, byName?.id, found?.id, listed.items.map((each) => each.id)]).toEqual([
       owner.id,
       owner.id,
       task.id,

@@ -1,4 +1,4 @@
-import { canonicalUsername, OPERATOR, type TaskStatus, type User } from "@tasks/domain";
+import { OPERATOR, type TaskStatus, type User, UserNotFound } from "@tasks/domain";
 import {
   type Command,
   type CommandContext,
@@ -13,6 +13,7 @@ import {
   UsageError,
 } from "../command.ts";
 import { plural } from "../table.ts";
+import type { UseCases } from "../use-cases.ts";
 
 /** Every sample user's password: known, so that anyone can log in with it, and so never for production. */
 export const SEED_PASSWORD = "try-the-api";
@@ -91,18 +92,20 @@ const seed: Command = {
     if (context.config.production)
       throw new CommandError(`seed makes users whose password is known: it does not run with NODE_ENV=production`);
     const useCases = await context.useCases();
-    const existing = await useCases.listUsers.execute();
-    if (existing.length > 0 && !flag(input, "force"))
+    const { count: existing } = await useCases.listUsers.execute({ limit: 1 });
+    if (existing > 0 && !flag(input, "force"))
       throw new CommandError(
-        `the database already has ${plural(existing.length, "user")}: seed is for a fresh database (pass --force to add sample users anyway)`,
+        `the database already has ${plural(existing, "user")}: seed is for a fresh database (pass --force to add sample users anyway)`,
       );
 
-    const taken = new Set(existing.map((user) => canonicalUsername(user.username)));
     const users: User[] = [];
-    for (const username of freeNames(taken, userCount))
+    for (let index = 0; users.length < userCount; index++) {
+      const username = NAMES[index] ?? `user${index + 1}`;
+      if (await taken(useCases, username)) continue;
       users.push(
         await useCases.createUser.execute({ username, email: `${username}@example.com`, password: SEED_PASSWORD }),
       );
+    }
     const tasksPerUser = new Map(users.map((user) => [user.id, 0]));
     for (let index = 0; index < taskCount; index++) {
       const owner = users[index % users.length] as User;
@@ -155,14 +158,14 @@ function count(input: CommandInput, name: string, fallback: number, min: number,
   return value;
 }
 
-/** Sample names not taken yet, then numbered ones once the list runs out. */
-function* freeNames(taken: ReadonlySet<string>, wanted: number): Generator<string> {
-  let made = 0;
-  for (let index = 0; made < wanted; index++) {
-    const name = NAMES[index] ?? `user${index + 1}`;
-    if (taken.has(name)) continue;
-    made++;
-    yield name;
+/** Whether a user by this name (in any case) exists already. */
+async function taken(useCases: UseCases, username: string): Promise<boolean> {
+  try {
+    await useCases.getUser.execute({ username });
+    return true;
+  } catch (error) {
+    if (error instanceof UserNotFound) return false;
+    throw error;
   }
 }
 

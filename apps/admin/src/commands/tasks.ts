@@ -14,6 +14,10 @@ import {
   confirmation,
   flag,
   JSON_OPTION,
+  PAGE_OPTIONS,
+  pageJson,
+  pageOptions,
+  pageSummary,
   printJson,
   printLine,
   printTable,
@@ -22,7 +26,6 @@ import {
   UsageError,
   YES_OPTION,
 } from "../command.ts";
-import { plural } from "../table.ts";
 import { TASK_COLUMNS, taskJson } from "../views.ts";
 
 const ID = { name: "id", description: "the task's id (as `taskctl tasks list` shows it)" };
@@ -47,7 +50,7 @@ async function withTaskId<T>(id: string, work: () => Promise<T>): Promise<T> {
 
 const list: Command = {
   name: "tasks list",
-  summary: "List every task, newest first, optionally filtered.",
+  summary: "List the tasks, newest first, optionally filtered, a page at a time.",
   details: "Times are UTC. Titles longer than the column are cut in the table; --json has them whole.",
   options: {
     user: { type: "string", valueName: "username", description: "only the tasks of this user" },
@@ -61,19 +64,25 @@ const list: Command = {
       valueName: "text",
       description: "only tasks whose title or description contains it (any case)",
     },
+    ...PAGE_OPTIONS,
     ...JSON_OPTION,
   },
-  examples: ["taskctl tasks list --user alice --status todo,doing", "taskctl tasks list --search invoice --json"],
+  examples: [
+    "taskctl tasks list --user alice --status todo,doing",
+    "taskctl tasks list --search invoice --json",
+    "taskctl tasks list --limit 20 --page 3",
+  ],
   async run(context, input) {
     const tasks = await (await context.useCases()).listAllTasks.execute({
       actor: OPERATOR,
       username: stringOption(input, "user"),
       status: stringOption(input, "status"),
       search: stringOption(input, "search"),
+      ...pageOptions(input),
     });
-    if (flag(input, "json")) return printJson(context, tasks.map(taskJson));
-    printTable(context, TASK_COLUMNS, tasks);
-    printLine(context, `(${plural(tasks.length, "task")})`);
+    if (flag(input, "json")) return printJson(context, pageJson(tasks, taskJson));
+    printTable(context, TASK_COLUMNS, tasks.results);
+    printLine(context, pageSummary(tasks, "task"));
   },
 };
 

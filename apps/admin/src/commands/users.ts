@@ -6,6 +6,10 @@ import {
   confirmation,
   flag,
   JSON_OPTION,
+  PAGE_OPTIONS,
+  pageJson,
+  pageOptions,
+  pageSummary,
   printJson,
   printLine,
   printTable,
@@ -59,15 +63,15 @@ const create: Command = {
 
 const list: Command = {
   name: "users list",
-  summary: "List every user, oldest first.",
+  summary: "List the users, oldest first, a page at a time.",
   details: "Times are UTC.",
-  options: { ...JSON_OPTION },
-  examples: ["taskctl users list", "taskctl users list --json"],
+  options: { ...PAGE_OPTIONS, ...JSON_OPTION },
+  examples: ["taskctl users list", "taskctl users list --limit 50 --page 2", "taskctl users list --json"],
   async run(context, input) {
-    const users = await (await context.useCases()).listUsers.execute();
-    if (flag(input, "json")) return printJson(context, users.map(userJson));
-    printTable(context, USER_COLUMNS, users);
-    printLine(context, `(${plural(users.length, "user")})`);
+    const users = await (await context.useCases()).listUsers.execute(pageOptions(input));
+    if (flag(input, "json")) return printJson(context, pageJson(users, userJson));
+    printTable(context, USER_COLUMNS, users.results);
+    printLine(context, pageSummary(users, "user"));
   },
 };
 
@@ -134,11 +138,11 @@ const remove: Command = {
     const confirm = confirmation(context, input);
     const useCases = await context.useCases();
     const user = await useCases.getUser.execute({ username: input.arguments[0] as string });
-    const tasks = await useCases.listAllTasks.execute({ actor: OPERATOR, username: user.username });
-    const question = `Delete user "${user.username}" and their ${plural(tasks.length, "task")}? This cannot be undone.`;
+    const { count } = await useCases.listAllTasks.execute({ actor: OPERATOR, username: user.username, limit: 1 });
+    const question = `Delete user "${user.username}" and their ${plural(count, "task")}? This cannot be undone.`;
     await confirm(question);
     const deleted = await useCases.deleteUser.execute({ username: user.username });
-    printUser(context, input, deleted, `User "${deleted.username}" and their ${plural(tasks.length, "task")} deleted.`);
+    printUser(context, input, deleted, `User "${deleted.username}" and their ${plural(count, "task")} deleted.`);
   },
 };
 

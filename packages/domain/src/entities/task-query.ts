@@ -1,8 +1,17 @@
-import { ValidationError } from "../errors.ts";
+import { PageNotFound, ValidationError } from "../errors.ts";
 import { invalidStatusMessage, isTaskStatus, TASK_STATUSES, type TaskStatus } from "./task-status.ts";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** The operator's lists (taskctl, the admin site) show more at once: a screen of a table. */
+export const DEFAULT_OPERATOR_PAGE_SIZE = 100;
+export const MAX_OPERATOR_PAGE_SIZE = 1_000;
+
+/** Which page of a list, of how many rows. */
+export interface PageRequest {
+  readonly page: number;
+  readonly pageSize: number;
+}
 
 /** The fields a list of tasks may be ordered by, as clients name them. */
 export const TASK_ORDERING_FIELDS = ["created_at", "updated_at", "status", "title"] as const;
@@ -22,9 +31,7 @@ export type TaskOrdering = readonly TaskOrderingTerm[];
 
 export const DEFAULT_TASK_ORDERING: TaskOrdering = [{ field: "created_at", direction: "desc" }];
 
-export interface TaskPageRequest {
-  readonly page: number;
-  readonly pageSize: number;
+export interface TaskPageRequest extends PageRequest {
   readonly ordering: TaskOrdering;
   /** Empty: every status. */
   readonly statuses: readonly TaskStatus[];
@@ -71,6 +78,25 @@ export function parsePaging(
     errors.page_size = ["A page size must be a whole number of at least 1."];
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   return { page: page ?? 1, pageSize: Math.min(pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) };
+}
+
+/**
+ * Checks the page an operator asks for, named as taskctl names it (`--page`, `--limit`);
+ * a limit over the maximum is capped.
+ */
+export function parseOperatorPaging(page: number | undefined, limit: number | undefined): PageRequest {
+  const errors: Record<string, string[]> = {};
+  if (page !== undefined && !(Number.isInteger(page) && page >= 1))
+    errors.page = ["A page number must be a whole number of at least 1."];
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
+    errors.limit = ["A limit must be a whole number of at least 1."];
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  return { page: page ?? 1, pageSize: Math.min(limit ?? DEFAULT_OPERATOR_PAGE_SIZE, MAX_OPERATOR_PAGE_SIZE) };
+}
+
+/** A page past the last one is not found; page 1 of an empty list is an empty page. */
+export function assertPageExists(request: PageRequest, count: number): void {
+  if (request.page > Math.max(1, Math.ceil(count / request.pageSize))) throw new PageNotFound(request.page);
 }
 
 function splitList(raw: string | undefined): string[] {

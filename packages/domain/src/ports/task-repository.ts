@@ -1,5 +1,5 @@
 import type { Task, TaskFields } from "../entities/task.ts";
-import type { TaskPageRequest } from "../entities/task-query.ts";
+import type { PageRequest, TaskPageRequest } from "../entities/task-query.ts";
 import type { TaskStatus } from "../entities/task-status.ts";
 
 export interface TaskPage {
@@ -34,6 +34,6 @@ export interface TaskRepository {
    * the direction of the last term) and paged by the storage, with the total count.
    */
   listForOwner(ownerId: string, request: TaskPageRequest): Promise<TaskPage>;
-  /** For the operator: every matching task, newest first (by created_at, then id). */
-  list(filter: TaskFilter): Promise<Task[]>;
+  /** For the operator: one page of the matching tasks, newest first (by created_at, then id), with the total count. */
+  list(filter: TaskFilter, page: PageRequest): Promise<TaskPage>;
 }

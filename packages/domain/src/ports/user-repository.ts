@@ -1,3 +1,4 @@
+import type { PageRequest } from "../entities/task-query.ts";
 import type { User } from "../entities/user.ts";
 
 /**
@@ -7,6 +8,12 @@ import type { User } from "../entities/user.ts";
  * changes that revoke tokens bump `tokenVersion` in the same write as the change itself,
  * as `User.withPassword` and `User.deactivate` describe.
  */
+export interface UserPage {
+  readonly items: User[];
+  /** How many users there are, over all pages. */
+  readonly count: number;
+}
+
 export interface UserRepository {
   /** Throws `UsernameTaken` when a user with the same `canonicalUsername` exists. */
   add(user: User): Promise<void>;
@@ -30,7 +37,9 @@ export interface UserRepository {
   activate(id: string): Promise<User | null>;
   /** Deletes the user with its tasks and sessions. Returns whether there was one. */
   delete(id: string): Promise<boolean>;
-  /** Every user, oldest first (by date joined, then id). */
-  list(): Promise<User[]>;
+  /** One page of the users, oldest first (by date joined, then id), with how many there are. */
+  list(page: PageRequest): Promise<UserPage>;
+  /** The users of these ids that exist, in no particular order; a string that cannot be an id matches none. */
+  findByIds(ids: readonly string[]): Promise<User[]>;
   count(): Promise<number>;
 }

@@ -1,4 +1,4 @@
-import type { Task, TaskFields, TaskFilter, TaskPage, TaskPageRequest, TaskRepository } from "../index.ts";
+import type { PageRequest, Task, TaskFields, TaskFilter, TaskPage, TaskPageRequest, TaskRepository } from "../index.ts";
 import { compareIds, compareTasks } from "./task-order.ts";
 import { Table, type Transactional, WriteLog } from "./write-log.ts";
 
@@ -50,10 +50,12 @@ export class InMemoryTaskRepository implements TaskRepository, Transactional {
     return { items: matching.slice(start, start + request.pageSize), count: matching.length };
   }
 
-  async list(filter: TaskFilter): Promise<Task[]> {
-    return this.matching(filter).sort(
+  async list(filter: TaskFilter, request: PageRequest): Promise<TaskPage> {
+    const matching = this.matching(filter).sort(
       (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id),
     );
+    const start = (request.page - 1) * request.pageSize;
+    return { items: matching.slice(start, start + request.pageSize), count: matching.length };
   }
 
   /** The cascade of a user's deletion. */

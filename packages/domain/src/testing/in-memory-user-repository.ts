@@ -1,4 +1,11 @@
-import { canonicalUsername, type User, UsernameTaken, type UserRepository } from "../index.ts";
+import {
+  canonicalUsername,
+  type PageRequest,
+  type User,
+  UsernameTaken,
+  type UserPage,
+  type UserRepository,
+} from "../index.ts";
 import type { InMemorySessionRepository } from "./in-memory-session-repository.ts";
 import type { InMemoryTaskRepository } from "./in-memory-task-repository.ts";
 import { compareIds } from "./task-order.ts";
@@ -63,10 +70,16 @@ export class InMemoryUserRepository implements UserRepository, Transactional {
     return true;
   }
 
-  async list(): Promise<User[]> {
-    return [...this.table.rows.values()].sort(
+  async list(request: PageRequest): Promise<UserPage> {
+    const all = [...this.table.rows.values()].sort(
       (a, b) => a.dateJoined.getTime() - b.dateJoined.getTime() || compareIds(a.id, b.id),
     );
+    const start = (request.page - 1) * request.pageSize;
+    return { items: all.slice(start, start + request.pageSize), count: all.length };
+  }
+
+  async findByIds(ids: readonly string[]): Promise<User[]> {
+    return ids.flatMap((id) => this.table.rows.get(id) ?? []);
   }
 
   async count(): Promise<number> {

@@ -2,6 +2,7 @@ import {
   TASK_ORDERING_FIELDS,
   TASK_STATUSES,
   Task,
+  type TaskFilter,
   type TaskOrdering,
   type TaskPageRequest,
   type TaskRepository,
@@ -250,6 +251,9 @@ export function taskRepositoryContract(t: ContractTestApi, open: () => Promise<T
     let aliceTasks: Task[];
     let bobTask: Task;
 
+    /** Every matching task, on one page. */
+    const listed = async (filter: TaskFilter) => (await tasks.list(filter, { page: 1, pageSize: 1_000 })).items;
+
     beforeAll(async () => {
       alice = await subject.newOwner();
       aliceTasks = [
@@ -262,33 +266,45 @@ export function taskRepositoryContract(t: ContractTestApi, open: () => Promise<T
     });
 
     it("filters by owner and lists newest first", async () => {
-      expect(ids(await tasks.list({ ownerId: alice }))).toEqual(ids([...aliceTasks].reverse()));
-      expect(await tasks.list({ ownerId: NOT_AN_ID })).toEqual([]);
+      expect(ids(await listed({ ownerId: alice }))).toEqual(ids([...aliceTasks].reverse()));
+      expect(await listed({ ownerId: NOT_AN_ID })).toEqual([]);
     });
 
     it("filters by statuses", async () => {
-      expect(ids(await tasks.list({ ownerId: alice, statuses: ["todo", "done"] }))).toEqual(
+      expect(ids(await listed({ ownerId: alice, statuses: ["todo", "done"] }))).toEqual(
         ids([aliceTasks[2], aliceTasks[0]] as Task[]),
       );
     });
 
     it("searches title and description case-insensitively, across owners", async () => {
-      const found = ids(await tasks.list({ search: "MiLk" }));
+      const found = ids(await listed({ search: "MiLk" }));
       for (const id of ids([aliceTasks[0], aliceTasks[1], bobTask] as Task[])) expect(found).toContain(id);
-      expect(ids(await tasks.list({ ownerId: alice, search: "milk" }))).toEqual(
+      expect(ids(await listed({ ownerId: alice, search: "milk" }))).toEqual(
         ids([aliceTasks[1], aliceTasks[0]] as Task[]),
       );
     });
 
     it("matches % and _ in a search literally", async () => {
-      expect(ids(await tasks.list({ ownerId: alice, search: "100%" }))).toEqual([aliceTasks[2]?.id]);
-      expect(ids(await tasks.list({ ownerId: alice, search: "e_i" }))).toEqual([aliceTasks[2]?.id]);
-      expect(await tasks.list({ ownerId: alice, search: "%%" })).toEqual([]);
+      expect(ids(await listed({ ownerId: alice, search: "100%" }))).toEqual([aliceTasks[2]?.id]);
+      expect(ids(await listed({ ownerId: alice, search: "e_i" }))).toEqual([aliceTasks[2]?.id]);
+      expect(await listed({ ownerId: alice, search: "%%" })).toEqual([]);
     });
 
     it("lists every task when no filter is given", async () => {
-      const all = ids(await tasks.list({}));
+      const all = ids(await listed({}));
       for (const id of ids([...aliceTasks, bobTask])) expect(all).toContain(id);
+    });
+
+    it("gives one page at a time with the count of every matching task", async () => {
+      const pages = [1, 2, 3].map((page) => tasks.list({ ownerId: alice }, { page, pageSize: 2 }));
+      const [first, second, past] = await Promise.all(pages);
+      expect([first?.count, second?.count, past?.count]).toEqual([3, 3, 3]);
+      expect([...ids(first?.items ?? []), ...ids(second?.items ?? [])]).toEqual(ids([...aliceTasks].reverse()));
+      expect(past?.items).toEqual([]);
+      expect(await tasks.list({ ownerId: alice, statuses: ["done"] }, { page: 1, pageSize: 1 })).toEqual({
+        items: [aliceTasks[2]],
+        count: 1,
+      });
     });
   });
 }

@@ -173,14 +173,26 @@ export function userRepositoryContract(t: ContractTestApi, open: () => Promise<S
     expect(await users.delete(NOT_AN_ID)).toBe(false);
   });
 
-  it("lists every user oldest first, then by id, and counts them", async () => {
+  it("lists the users oldest first, then by id, a page at a time, with how many there are", async () => {
     const joined = new Date("2020-01-01T00:00:00.000Z");
     const older = await stored({ dateJoined: new Date("2019-01-01T00:00:00.000Z") });
     const [a, b] = [await stored({ dateJoined: joined }), await stored({ dateJoined: joined })];
-    const listed = await users.list();
-    expect(listed.length).toBe(await users.count());
-    const positions = [older, a, b].map((user) => listed.findIndex((found) => found.id === user.id));
+    const all = await users.list({ page: 1, pageSize: 1_000 });
+    expect(all.count).toBe(await users.count());
+    expect(all.items).toHaveLength(all.count);
+    const positions = [older, a, b].map((user) => all.items.findIndex((found) => found.id === user.id));
     expect(positions).toEqual([...positions].sort((x, y) => x - y));
     expect(positions[0]).toBe(0);
+
+    const second = await users.list({ page: 2, pageSize: 1 });
+    expect(second).toEqual({ items: [all.items[1]], count: all.count });
+    expect((await users.list({ page: all.count + 1, pageSize: 1 })).items).toEqual([]);
+  });
+
+  it("finds the users of a list of ids, leaving out the unknown and the malformed", async () => {
+    const [a, b] = [await stored(), await stored()];
+    const found = await users.findByIds([b.id, NOT_AN_ID, a.id, anId()]);
+    expect(found.map((user) => user.id).sort()).toEqual([a.id, b.id].sort());
+    expect(await users.findByIds([])).toEqual([]);
   });
 }

@@ -1,9 +1,10 @@
 import type { OperatorActor } from "../entities/ownership.ts";
 import type { Task } from "../entities/task.ts";
-import { parseTaskStatuses } from "../entities/task-query.ts";
+import { assertPageExists, parseOperatorPaging, parseTaskStatuses } from "../entities/task-query.ts";
 import type { TaskRepository } from "../ports/task-repository.ts";
 import type { UserRepository } from "../ports/user-repository.ts";
 import { findUserOrFail } from "./find-user.ts";
+import type { OperatorPage } from "./list-users.ts";
 
 /** A task as the operator sees it. */
 export interface TaskWithOwner {
@@ -14,7 +15,10 @@ export interface TaskWithOwner {
 
 type Deps = { tasks: TaskRepository; users: UserRepository };
 
-/** The operator's view of every task, filtered by owner username, status list and text. */
+/**
+ * One page of the operator's view of every task, newest first, filtered by owner username,
+ * status list and text. A page past the last is `PageNotFound`.
+ */
 export class ListAllTasks {
   private readonly deps: Deps;
 
@@ -27,12 +31,21 @@ export class ListAllTasks {
     username?: string;
     status?: string;
     search?: string;
-  }): Promise<TaskWithOwner[]> {
+    page?: number;
+    limit?: number;
+  }): Promise<OperatorPage<TaskWithOwner>> {
+    const request = parseOperatorPaging(input.page, input.limit);
     const statuses = parseTaskStatuses(input.status);
     const owner = input.username === undefined ? undefined : await findUserOrFail(this.deps.users, input.username);
     const search = input.search?.trim() || undefined;
-    const tasks = await this.deps.tasks.list({ ownerId: owner?.id, statuses, search });
-    const usernames = new Map((owner ? [owner] : await this.deps.users.list()).map((user) => [user.id, user.username]));
-    return tasks.map((task) => ({ task, ownerUsername: usernames.get(task.ownerId) ?? task.ownerId }));
+    const { items, count } = await this.deps.tasks.list({ ownerId: owner?.id, statuses, search }, request);
+    assertPageExists(request, count);
+    const owners = owner ? [owner] : await this.deps.users.findByIds([...new Set(items.map((task) => task.ownerId))]);
+    const usernames = new Map(owners.map((user) => [user.id, user.username]));
+    return {
+      count,
+      ...request,
+      results: items.map((task) => ({ task, ownerUsername: usernames.get(task.ownerId) ?? task.ownerId })),
+    };
   }
 }

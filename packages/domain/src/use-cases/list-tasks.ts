@@ -1,7 +1,6 @@
 import type { UserActor } from "../entities/ownership.ts";
 import type { Task } from "../entities/task.ts";
-import { parsePaging, parseTaskOrdering, parseTaskStatuses } from "../entities/task-query.ts";
-import { PageNotFound } from "../errors.ts";
+import { assertPageExists, parsePaging, parseTaskOrdering, parseTaskStatuses } from "../entities/task-query.ts";
 import type { TaskRepository } from "../ports/task-repository.ts";
 
 export interface ListTasksInput {
@@ -44,8 +43,7 @@ export class ListTasks {
       ordering,
       statuses,
     });
-    const lastPage = Math.max(1, Math.ceil(count / pageSize));
-    if (page > lastPage) throw new PageNotFound(page);
-    return { count, page, pageSize, hasNext: page < lastPage, hasPrevious: page > 1, results: items };
+    assertPageExists({ page, pageSize }, count);
+    return { count, page, pageSize, hasNext: page * pageSize < count, hasPrevious: page > 1, results: items };
   }
 }

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import {
   ListAllTasks,
   ListTasks,
+  ListUsers,
   OPERATOR,
   PageNotFound,
   UserNotFound,
@@ -127,7 +128,7 @@ describe("ListAllTasks", () => {
     const newer = (await aStoredTask(ports, { ownerId: bob.id, createdAt: new Date(START.getTime() + minutes(9)) }))
       .task;
 
-    expect(await new ListAllTasks(ports).execute({ actor: OPERATOR })).toEqual([
+    expect((await new ListAllTasks(ports).execute({ actor: OPERATOR })).results).toEqual([
       { task: newer, ownerUsername: "bob" },
       { task: older, ownerUsername: "alice" },
     ]);
@@ -139,7 +140,7 @@ describe("ListAllTasks", () => {
     const [alicesTask] = await storeTasks(alice.id, 1);
     await storeTasks(bob.id, 1);
 
-    expect(await new ListAllTasks(ports).execute({ actor: OPERATOR, username: "ALICE" })).toEqual([
+    expect((await new ListAllTasks(ports).execute({ actor: OPERATOR, username: "ALICE" })).results).toEqual([
       { task: alicesTask, ownerUsername: "alice" },
     ]);
   });
@@ -159,7 +160,7 @@ describe("ListAllTasks", () => {
     await aStoredTask(ports, { ownerId: alice.id, status: "todo", title: "groceries" });
 
     expect(
-      await new ListAllTasks(ports).execute({ actor: OPERATOR, status: "todo,doing", search: "  plumber " }),
+      (await new ListAllTasks(ports).execute({ actor: OPERATOR, status: "todo,doing", search: "  plumber " })).results,
     ).toEqual([{ task: match, ownerUsername: "alice" }]);
   });
 
@@ -167,7 +168,7 @@ describe("ListAllTasks", () => {
     const alice = await aStoredUser(ports, { username: "alice" });
     await storeTasks(alice.id, 2);
 
-    expect(await new ListAllTasks(ports).execute({ actor: OPERATOR, search: "   " })).toHaveLength(2);
+    expect((await new ListAllTasks(ports).execute({ actor: OPERATOR, search: "   " })).results).toHaveLength(2);
   });
 
   it("refuses an unknown status", async () => {
@@ -179,8 +180,37 @@ describe("ListAllTasks", () => {
   it("falls back to the owner id for a task whose owner it cannot name", async () => {
     const { task } = await aStoredTask(ports, { ownerId: "orphan-owner-id" });
 
-    expect(await new ListAllTasks(ports).execute({ actor: OPERATOR })).toEqual([
+    expect((await new ListAllTasks(ports).execute({ actor: OPERATOR })).results).toEqual([
       { task, ownerUsername: "orphan-owner-id" },
     ]);
+  });
+});
+
+describe("the operator's pages (ListAllTasks, ListUsers)", () => {
+  it("give one page of the given size, with the total, and refuse a page past the last", async () => {
+    const alice = await aStoredUser(ports, { username: "alice" });
+    await storeTasks(alice.id, 5);
+
+    const second = await new ListAllTasks(ports).execute({ actor: OPERATOR, page: 2, limit: 2 });
+    expect({ ...second, results: second.results.length }).toEqual({ count: 5, page: 2, pageSize: 2, results: 2 });
+    await expect(new ListAllTasks(ports).execute({ actor: OPERATOR, page: 4, limit: 2 })).rejects.toThrow(PageNotFound);
+    expect(await new ListUsers(ports).execute({ page: 1, limit: 1 })).toEqual({
+      count: 1,
+      page: 1,
+      pageSize: 1,
+      results: [alice],
+    });
+    await expect(new ListUsers(ports).execute({ page: 2 })).rejects.toThrow(PageNotFound);
+  });
+
+  it("show 100 rows by default and at most 1,000, and name a bad page or limit as taskctl's options", async () => {
+    expect(await new ListUsers(ports).execute()).toMatchObject({ count: 0, page: 1, pageSize: 100, results: [] });
+    expect(await new ListUsers(ports).execute({ limit: 5_000 })).toMatchObject({ pageSize: 1_000 });
+    await expect(new ListUsers(ports).execute({ page: 0, limit: 1.5 })).rejects.toMatchObject({
+      errors: {
+        page: ["A page number must be a whole number of at least 1."],
+        limit: ["A limit must be a whole number of at least 1."],
+      },
+    });
   });
 });

@@ -235,7 +235,7 @@ describe("DeleteUser", () => {
     const deleted = await new DeleteUser(ports).execute({ username: "ALICE" });
 
     expect(deleted).toBe(alice);
-    expect(await ports.users.list()).toEqual([bob]);
+    expect((await ports.users.list({ page: 1, pageSize: 1_000 })).items).toEqual([bob]);
     expect(await ports.tasks.findById(alicesTask.id)).toBeNull();
     expect(await ports.tasks.findById(bobsTask.id)).toBe(bobsTask);
     expect(ports.sessions.all()).toEqual([bobsSession]);
@@ -267,6 +267,6 @@ describe("GetUser and ListUsers", () => {
     const later = await aStoredUser(ports, { dateJoined: new Date(START.getTime() + minutes(1)) });
     const earlier = await aStoredUser(ports, { dateJoined: START });
 
-    expect(await new ListUsers(ports).execute()).toEqual([earlier, later]);
+    expect((await new ListUsers(ports).execute()).results).toEqual([earlier, later]);
   });
 });

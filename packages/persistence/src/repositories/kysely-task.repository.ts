@@ -1,4 +1,5 @@
 import {
+  type PageRequest,
   Task,
   type TaskFields,
   type TaskFilter,
@@ -79,19 +80,28 @@ export class KyselyTaskRepository implements TaskRepository {
     });
   }
 
-  list(filter: TaskFilter): Promise<Task[]> {
-    if (filter.ownerId !== undefined && !isUuid(filter.ownerId)) return Promise.resolve([]);
+  list(filter: TaskFilter, request: PageRequest): Promise<TaskPage> {
+    if (filter.ownerId !== undefined && !isUuid(filter.ownerId)) return Promise.resolve({ items: [], count: 0 });
     return translateErrors(async () => {
-      let query = this.#db().selectFrom("tasks").select(COLUMNS.tasks);
-      if (filter.ownerId !== undefined) query = query.where("owner_id", "=", filter.ownerId);
+      let matching = this.#db().selectFrom("tasks");
+      if (filter.ownerId !== undefined) matching = matching.where("owner_id", "=", filter.ownerId);
       if (filter.statuses !== undefined && filter.statuses.length > 0)
-        query = query.where("status", "in", [...filter.statuses]);
+        matching = matching.where("status", "in", [...filter.statuses]);
       if (filter.search !== undefined && filter.search !== "") {
         const pattern = `%${escapeLike(filter.search)}%`;
-        query = query.where((eb) => eb.or([eb("title", "ilike", pattern), eb("description", "ilike", pattern)]));
+        matching = matching.where((eb) => eb.or([eb("title", "ilike", pattern), eb("description", "ilike", pattern)]));
       }
-      const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").execute();
-      return rows.map(toTask);
+      const [rows, counted] = await Promise.all([
+        matching
+          .select(COLUMNS.tasks)
+          .orderBy("created_at", "desc")
+          .orderBy("id", "desc")
+          .limit(request.pageSize)
+          .offset((request.page - 1) * request.pageSize)
+          .execute(),
+        matching.select((eb) => eb.fn.countAll().as("count")).executeTakeFirstOrThrow(),
+      ]);
+      return { items: rows.map(toTask), count: Number(counted.count) };
     });
   }
 }

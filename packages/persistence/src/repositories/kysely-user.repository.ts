@@ -1,4 +1,11 @@
-import { canonicalUsername, User, UsernameTaken, type UserRepository } from "@tasks/domain";
+import {
+  canonicalUsername,
+  type PageRequest,
+  User,
+  UsernameTaken,
+  type UserPage,
+  type UserRepository,
+} from "@tasks/domain";
 import { isUniqueViolation, isUuid, translateErrors } from "../errors.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
@@ -104,14 +111,28 @@ export class KyselyUserRepository implements UserRepository {
     });
   }
 
-  list(): Promise<User[]> {
+  list(request: PageRequest): Promise<UserPage> {
     return translateErrors(async () => {
-      const rows = await this.#db()
-        .selectFrom("users")
-        .select(COLUMNS.users)
-        .orderBy("date_joined")
-        .orderBy("id")
-        .execute();
+      const [rows, count] = await Promise.all([
+        this.#db()
+          .selectFrom("users")
+          .select(COLUMNS.users)
+          .orderBy("date_joined")
+          .orderBy("id")
+          .limit(request.pageSize)
+          .offset((request.page - 1) * request.pageSize)
+          .execute(),
+        this.count(),
+      ]);
+      return { items: rows.map(toUser), count };
+    });
+  }
+
+  findByIds(ids: readonly string[]): Promise<User[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return Promise.resolve([]);
+    return translateErrors(async () => {
+      const rows = await this.#db().selectFrom("users").select(COLUMNS.users).where("id", "in", valid).execute();
       return rows.map(toUser);
     });
   }
