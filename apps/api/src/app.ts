@@ -21,8 +21,8 @@ import type {
   VerifyToken,
 } from "@tasks/domain";
 import type { Database } from "@tasks/persistence";
-import type { Config } from "@tasks/platform";
-import Fastify, { type FastifyBaseLogger } from "fastify";
+import type { Config, TrustProxy } from "@tasks/platform";
+import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from "fastify";
 import { registerAuthentication } from "./http/authentication.ts";
 import { BrowserCookies } from "./http/cookies.ts";
 import { corsOptions } from "./http/cors.ts";
@@ -64,7 +64,18 @@ export interface UseCases {
   readonly deleteTask: DeleteTask;
 }
 
-export type AppConfig = Pick<Config, "production" | "corsOrigins" | "apiDocs" | "publicUrl" | "allowedHosts">;
+export type AppConfig = Pick<
+  Config,
+  | "production"
+  | "corsOrigins"
+  | "apiDocs"
+  | "publicUrl"
+  | "allowedHosts"
+  | "trustProxy"
+  | "requestTimeoutMs"
+  | "headersTimeoutMs"
+  | "keepAliveTimeoutMs"
+>;
 
 export interface AppDependencies {
   readonly config: AppConfig;
@@ -78,6 +89,18 @@ export interface AppDependencies {
   readonly logger?: FastifyBaseLogger | undefined;
 }
 
+/**
+ * Fastify's `trustProxy` for TRUST_PROXY. A hop count is given as a function: Fastify
+ * trusts nothing for a plain number, since a direct client can forge the hops a count
+ * trusts (an operator who sets a count promises that every connection comes through the
+ * proxies), and X-Forwarded-Host, which that advisory was about, is never read here.
+ */
+function fastifyTrustProxy(trust: TrustProxy | undefined): FastifyServerOptions["trustProxy"] {
+  if (trust === undefined) return false;
+  if (typeof trust === "number") return (_address: string, hop: number) => hop < trust;
+  return [...trust];
+}
+
 /** The HTTP API of CONTRACT.md section 1, built from its dependencies; not yet listening. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   const app = Fastify({
@@ -86,9 +109,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
     genReqId: requestIdOf,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
-    // An HTTP/1.1 request without Host then meets the Host check, which answers it with
-    // problem details, instead of Node's bare 400.
-    http: { requireHostHeader: false },
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy),
+    requestTimeout: deps.config.requestTimeoutMs,
+    keepAliveTimeout: deps.config.keepAliveTimeoutMs,
+    http: {
+      // An HTTP/1.1 request without Host then meets the Host check, which answers it with
+      // problem details, instead of Node's bare 400.
+      requireHostHeader: false,
+      headersTimeout: deps.config.headersTimeoutMs,
+      // Node checks the header and request timeouts only this often (30 s by default), so a
+      // slow client would otherwise hold its connection up to that much past its deadline.
+      connectionsCheckingInterval: Math.min(1000, deps.config.headersTimeoutMs),
+      requestTimeout: deps.config.requestTimeoutMs,
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -28,5 +28,5 @@ export function originCheck(
   return (origin, request) =>
     exact.has(origin) ||
     patterns.some((pattern) => pattern.test(origin)) ||
-    origin === (publicOrigin ?? `${request.protocol}://${request.host}`);
+    origin === (publicOrigin ?? `${request.protocol}://${request.headers.host}`);
 }
