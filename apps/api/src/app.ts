@@ -35,6 +35,7 @@ import { REQUEST_ID_HEADER, RequestLogController, requestIdOf } from "./http/req
 import { validatorCompiler } from "./http/schema-validator.ts";
 import type { HttpSecurityEvents } from "./http/security-events.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { Shutdown } from "./http/shutdown.ts";
 import { authRoutes } from "./routes/auth.routes.ts";
 import { registerDocsRoutes, registerOpenApi } from "./routes/docs.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
@@ -87,6 +88,8 @@ export interface AppDependencies {
   readonly database: Pick<Database, "ping">;
   /** Silent when omitted. */
   readonly logger?: FastifyBaseLogger | undefined;
+  /** Begun by the server on SIGTERM/SIGINT, before it closes the app; `app.close()` begins it too. */
+  readonly shutdown?: Shutdown | undefined;
 }
 
 /**
@@ -110,6 +113,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: fastifyTrustProxy(deps.config.trustProxy),
+    // A request that reaches a connection still open once closing has begun is served (with
+    // Connection: close), not refused: the client sent it, and nothing is lost by answering.
+    return503OnClosing: false,
     requestTimeout: deps.config.requestTimeoutMs,
     keepAliveTimeout: deps.config.keepAliveTimeoutMs,
     http: {
@@ -138,15 +144,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
     reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
     done(checkHost(request));
   });
-  // Once closing, responses still in flight end their connections: a keep-alive client
-  // would otherwise hold close() open after its last answer.
-  let closing = false;
+  // Once shutting down, every answer ends its connection: a keep-alive client would
+  // otherwise hold close() open after its last answer, or send its next request to a
+  // connection about to close.
+  const shutdown = deps.shutdown ?? new Shutdown();
   app.addHook("preClose", (done) => {
-    closing = true;
+    shutdown.begin();
     done();
   });
   app.addHook("onSend", (_request, reply, payload, done) => {
-    if (closing) reply.header("connection", "close");
+    if (shutdown.started) reply.header("connection", "close");
     done(null, payload);
   });
 
@@ -157,7 +164,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   registerAuthentication(app, deps.useCases.resolveCaller);
   registerCsrfCheck(app, originCheck(origins, deps.config.publicUrl), deps.events);
 
-  healthRoutes(app, deps.database);
+  healthRoutes(app, { ping: (timeoutMs) => deps.database.ping(timeoutMs), shutdown });
   authRoutes(app, {
     ...deps.useCases,
     cookies: new BrowserCookies(deps.config.production),
