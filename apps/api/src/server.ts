@@ -2,12 +2,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ServiceUnavailable } from "@tasks/domain";
 import { DatabaseInUse, openDatabase } from "@tasks/persistence";
 import { ConfigError, loadConfig, readEnvironment, resolveJwtSecret } from "@tasks/platform";
-import { Redis } from "ioredis";
 import pino from "pino";
 import { buildApp } from "./app.ts";
 import { createDependencies } from "./container.ts";
 import { loggerOptions } from "./http/request-logging.ts";
 import { Shutdown, stopAccepting } from "./http/shutdown.ts";
+import { redisClient } from "./redis.ts";
 import { DOCS_PATH } from "./routes/docs.routes.ts";
 
 // In-flight requests get this long to finish once the drain is over; then the process exits anyway.
@@ -42,11 +42,7 @@ async function main(): Promise<void> {
     const { applied } = await database.migrate();
     if (applied.length > 0) logger.info({ applied }, "database migrated");
   }
-  // Commands fail at once while Redis is unreachable, rather than queueing behind a login.
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-    : undefined;
-  redis?.on("error", (error) => logger.warn({ err: error }, "redis unreachable"));
+  const redis = config.redisUrl ? redisClient(config.redisUrl, logger) : undefined;
   const shutdown = new Shutdown();
   const dependencies = createDependencies({ config, database, jwtSecret, redis, logger });
   const app = await buildApp({ ...dependencies, shutdown });
