@@ -12,6 +12,8 @@ import { DOCS_PATH } from "./routes/docs.routes.ts";
 
 // In-flight requests get this long to finish once the drain is over; then the process exits anyway.
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+// After the drain, a connection that has sent nothing yet gets this long to send its request.
+const IDLE_GRACE_MS = 1000;
 // Ended logins are kept a week (ENDED_LOGIN_GRACE_MS); deleting them hourly keeps the table small.
 const PURGE_INTERVAL_MS = 3_600_000;
 
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
     timer.unref();
     try {
       await sleep(config.shutdownDrainMs);
-      await stopAccepting(app.server, config.keepAliveTimeoutMs);
+      await stopAccepting(app.server, Math.min(config.keepAliveTimeoutMs, IDLE_GRACE_MS));
       await app.close();
       redis?.disconnect();
       await database.close();
