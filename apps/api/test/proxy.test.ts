@@ -192,9 +192,10 @@ describe("TRUST_PROXY=1 (one proxy hop)", () => {
       next: "https://localhost/api/tasks/?page_size=1&page=3",
       previous: "https://localhost/api/tasks/?page_size=1",
     });
-    expect(await pageLinks(api, user.access, { ...headers, "x-forwarded-proto": "http" })).toMatchObject({
-      next: "http://localhost/api/tasks/?page_size=1&page=3",
-    });
+    for (const proto of ["http", "https://evil.example/#", "javascript", "gopher"])
+      expect(await pageLinks(api, user.access, { ...headers, "x-forwarded-proto": proto })).toMatchObject({
+        next: "http://localhost/api/tasks/?page_size=1&page=3",
+      });
     const secure = await sessionCookies(api, user.username, headers, PROXY);
     expect(secure.length).toBeGreaterThanOrEqual(2);
     expect(secureFlags(secure)).not.toContain(false);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { CookieSerializeOptions } from "@fastify/cookie";
 import type { FastifyReply } from "fastify";
+import { schemeOf } from "./hosts.ts";
 
 /** Django's names, so that a frontend written for a Django session backend works unchanged. */
 export const SESSION_COOKIE = "sessionid";
@@ -25,7 +26,7 @@ export class BrowserCookies {
   }
 
   private options(reply: FastifyReply, httpOnly: boolean, maxAge: number): CookieSerializeOptions {
-    const secure = this.production || reply.request.protocol === "https";
+    const secure = this.production || schemeOf(reply.request) === "https";
     return { path: "/", sameSite: "lax", secure, httpOnly, maxAge };
   }
 
