@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, describeWith, postgresAvailability } from "@tasks/testing";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 
 const postgres = await postgresAvailability();
@@ -71,12 +72,15 @@ function send(
   });
 }
 
-/** Registers a user and logs in through the API: the load's requests read and write its tasks. */
-async function signIn(address: string): Promise<string> {
+/** Registers a user (unless `register` is false) and logs in through the API: answers the access token. */
+async function signIn(address: string, register = true): Promise<string> {
   const credentials = JSON.stringify({ username: "loader", password: "correct horse battery staple" });
   const json = { "content-type": "application/json" };
   const agent = new Agent();
-  expect(await send(address, agent, "POST", "/api/auth/register/", json, credentials)).toMatchObject({ status: 201 });
+  if (register)
+    expect(await send(address, agent, "POST", "/api/auth/register/", json, credentials)).toMatchObject({
+      status: 201,
+    });
   const login = await new Promise<string>((resolve, reject) => {
     const outgoing = request(`${address}/api/auth/login/`, { method: "POST", headers: json }, (response) => {
       let text = "";
@@ -194,5 +198,41 @@ describe("shutdown under load", () => {
       cleanups.push(() => database.drop());
       check(await shutdownUnderLoad({ DATABASE_URL: database.url, JWT_SECRET: "s".repeat(48) }));
     });
+  });
+});
+
+describeWith(postgres)("ended logins", () => {
+  it("are deleted when the server starts (and hourly on), a week after they ended", { timeout: 120_000 }, async () => {
+    const database = await createTestDatabase();
+    const client = new pg.Client({ connectionString: database.url });
+    try {
+      const env = { DATABASE_URL: database.url, JWT_SECRET: "s".repeat(48) };
+      const first = await startServer(env);
+      await signIn(first.address);
+      await signIn(first.address, false);
+      first.child.kill("SIGTERM");
+      expect(await first.exited).toBe(0);
+
+      // One login ended eight days ago, the other yesterday: only the first is deleted.
+      await client.connect();
+      const revoke = (which: "min" | "max", days: number) =>
+        client.query(
+          `UPDATE sessions SET revoked_at = now() - interval '${days} days', revocation_reason = 'logout'
+           WHERE id = (SELECT ${which}(id::text)::uuid FROM sessions)`,
+        );
+      await revoke("min", 8);
+      await revoke("max", 1);
+      const second = await startServer(env);
+      await second.waitFor(/"deleted":1,.*"msg":"ended logins purged"/);
+      const { rows } = await client.query<{ days: number }>(
+        "SELECT extract(day FROM now() - revoked_at)::int AS days FROM sessions",
+      );
+      expect(rows).toEqual([{ days: 1 }]);
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(0);
+    } finally {
+      await client.end();
+      await database.drop();
+    }
   });
 });
