@@ -21,8 +21,8 @@ import type {
   VerifyToken,
 } from "@tasks/domain";
 import type { Database } from "@tasks/persistence";
-import type { Config } from "@tasks/platform";
-import Fastify, { type FastifyBaseLogger } from "fastify";
+import type { Config, TrustProxy } from "@tasks/platform";
+import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from "fastify";
 import { registerAuthentication } from "./http/authentication.ts";
 import { BrowserCookies } from "./http/cookies.ts";
 import { corsOptions } from "./http/cors.ts";
@@ -35,6 +35,7 @@ import { REQUEST_ID_HEADER, RequestLogController, requestIdOf } from "./http/req
 import { validatorCompiler } from "./http/schema-validator.ts";
 import type { HttpSecurityEvents } from "./http/security-events.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { Shutdown } from "./http/shutdown.ts";
 import { authRoutes } from "./routes/auth.routes.ts";
 import { registerDocsRoutes, registerOpenApi } from "./routes/docs.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
@@ -64,7 +65,18 @@ export interface UseCases {
   readonly deleteTask: DeleteTask;
 }
 
-export type AppConfig = Pick<Config, "production" | "corsOrigins" | "apiDocs" | "publicUrl" | "allowedHosts">;
+export type AppConfig = Pick<
+  Config,
+  | "production"
+  | "corsOrigins"
+  | "apiDocs"
+  | "publicUrl"
+  | "allowedHosts"
+  | "trustProxy"
+  | "requestTimeoutMs"
+  | "headersTimeoutMs"
+  | "keepAliveTimeoutMs"
+>;
 
 export interface AppDependencies {
   readonly config: AppConfig;
@@ -76,6 +88,20 @@ export interface AppDependencies {
   readonly database: Pick<Database, "ping">;
   /** Silent when omitted. */
   readonly logger?: FastifyBaseLogger | undefined;
+  /** Begun by the server on SIGTERM/SIGINT, before it closes the app; `app.close()` begins it too. */
+  readonly shutdown?: Shutdown | undefined;
+}
+
+/**
+ * Fastify's `trustProxy` for TRUST_PROXY. A hop count is given as a function: Fastify
+ * trusts nothing for a plain number, since a direct client can forge the hops a count
+ * trusts (an operator who sets a count promises that every connection comes through the
+ * proxies), and X-Forwarded-Host, which that advisory was about, is never read here.
+ */
+function fastifyTrustProxy(trust: TrustProxy | undefined): FastifyServerOptions["trustProxy"] {
+  if (trust === undefined) return false;
+  if (typeof trust === "number") return (_address: string, hop: number) => hop < trust;
+  return [...trust];
 }
 
 /** The HTTP API of CONTRACT.md section 1, built from its dependencies; not yet listening. */
@@ -86,9 +112,22 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
     genReqId: requestIdOf,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
-    // An HTTP/1.1 request without Host then meets the Host check, which answers it with
-    // problem details, instead of Node's bare 400.
-    http: { requireHostHeader: false },
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy),
+    // A request that reaches a connection still open once closing has begun is served (with
+    // Connection: close), not refused: the client sent it, and nothing is lost by answering.
+    return503OnClosing: false,
+    requestTimeout: deps.config.requestTimeoutMs,
+    keepAliveTimeout: deps.config.keepAliveTimeoutMs,
+    http: {
+      // An HTTP/1.1 request without Host then meets the Host check, which answers it with
+      // problem details, instead of Node's bare 400.
+      requireHostHeader: false,
+      headersTimeout: deps.config.headersTimeoutMs,
+      // Node checks the header and request timeouts only this often (30 s by default), so a
+      // slow client would otherwise hold its connection up to that much past its deadline.
+      connectionsCheckingInterval: Math.min(1000, deps.config.headersTimeoutMs),
+      requestTimeout: deps.config.requestTimeoutMs,
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -105,15 +144,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
     reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
     done(checkHost(request));
   });
-  // Once closing, responses still in flight end their connections: a keep-alive client
-  // would otherwise hold close() open after its last answer.
-  let closing = false;
+  // Once shutting down, every answer ends its connection: a keep-alive client would
+  // otherwise hold close() open after its last answer, or send its next request to a
+  // connection about to close.
+  const shutdown = deps.shutdown ?? new Shutdown();
   app.addHook("preClose", (done) => {
-    closing = true;
+    shutdown.begin();
     done();
   });
   app.addHook("onSend", (_request, reply, payload, done) => {
-    if (closing) reply.header("connection", "close");
+    if (shutdown.started) reply.header("connection", "close");
     done(null, payload);
   });
 
@@ -124,7 +164,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   registerAuthentication(app, deps.useCases.resolveCaller);
   registerCsrfCheck(app, originCheck(origins, deps.config.publicUrl), deps.events);
 
-  healthRoutes(app, deps.database);
+  healthRoutes(app, { ping: (timeoutMs) => deps.database.ping(timeoutMs), shutdown });
   authRoutes(app, {
     ...deps.useCases,
     cookies: new BrowserCookies(deps.config.production),

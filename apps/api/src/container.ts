@@ -29,6 +29,7 @@ import { type Config, SystemClock, UuidV7IdGenerator } from "@tasks/platform";
 import {
   Argon2PasswordHasher,
   defaultTokenSettings,
+  FallbackLoginThrottle,
   JwtTokenService,
   MemoryLoginThrottle,
   RandomSessionKeys,
@@ -78,13 +79,20 @@ export function createDependencies(input: ContainerInput): Dependencies {
   });
   const tokens = new JwtTokenService(tokenSettings, clock);
   const throttleSettings = { maxFailures: config.loginMaxFailures, windowSeconds: config.loginFailureWindowSeconds };
-  // Shared through Redis by every server process when there is one; otherwise this process's own.
+  const logger = input.logger ?? SILENT;
+  // Shared through Redis by every server process when there is one, falling back to this
+  // process's own counts while Redis is unreachable; otherwise this process's own.
+  const local = new MemoryLoginThrottle(throttleSettings, clock);
   const throttle: LoginThrottle = input.redis
-    ? new RedisLoginThrottle(input.redis, throttleSettings)
-    : new MemoryLoginThrottle(throttleSettings, clock);
+    ? new FallbackLoginThrottle(new RedisLoginThrottle(input.redis, throttleSettings), local, {
+        unavailable: (reason) =>
+          logger.warn({ reason }, "redis unreachable: failed logins are counted in this process until it answers"),
+        recovered: () => logger.info("redis answers again: failed logins are counted in redis"),
+      })
+    : local;
   const { users, tasks, sessions, unitOfWork } = database;
   const keys = new RandomSessionKeys();
-  const events = logSecurityEvents(input.logger ?? SILENT);
+  const events = logSecurityEvents(logger);
   const settings: LoginSettings = {
     sessionTtlMs: config.sessionTtlSeconds * 1000,
     maxAgeMs: config.loginMaxAgeSeconds * 1000,

@@ -1,17 +1,23 @@
 import cluster from "node:cluster";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ServiceUnavailable } from "@tasks/domain";
 import { DatabaseInUse, openDatabase } from "@tasks/persistence";
 import { ConfigError, loadConfig, readEnvironment, resolveJwtSecret } from "@tasks/platform";
-import { Redis } from "ioredis";
 import pino from "pino";
 import { buildApp } from "./app.ts";
 import { createDependencies } from "./container.ts";
 import { loggerOptions } from "./http/request-logging.ts";
+import { Shutdown, stopAccepting } from "./http/shutdown.ts";
+import { redisClient } from "./redis.ts";
 import { DOCS_PATH } from "./routes/docs.routes.ts";
 import { superviseWorkers } from "./workers.ts";
 
-// In-flight requests get this long to finish after SIGTERM/SIGINT; then the process exits anyway.
+// In-flight requests get this long to finish once the drain is over; then the process exits anyway.
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+// After the drain, a connection that has sent nothing yet gets this long to send its request.
+const IDLE_GRACE_MS = 1000;
+// Ended logins are kept a week (ENDED_LOGIN_GRACE_MS); deleting them hourly keeps the table small.
+const PURGE_INTERVAL_MS = 3_600_000;
 
 /**
  * Starts the API server: configuration from the environment and `.env` (a bad variable
@@ -46,24 +52,37 @@ async function main(): Promise<void> {
     const { applied } = await database.migrate();
     if (applied.length > 0) logger.info({ applied }, "database migrated");
   }
-  // Commands fail at once while Redis is unreachable, rather than queueing behind a login.
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
-    : undefined;
-  redis?.on("error", (error) => logger.warn({ err: error }, "redis unreachable"));
-  const app = await buildApp(createDependencies({ config, database, jwtSecret, redis, logger }));
+  const redis = config.redisUrl ? redisClient(config.redisUrl, logger) : undefined;
+  const shutdown = new Shutdown();
+  const dependencies = createDependencies({ config, database, jwtSecret, redis, logger });
+  const app = await buildApp({ ...dependencies, shutdown });
 
-  let stopping = false;
+  // Every process purges: the delete is idempotent and cheap when there is nothing to delete.
+  const purge = () =>
+    dependencies.purgeEndedLogins.execute().then(
+      (deleted) => deleted > 0 && logger.info({ deleted }, "ended logins purged"),
+      (error: unknown) => logger.warn({ err: error }, "purging ended logins failed; next try in an hour"),
+    );
+  const purgeTimer = setInterval(purge, PURGE_INTERVAL_MS);
+  purgeTimer.unref();
+  void purge();
+
+  // Readiness says 503 at once and every answer closes its connection; requests are still
+  // served for SHUTDOWN_DRAIN, so that a load balancer can stop sending; then the server
+  // stops accepting, finishes what is in flight, and closes the database.
   const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down: finishing requests in flight");
+    if (shutdown.started) return;
+    shutdown.begin();
+    clearInterval(purgeTimer);
+    logger.info({ signal, drain_ms: config.shutdownDrainMs }, "shutting down: finishing requests in flight");
     const timer = setTimeout(() => {
-      logger.error(`requests still in flight after ${SHUTDOWN_TIMEOUT_MS} ms: exiting anyway`);
+      logger.error(`requests still in flight ${SHUTDOWN_TIMEOUT_MS} ms after the drain: exiting anyway`);
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS);
+    }, config.shutdownDrainMs + SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     try {
+      await sleep(config.shutdownDrainMs);
+      await stopAccepting(app.server, Math.min(config.keepAliveTimeoutMs, IDLE_GRACE_MS));
       await app.close();
       redis?.disconnect();
       await database.close();

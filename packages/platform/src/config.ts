@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { parseDuration } from "./duration.ts";
@@ -35,6 +36,11 @@ export const CONFIG_VARIABLES = [
   "LOGIN_MAX_AGE",
   "REGISTRATION",
   "WEB_CONCURRENCY",
+  "TRUST_PROXY",
+  "REQUEST_TIMEOUT",
+  "HEADERS_TIMEOUT",
+  "KEEP_ALIVE_TIMEOUT",
+  "SHUTDOWN_DRAIN",
 ] as const;
 
 export type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
@@ -47,6 +53,15 @@ export const JWT_SECRET_MIN_BYTES = 32;
 /** The hosts served outside production when neither ALLOWED_HOSTS nor PUBLIC_URL says otherwise. */
 export const DEVELOPMENT_ALLOWED_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "[::1]"];
 const JWT_SECRET_FILE = "jwt-secret";
+
+/**
+ * Which peers' `X-Forwarded-For` and `X-Forwarded-Proto` are believed: a number of proxy
+ * hops in front of the server, or the addresses/CIDRs (and proxy-addr's names `loopback`,
+ * `linklocal`, `uniquelocal`) of the trusted proxies.
+ */
+export type TrustProxy = number | readonly string[];
+
+const PROXY_ADDRESS_NAMES = ["loopback", "linklocal", "uniquelocal"];
 
 export interface DatabaseConfig {
   /** A PostgreSQL server; `undefined` means the embedded database in `dataDir`. */
@@ -96,6 +111,16 @@ export interface Config {
   readonly registrationOpen: boolean;
   /** How many server processes share the port. */
   readonly webConcurrency: number;
+  /** `undefined`: no proxy is trusted, the socket's address is the client's. */
+  readonly trustProxy: TrustProxy | undefined;
+  /** A request whose headers and body have not all arrived by then is cut off. */
+  readonly requestTimeoutMs: number;
+  /** A request whose headers have not all arrived by then is cut off (at most `requestTimeoutMs`). */
+  readonly headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** After SIGTERM/SIGINT, how long requests are still served (readiness says 503) before the server stops accepting. */
+  readonly shutdownDrainMs: number;
 }
 
 /** Invalid configuration: `problems` names each bad variable and what is wrong with it. */
@@ -219,6 +244,11 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Confi
       variable: "WEB_CONCURRENCY",
       message: "more than one process needs REDIS_URL, so that the failed-login limits count across the processes",
     });
+  const requestTimeoutSeconds = read("REQUEST_TIMEOUT", 30, duration);
+  const headersTimeoutSeconds = read("HEADERS_TIMEOUT", 10, duration);
+  // Node refuses to start a server whose header timeout exceeds its request timeout.
+  if (headersTimeoutSeconds > requestTimeoutSeconds)
+    problems.push({ variable: "HEADERS_TIMEOUT", message: "must not be longer than REQUEST_TIMEOUT" });
 
   const config: Config = {
     production,
@@ -252,6 +282,12 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Confi
       raw === "open" ? true : raw === "closed" ? false : new Problem(`expected open or closed, got "${raw}"`),
     ),
     webConcurrency,
+    trustProxy: read<TrustProxy | undefined>("TRUST_PROXY", undefined, parseTrustProxy),
+    requestTimeoutMs: requestTimeoutSeconds * 1000,
+    headersTimeoutMs: headersTimeoutSeconds * 1000,
+    keepAliveTimeoutMs: read("KEEP_ALIVE_TIMEOUT", 5, duration) * 1000,
+    shutdownDrainMs:
+      read("SHUTDOWN_DRAIN", production ? 5 : 0, (raw) => (/^0+\s*[smhd]?$/.test(raw) ? 0 : duration(raw))) * 1000,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -304,6 +340,37 @@ function parsePublicUrl(raw: string): string | Problem {
   }
   if (!/^https?:$/.test(url.protocol) || url.username || url.password || /[?#]/.test(raw)) return problem;
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/**
+ * A number of hops (`0`: none), or comma-separated addresses, CIDRs and proxy-addr's
+ * names. `true` (trust anyone) is refused: any client could then pick its own address.
+ */
+function parseTrustProxy(raw: string): TrustProxy | undefined | Problem {
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 16) return new Problem(`expected at most 16 proxy hops, got "${raw}"`);
+    return hops === 0 ? undefined : hops;
+  }
+  const entries = raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  const wrong = entries.find((entry) => !isProxyAddress(entry));
+  if (wrong !== undefined || entries.length === 0)
+    return new Problem(
+      `expected a number of proxy hops, or addresses and CIDRs such as 10.0.0.0/8,::1 (or loopback, linklocal, uniquelocal), got "${wrong ?? raw}"`,
+    );
+  return entries;
+}
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_ADDRESS_NAMES.includes(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 // Django's ALLOWED_HOSTS entries: a host name, an IPv6 literal in brackets, ".domain" or "*".

@@ -47,6 +47,11 @@ describe("loadConfig", () => {
       loginMaxAgeSeconds: 30 * 86_400,
       registrationOpen: false,
       webConcurrency: 1,
+      trustProxy: undefined,
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5000,
+      shutdownDrainMs: 0,
     });
   });
 
@@ -175,6 +180,41 @@ describe("loadConfig", () => {
       publicUrl: "http://[::1]:3000",
       allowedHosts: ["[::1]"],
     });
+  });
+
+  it("reads TRUST_PROXY as a hop count or a list of addresses, CIDRs and proxy-addr's names", () => {
+    expect(loadConfig({ TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: "0" }).trustProxy).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: " 10.0.0.0/8, 192.168.1.7 ,fd00::/8,::1,loopback" }).trustProxy).toEqual([
+      "10.0.0.0/8",
+      "192.168.1.7",
+      "fd00::/8",
+      "::1",
+      "loopback",
+    ]);
+    for (const value of ["true", "10.0.0.0/33", "::1/129", "10.0.0/8", "proxy.example.com", "1/2/3", ",", "17"])
+      expect(problemsOf({ TRUST_PROXY: value })).toEqual([
+        expect.stringMatching(/^TRUST_PROXY: expected (a number of proxy hops|at most 16 proxy hops)/),
+      ]);
+  });
+
+  it("reads the client timeouts and the shutdown drain, which is 5s in production and may be 0", () => {
+    expect(
+      loadConfig({ REQUEST_TIMEOUT: "1m", HEADERS_TIMEOUT: "20s", KEEP_ALIVE_TIMEOUT: "2s", SHUTDOWN_DRAIN: "3s" }),
+    ).toMatchObject({
+      requestTimeoutMs: 60_000,
+      headersTimeoutMs: 20_000,
+      keepAliveTimeoutMs: 2000,
+      shutdownDrainMs: 3000,
+    });
+    const production = { NODE_ENV: "production", DATA_DIR: "/data", JWT_SECRET: SECRET, ALLOWED_HOSTS: "a.example" };
+    expect(loadConfig(production).shutdownDrainMs).toBe(5000);
+    expect(loadConfig({ ...production, SHUTDOWN_DRAIN: "0s" }).shutdownDrainMs).toBe(0);
+    expect(problemsOf({ REQUEST_TIMEOUT: "5s" })).toEqual(["HEADERS_TIMEOUT: must not be longer than REQUEST_TIMEOUT"]);
+    expect(problemsOf({ SHUTDOWN_DRAIN: "-1s", KEEP_ALIVE_TIMEOUT: "0" })).toEqual([
+      'KEEP_ALIVE_TIMEOUT: expected a duration such as 900s, 15m, 2h or 7d, got "0"',
+      'SHUTDOWN_DRAIN: expected a duration such as 900s, 15m, 2h or 7d, got "-1s"',
+    ]);
   });
 
   it.each([

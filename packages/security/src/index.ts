@@ -1,4 +1,5 @@
 export * from "./argon2-password-hasher.ts";
+export * from "./fallback-login-throttle.ts";
 export * from "./jwt-token-service.ts";
 export * from "./memory-login-throttle.ts";
 export * from "./random-session-keys.ts";

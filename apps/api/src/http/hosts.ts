@@ -50,3 +50,12 @@ function hostHeaderLines(rawHeaders: readonly string[]): number {
   }
   return count;
 }
+
+/**
+ * The request's scheme for links and cookies: `https` when it came over TLS or, behind a
+ * trusted proxy, when X-Forwarded-Proto says so; anything else a header says is `http`,
+ * so that no forwarded value can put another scheme or host into a link.
+ */
+export function schemeOf(request: FastifyRequest): "http" | "https" {
+  return request.protocol.toLowerCase() === "https" ? "https" : "http";
+}

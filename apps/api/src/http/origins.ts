@@ -1,4 +1,5 @@
 import type { FastifyRequest } from "fastify";
+import { schemeOf } from "./hosts.ts";
 
 // A development frontend on this machine, on any port.
 const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?$/;
@@ -28,5 +29,5 @@ export function originCheck(
   return (origin, request) =>
     exact.has(origin) ||
     patterns.some((pattern) => pattern.test(origin)) ||
-    origin === (publicOrigin ?? `${request.protocol}://${request.host}`);
+    origin === (publicOrigin ?? `${schemeOf(request)}://${request.headers.host}`);
 }

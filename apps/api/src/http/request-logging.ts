@@ -15,6 +15,34 @@ export function requestIdOf(request: IncomingMessage): string {
   return typeof given === "string" && ACCEPTABLE_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+// Query parameters whose values are never logged: credentials a careless client put in a
+// URL (CONTRACT.md 1.9 names token, access, refresh, password and secret), matched on the
+// decoded name in any case, so `Access_Token` and `%74oken` are caught too.
+const SENSITIVE_PARAMETER = /token|access|refresh|passw|secret|session|jwt|csrf|auth|key|credential/i;
+const QUERY_PARAMETER = /([^&;=]*)=([^&;]*)/g;
+
+/** `url` with the values of its sensitive query parameters replaced by `[redacted]`. */
+export function redactedUrl(url: string): string {
+  const queryStart = url.indexOf("?");
+  if (queryStart < 0) return url;
+  const query = url
+    .slice(queryStart + 1)
+    .replace(QUERY_PARAMETER, (parameter, name: string) =>
+      SENSITIVE_PARAMETER.test(decodedName(name)) ? `${name}=[redacted]` : parameter,
+    );
+  return `${url.slice(0, queryStart + 1)}${query}`;
+}
+
+function decodedName(name: string): string {
+  const plain = name.replace(/\+/g, " ");
+  try {
+    return decodeURIComponent(plain);
+  } catch {
+    // Not valid percent-encoding: a parser would not decode it either.
+    return plain;
+  }
+}
+
 /**
  * pino settings for the server. Nothing this app logs carries headers or bodies, and
  * these paths make sure that credentials stay out even if an error or a plugin does.
@@ -44,9 +72,10 @@ export function loggerOptions(level: string): LoggerOptions {
 }
 
 /**
- * One log line per request, written when the response is done: method, route, status,
- * duration, request id (the child logger's binding) and user id. A 5xx line is an error
- * carrying the error and its stack, which never reach the client.
+ * One log line per request, written when the response is done: method, route, URL (its
+ * credentials redacted), status, duration, request id (the child logger's binding) and
+ * user id. A 5xx line is an error carrying the error and its stack, which never reach
+ * the client.
  */
 export class RequestLogController extends LogController {
   constructor() {
@@ -61,7 +90,7 @@ export class RequestLogController extends LogController {
     const line = {
       method: request.method,
       route: request.routeOptions.url ?? null,
-      url: request.url,
+      url: redactedUrl(request.url),
       status: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
       user_id: request.user?.id ?? null,

@@ -1,12 +1,16 @@
+import Type from "typebox";
 import type { FastifyTypeBox } from "../http/fastify-typebox.ts";
 import { SERVER_ERROR } from "../http/problems.ts";
-import { LiveSchema, NotReadySchema, ReadySchema } from "../schemas/health.schema.ts";
+import type { Shutdown } from "../http/shutdown.ts";
+import { LiveSchema, NotReadySchema, ReadySchema, ShuttingDownSchema } from "../schemas/health.schema.ts";
 
 const READY_TIMEOUT_MS = 1_000;
 
 export interface HealthDependencies {
   /** `SELECT 1` within the time given, else throws. */
   ping(timeoutMs: number): Promise<void>;
+  /** Once started, the process is not ready: it is draining before it stops. */
+  readonly shutdown: Shutdown;
 }
 
 export function healthRoutes(app: FastifyTypeBox, deps: HealthDependencies): void {
@@ -30,12 +34,13 @@ export function healthRoutes(app: FastifyTypeBox, deps: HealthDependencies): voi
       config: { public: true },
       schema: {
         tags: ["health"],
-        summary: "Readiness: the database answers `SELECT 1` within 1 s.",
+        summary: "Readiness: the database answers `SELECT 1` within 1 s, and the process is not shutting down.",
         security: [],
-        response: { 200: ReadySchema, 503: NotReadySchema },
+        response: { 200: ReadySchema, 503: Type.Union([NotReadySchema, ShuttingDownSchema]) },
       },
     },
     async (request, reply) => {
+      if (deps.shutdown.started) return reply.code(503).send({ status: "shutting_down" as const });
       try {
         await deps.ping(READY_TIMEOUT_MS);
         return { status: "ok" as const, database: "ok" as const };

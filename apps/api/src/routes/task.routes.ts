@@ -10,6 +10,7 @@ import {
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import Type from "typebox";
 import type { FastifyTypeBox } from "../http/fastify-typebox.ts";
+import { schemeOf } from "../http/hosts.ts";
 import { PROBLEM_RESPONSES } from "../schemas/problem.schema.ts";
 import {
   READ_ONLY_TASK_FIELDS,
@@ -169,7 +170,9 @@ const ABSOLUTE_FORM_PREFIX = /^https?:\/\/[^/?#]*/i;
  * writes it.
  */
 function pageUrl(request: FastifyRequest, page: number, publicUrl: string | undefined): string {
-  const url = new URL(publicUrl ?? `${request.protocol}://${request.host}`);
+  // The Host header the Host check allowed, never X-Forwarded-Host (Fastify's request.host
+  // behind a trusted proxy), which no check has seen.
+  const url = new URL(publicUrl ?? `${schemeOf(request)}://${request.headers.host}`);
   const target = request.url.replace(ABSOLUTE_FORM_PREFIX, "");
   const queryStart = target.indexOf("?");
   // Path and query are set apart, so that nothing in the request target can change the host.

@@ -8,3 +8,5 @@ export const NotReadySchema = Type.Object({
   status: Type.Literal("unavailable"),
   database: Type.Literal("unreachable"),
 });
+
+export const ShuttingDownSchema = Type.Object({ status: Type.Literal("shutting_down") });
