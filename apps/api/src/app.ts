@@ -131,6 +131,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
     now: () => deps.clock.now(),
   });
   taskRoutes(app, { ...deps.useCases, publicUrl: deps.config.publicUrl });
-  if (deps.config.apiDocs) await registerDocsRoutes(app);
+  if (deps.config.apiDocs) await registerDocsRoutes(app, deps.config.publicUrl);
   return app;
 }

@@ -50,3 +50,11 @@ function hostHeaderLines(rawHeaders: readonly string[]): number {
   }
   return count;
 }
+
+/**
+ * Where absolute links point: PUBLIC_URL (with any path prefix) when it is set, else the
+ * request's own scheme and host, which the Host check allowed.
+ */
+export function baseUrl(request: FastifyRequest, publicUrl: string | undefined): string {
+  return publicUrl ?? `${request.protocol}://${request.host}`;
+}

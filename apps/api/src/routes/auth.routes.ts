@@ -18,6 +18,7 @@ import {
   LoginIdParamsSchema,
   LoginListSchema,
   LoginSchema,
+  ME_EXAMPLE,
   MeSchema,
   PasswordChangeSchema,
   RefreshSchema,
@@ -29,7 +30,7 @@ import {
   toTokenPairResource,
   VerifySchema,
 } from "../schemas/auth.schema.ts";
-import { PROBLEM_RESPONSES } from "../schemas/problem.schema.ts";
+import { problemResponses } from "../schemas/problem.schema.ts";
 
 export interface AuthDependencies {
   readonly logIn: LogIn;
@@ -48,6 +49,9 @@ export interface AuthDependencies {
 
 const NO_CONTENT = { 204: Type.Null({ description: "Done." }) };
 
+const WRONG_CREDENTIALS = "Wrong username or password: one and the same answer for an unknown or inactive user.";
+const BAD_REFRESH = "The refresh token is invalid, expired, or its login has ended.";
+
 /** The client as the login records it. */
 function clientOf(request: FastifyRequest) {
   return { address: request.ip, userAgent: request.headers["user-agent"] ?? null };
@@ -63,13 +67,14 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     config: { public: true },
     schema: {
       tags: ["auth"],
+      operationId: "logIn",
       summary: "Log in: a new access and refresh token pair.",
       description:
         "A wrong password, an unknown user and an inactive user all get the same 401. Failed logins are " +
         "limited per username and per client address; past the limit, 429 with Retry-After.",
       security: [],
       body: LoginSchema,
-      response: { 200: TokenPairSchema, ...PROBLEM_RESPONSES },
+      response: { 200: TokenPairSchema, ...problemResponses([401, 429, 503], { 401: WRONG_CREDENTIALS }) },
     },
   };
   const logIn = async (request: FastifyRequest<{ Body: Type.Static<typeof LoginSchema> }>) => {
@@ -80,7 +85,10 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
   app.post("/api/auth/login/", tokenLogin, logIn);
   app.post(
     "/api/token/",
-    { ...tokenLogin, schema: { ...tokenLogin.schema, summary: "simplejwt's path for login." } },
+    {
+      ...tokenLogin,
+      schema: { ...tokenLogin.schema, operationId: "tokenObtainPair", summary: "simplejwt's path for logIn." },
+    },
     logIn,
   );
 
@@ -88,13 +96,19 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     config: { public: true },
     schema: {
       tags: ["auth"],
+      operationId: "refreshToken",
       summary: "Spend a refresh token for a new pair (rotation).",
       description:
         "The refresh token presented is spent. Presented again within REFRESH_REUSE_WINDOW (a retry, a second " +
         "tab) it gets the same pair; later, it revokes the whole login (401).",
       security: [],
       body: RefreshSchema,
-      response: { 200: TokenPairSchema, ...PROBLEM_RESPONSES },
+      response: {
+        200: TokenPairSchema,
+        ...problemResponses([401, 503], {
+          401: "The refresh token is invalid or expired, its login has ended, or it was spent longer ago than REFRESH_REUSE_WINDOW (then its whole login is revoked).",
+        }),
+      },
     },
   };
   const rotate = async (request: FastifyRequest<{ Body: Type.Static<typeof RefreshSchema> }>) =>
@@ -102,7 +116,10 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
   app.post("/api/auth/refresh/", refresh, rotate);
   app.post(
     "/api/token/refresh/",
-    { ...refresh, schema: { ...refresh.schema, summary: "simplejwt's path for refresh." } },
+    {
+      ...refresh,
+      schema: { ...refresh.schema, operationId: "tokenRefresh", summary: "simplejwt's path for refreshToken." },
+    },
     rotate,
   );
 
@@ -112,10 +129,11 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       config: { public: true },
       schema: {
         tags: ["auth"],
+        operationId: "logOut",
         summary: "Log out: revoke the login this refresh token belongs to, its access tokens included.",
         security: [],
         body: RefreshSchema,
-        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+        response: { ...NO_CONTENT, ...problemResponses([401, 503], { 401: BAD_REFRESH }) },
       },
     },
     async (request, reply) => {
@@ -130,10 +148,11 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       config: { public: true },
       schema: {
         tags: ["auth"],
+        operationId: "tokenBlacklist",
         summary: "simplejwt's blacklist: revoke the login this refresh token belongs to.",
         security: [],
         body: RefreshSchema,
-        response: { 200: EmptySchema, ...PROBLEM_RESPONSES },
+        response: { 200: EmptySchema, ...problemResponses([401, 503], { 401: BAD_REFRESH }) },
       },
     },
     async (request) => {
@@ -148,10 +167,14 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       config: { public: true },
       schema: {
         tags: ["auth"],
+        operationId: "tokenVerify",
         summary: "simplejwt's verify: 200 when the token (access or refresh) is valid and its login alive.",
         security: [],
         body: VerifySchema,
-        response: { 200: EmptySchema, ...PROBLEM_RESPONSES },
+        response: {
+          200: EmptySchema,
+          ...problemResponses([401, 503], { 401: "The token is invalid or expired, or its login has ended." }),
+        },
       },
     },
     async (request) => {
@@ -165,8 +188,9 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
+        operationId: "retrieveCurrentUser",
         summary: "The user the credential speaks for.",
-        response: { 200: MeSchema, ...PROBLEM_RESPONSES },
+        response: { 200: MeSchema },
       },
     },
     async (request) => toMeResource(request.user),
@@ -178,9 +202,15 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       config: { public: true },
       schema: {
         tags: ["auth"],
+        operationId: "getCsrfToken",
         summary: "Sets the csrftoken cookie when it is missing, for a browser app to send back as X-CSRFToken.",
         security: [],
-        response: NO_CONTENT,
+        response: {
+          204: Type.Null({
+            description: "The csrftoken cookie is set (or already was).",
+            headers: { "set-cookie": { type: "string", description: "csrftoken=<token>, when it was missing." } },
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -195,11 +225,12 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       config: { public: true, csrf: true },
       schema: {
         tags: ["auth"],
+        operationId: "logInSession",
         summary: "Log in a browser: sets the sessionid cookie (HttpOnly) and a fresh csrftoken.",
         description: "Needs the X-CSRFToken header (login CSRF). Same 401, throttle and timing as the token login.",
         security: [],
         body: LoginSchema,
-        response: { 200: SessionUserSchema, ...PROBLEM_RESPONSES },
+        response: { 200: SessionUserSchema, ...problemResponses([401, 429, 503], { 401: WRONG_CREDENTIALS }) },
       },
     },
     async (request, reply) => {
@@ -215,8 +246,9 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
+        operationId: "retrieveSession",
         summary: "The user of the browser session (401 without a live one).",
-        response: { 200: SessionUserSchema, ...PROBLEM_RESPONSES },
+        response: { 200: SessionUserSchema },
       },
     },
     async (request) => ({ user: toMeResource(request.user) }),
@@ -227,8 +259,9 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
+        operationId: "logOutSession",
         summary: "Log out of the browser session: the login is revoked and both cookies cleared.",
-        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+        response: NO_CONTENT,
       },
     },
     async (request, reply) => {
@@ -243,8 +276,9 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
+        operationId: "listLogins",
         summary: "The caller's live logins, newest first.",
-        response: { 200: LoginListSchema, ...PROBLEM_RESPONSES },
+        response: { 200: LoginListSchema },
       },
     },
     async (request) => {
@@ -258,8 +292,9 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
+        operationId: "revokeOtherLogins",
         summary: "Log out everywhere else: every login of the caller but this one is revoked.",
-        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+        response: NO_CONTENT,
       },
     },
     async (request, reply) => {
@@ -273,9 +308,10 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
+        operationId: "revokeLogin",
         summary: "Revoke one of the caller's logins: its tokens or cookie stop working at once.",
         params: LoginIdParamsSchema,
-        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+        response: { ...NO_CONTENT, ...problemResponses([404], { 404: "No such login of the caller's." }) },
       },
     },
     async (request, reply) => {
@@ -295,9 +331,15 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
+        operationId: "changePassword",
         summary: "Change the caller's password; every other login of theirs is revoked.",
         body: PasswordChangeSchema,
-        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+        response: {
+          ...NO_CONTENT,
+          ...problemResponses([400], {
+            400: "Invalid input: a new_password the policy refuses, or a wrong old_password (`errors` names the field).",
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -320,11 +362,17 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
         config: { public: true },
         schema: {
           tags: ["auth"],
+          operationId: "register",
           summary: "Sign up (REGISTRATION=open): a new, active, ordinary user.",
           description: "Throttled per client address like failed logins. A taken username is a 400 naming it.",
           security: [],
           body: RegisterSchema,
-          response: { 201: MeSchema, ...PROBLEM_RESPONSES },
+          response: {
+            201: Type.Object(MeSchema.properties, { description: "Created.", examples: [ME_EXAMPLE] }),
+            ...problemResponses([400, 429, 503], {
+              400: "Invalid input, or a username that is taken (`errors` names `username`).",
+            }),
+          },
         },
       },
       async (request, reply) => {

@@ -16,6 +16,7 @@ export function healthRoutes(app: FastifyTypeBox, deps: HealthDependencies): voi
       config: { public: true },
       schema: {
         tags: ["health"],
+        operationId: "checkLiveness",
         summary: "Liveness: the process answers. Never touches the database.",
         security: [],
         response: { 200: LiveSchema },
@@ -30,6 +31,7 @@ export function healthRoutes(app: FastifyTypeBox, deps: HealthDependencies): voi
       config: { public: true },
       schema: {
         tags: ["health"],
+        operationId: "checkReadiness",
         summary: "Readiness: the database answers `SELECT 1` within 1 s.",
         security: [],
         response: { 200: ReadySchema, 503: NotReadySchema },

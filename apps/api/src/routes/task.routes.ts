@@ -10,8 +10,10 @@ import {
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import Type from "typebox";
 import type { FastifyTypeBox } from "../http/fastify-typebox.ts";
-import { PROBLEM_RESPONSES } from "../schemas/problem.schema.ts";
+import { baseUrl } from "../http/hosts.ts";
+import { problemResponses } from "../schemas/problem.schema.ts";
 import {
+  CreatedTaskSchema,
   READ_ONLY_TASK_FIELDS,
   TaskChangesSchema,
   TaskFieldsSchema,
@@ -33,6 +35,8 @@ export interface TaskDependencies {
   readonly publicUrl: string | undefined;
 }
 
+const TASK_NOT_FOUND = "No such task of the caller's: missing, deleted, another user's, or a malformed id alike.";
+
 /** Every route here is scoped to the caller: the actor is always the authenticated user. */
 export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
   app.get(
@@ -40,9 +44,10 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
     {
       schema: {
         tags: ["tasks"],
+        operationId: "listTasks",
         summary: "One page of the caller's tasks.",
         querystring: TaskListQuerySchema,
-        response: { 200: TaskPageSchema, ...PROBLEM_RESPONSES },
+        response: { 200: TaskPageSchema, ...problemResponses([404], { 404: "A page past the last one." }) },
       },
     },
     async (request) => {
@@ -64,9 +69,10 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       preValidation: dropReadOnlyFields,
       schema: {
         tags: ["tasks"],
+        operationId: "createTask",
         summary: "Create a task.",
         body: TaskFieldsSchema,
-        response: { 201: TaskSchema, ...PROBLEM_RESPONSES },
+        response: { 201: CreatedTaskSchema },
       },
     },
     async (request, reply) => {
@@ -80,9 +86,10 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
     {
       schema: {
         tags: ["tasks"],
+        operationId: "retrieveTask",
         summary: "One task. Another user's task is a 404, like a missing one.",
         params: TaskIdParamsSchema,
-        response: { 200: TaskSchema, ...PROBLEM_RESPONSES },
+        response: { 200: TaskSchema, ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
     },
     async (request) =>
@@ -95,10 +102,11 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       preValidation: dropReadOnlyFields,
       schema: {
         tags: ["tasks"],
+        operationId: "partialUpdateTask",
         summary: "Change some fields. `updated_at` moves; `created_at` never does.",
         params: TaskIdParamsSchema,
         body: TaskChangesSchema,
-        response: { 200: TaskSchema, ...PROBLEM_RESPONSES },
+        response: { 200: TaskSchema, ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
     },
     async (request) =>
@@ -117,10 +125,11 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       preValidation: dropReadOnlyFields,
       schema: {
         tags: ["tasks"],
+        operationId: "updateTask",
         summary: "Replace the writable fields; omitted ones return to their defaults.",
         params: TaskIdParamsSchema,
         body: TaskFieldsSchema,
-        response: { 200: TaskSchema, ...PROBLEM_RESPONSES },
+        response: { 200: TaskSchema, ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
     },
     async (request) =>
@@ -138,9 +147,10 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
     {
       schema: {
         tags: ["tasks"],
+        operationId: "deleteTask",
         summary: "Delete a task.",
         params: TaskIdParamsSchema,
-        response: { 204: Type.Null({ description: "Deleted." }), ...PROBLEM_RESPONSES },
+        response: { 204: Type.Null({ description: "Deleted." }), ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
     },
     async (request, reply) => {
@@ -169,7 +179,7 @@ const ABSOLUTE_FORM_PREFIX = /^https?:\/\/[^/?#]*/i;
  * writes it.
  */
 function pageUrl(request: FastifyRequest, page: number, publicUrl: string | undefined): string {
-  const url = new URL(publicUrl ?? `${request.protocol}://${request.host}`);
+  const url = new URL(baseUrl(request, publicUrl));
   const target = request.url.replace(ABSOLUTE_FORM_PREFIX, "");
   const queryStart = target.indexOf("?");
   // Path and query are set apart, so that nothing in the request target can change the host.

@@ -1,10 +1,19 @@
 import Type from "typebox";
 
-export const LiveSchema = Type.Object({ status: Type.Literal("ok") });
+export const LiveSchema = Type.Object(
+  { status: Type.Literal("ok") },
+  { description: "The process answers.", examples: [{ status: "ok" }] },
+);
 
-export const ReadySchema = Type.Object({ status: Type.Literal("ok"), database: Type.Literal("ok") });
+export const ReadySchema = Type.Object(
+  { status: Type.Literal("ok"), database: Type.Literal("ok") },
+  { description: "Ready: the database answers.", examples: [{ status: "ok", database: "ok" }] },
+);
 
-export const NotReadySchema = Type.Object({
-  status: Type.Literal("unavailable"),
-  database: Type.Literal("unreachable"),
-});
+export const NotReadySchema = Type.Object(
+  { status: Type.Literal("unavailable"), database: Type.Literal("unreachable") },
+  {
+    description: "Not ready: the database does not answer in time, or the server is shutting down.",
+    examples: [{ status: "unavailable", database: "unreachable" }],
+  },
+);
