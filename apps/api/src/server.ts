@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import { buildApp } from "./app.ts";
 import { createDependencies } from "./container.ts";
-import { loggerOptions } from "./http/request-logging.ts";
+import { logFormat, loggerOptions } from "./http/request-logging.ts";
 import { DOCS_PATH } from "./routes/docs.routes.ts";
 
 // In-flight requests get this long to finish after SIGTERM/SIGINT; then the process exits anyway.
@@ -17,15 +17,16 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
  * then listens until SIGTERM or SIGINT.
  */
 async function main(): Promise<void> {
+  const env = readEnvironment();
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(readEnvironment());
+    config = loadConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
     process.exit(1);
   }
-  const logger = pino(loggerOptions(config.logLevel));
+  const logger = pino(loggerOptions(config.logLevel, logFormat(env.NODE_ENV, process.stdout.isTTY === true)));
   const jwtSecret = await resolveJwtSecret(config);
   const { database: databaseConfig } = config;
   const database = await openDatabase({
@@ -75,8 +76,10 @@ async function main(): Promise<void> {
   const docs = config.apiDocs ? ` API docs: ${address}${DOCS_PATH}` : "";
   if (firstRun)
     logger.info(
-      "No users yet. Create the first one with `pnpm taskctl createsuperuser` " +
-        "(or `pnpm taskctl users create <username>`), then log in at POST /api/auth/login/.",
+      "No users yet. Create the first one with `npm run taskctl -- createsuperuser` " +
+        "(with pnpm: `pnpm taskctl createsuperuser`), or an ordinary user with " +
+        "`npm run taskctl -- users create <username>` (`pnpm taskctl users create <username>`), " +
+        "then log in at POST /api/auth/login/.",
     );
   logger.info(`Listening on ${address}.${docs}`);
 }
