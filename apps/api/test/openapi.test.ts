@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { generateTypes } from "@tasks/client/generate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApi, type TestApi } from "./support/test-api.ts";
 
@@ -187,6 +188,11 @@ describe("the OpenAPI document", () => {
     expect(document.paths["/api/tasks/{id}/"]?.delete?.security).toEqual(bearerOrCookieWithCsrf);
     expect(document.paths["/api/auth/session/"]?.post?.security).toEqual([{ csrfToken: [] }]);
     expect(document.paths["/api/auth/login/"]?.post?.security).toEqual([]);
+  });
+
+  it("is what @tasks/client's committed types were generated from", async () => {
+    // `pnpm --filter @tasks/api generate:client` writes them anew when the document changes.
+    await expect(await generateTypes(document)).toMatchFileSnapshot("../../../packages/client/src/schema.ts");
   });
 
   it("names the server the request reached, or PUBLIC_URL", async () => {

@@ -18,7 +18,6 @@ import {
   LoginIdParamsSchema,
   LoginListSchema,
   LoginSchema,
-  ME_EXAMPLE,
   MeSchema,
   PasswordChangeSchema,
   RefreshSchema,
@@ -31,6 +30,7 @@ import {
   VerifySchema,
 } from "../schemas/auth.schema.ts";
 import { problemResponses } from "../schemas/problem.schema.ts";
+import { ref } from "../schemas/ref.ts";
 
 export interface AuthDependencies {
   readonly logIn: LogIn;
@@ -74,7 +74,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
         "limited per username and per client address; past the limit, 429 with Retry-After.",
       security: [],
       body: LoginSchema,
-      response: { 200: TokenPairSchema, ...problemResponses([401, 429, 503], { 401: WRONG_CREDENTIALS }) },
+      response: { 200: ref(TokenPairSchema), ...problemResponses([401, 429, 503], { 401: WRONG_CREDENTIALS }) },
     },
   };
   const logIn = async (request: FastifyRequest<{ Body: Type.Static<typeof LoginSchema> }>) => {
@@ -104,7 +104,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       security: [],
       body: RefreshSchema,
       response: {
-        200: TokenPairSchema,
+        200: ref(TokenPairSchema),
         ...problemResponses([401, 503], {
           401: "The refresh token is invalid or expired, its login has ended, or it was spent longer ago than REFRESH_REUSE_WINDOW (then its whole login is revoked).",
         }),
@@ -190,7 +190,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
         tags: ["auth"],
         operationId: "retrieveCurrentUser",
         summary: "The user the credential speaks for.",
-        response: { 200: MeSchema },
+        response: { 200: ref(MeSchema) },
       },
     },
     async (request) => toMeResource(request.user),
@@ -230,7 +230,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
         description: "Needs the X-CSRFToken header (login CSRF). Same 401, throttle and timing as the token login.",
         security: [],
         body: LoginSchema,
-        response: { 200: SessionUserSchema, ...problemResponses([401, 429, 503], { 401: WRONG_CREDENTIALS }) },
+        response: { 200: ref(SessionUserSchema), ...problemResponses([401, 429, 503], { 401: WRONG_CREDENTIALS }) },
       },
     },
     async (request, reply) => {
@@ -248,7 +248,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
         tags: ["auth"],
         operationId: "retrieveSession",
         summary: "The user of the browser session (401 without a live one).",
-        response: { 200: SessionUserSchema },
+        response: { 200: ref(SessionUserSchema) },
       },
     },
     async (request) => ({ user: toMeResource(request.user) }),
@@ -278,7 +278,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
         tags: ["auth"],
         operationId: "listLogins",
         summary: "The caller's live logins, newest first.",
-        response: { 200: LoginListSchema },
+        response: { 200: ref(LoginListSchema) },
       },
     },
     async (request) => {
@@ -368,7 +368,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
           security: [],
           body: RegisterSchema,
           response: {
-            201: Type.Object(MeSchema.properties, { description: "Created.", examples: [ME_EXAMPLE] }),
+            201: ref(MeSchema, { description: "Created." }),
             ...problemResponses([400, 429, 503], {
               400: "Invalid input, or a username that is taken (`errors` names `username`).",
             }),

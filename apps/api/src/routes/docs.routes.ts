@@ -74,6 +74,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       ],
     },
     transform: ({ schema, url, route }) => ({ schema: documentRoute(schema, url, route), url }),
+    // A schema with an `$id` (Task, Problem, ...) becomes a named component that every
+    // use refers to, so that generators name their types after it.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, index) =>
+        typeof json.$id === "string" ? json.$id : `def-${index}`,
+    },
   });
 }
 

@@ -12,6 +12,7 @@ import Type from "typebox";
 import type { FastifyTypeBox } from "../http/fastify-typebox.ts";
 import { baseUrl } from "../http/hosts.ts";
 import { problemResponses } from "../schemas/problem.schema.ts";
+import { ref } from "../schemas/ref.ts";
 import {
   CreatedTaskSchema,
   READ_ONLY_TASK_FIELDS,
@@ -47,7 +48,7 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
         operationId: "listTasks",
         summary: "One page of the caller's tasks.",
         querystring: TaskListQuerySchema,
-        response: { 200: TaskPageSchema, ...problemResponses([404], { 404: "A page past the last one." }) },
+        response: { 200: ref(TaskPageSchema), ...problemResponses([404], { 404: "A page past the last one." }) },
       },
     },
     async (request) => {
@@ -89,7 +90,7 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
         operationId: "retrieveTask",
         summary: "One task. Another user's task is a 404, like a missing one.",
         params: TaskIdParamsSchema,
-        response: { 200: TaskSchema, ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
+        response: { 200: ref(TaskSchema), ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
     },
     async (request) =>
@@ -106,7 +107,7 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
         summary: "Change some fields. `updated_at` moves; `created_at` never does.",
         params: TaskIdParamsSchema,
         body: TaskChangesSchema,
-        response: { 200: TaskSchema, ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
+        response: { 200: ref(TaskSchema), ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
     },
     async (request) =>
@@ -129,7 +130,7 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
         summary: "Replace the writable fields; omitted ones return to their defaults.",
         params: TaskIdParamsSchema,
         body: TaskFieldsSchema,
-        response: { 200: TaskSchema, ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
+        response: { 200: ref(TaskSchema), ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
     },
     async (request) =>

@@ -8,13 +8,14 @@ import {
   type User,
 } from "@tasks/domain";
 import Type from "typebox";
+import { ref } from "./ref.ts";
 
 // Example values for the documentation (they pass the schemas: the lint checks that).
 const ACCESS_EXAMPLE =
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMTkyZjBjNCIsInR5cGUiOiJhY2Nlc3MifQ.c2lnbmF0dXJl";
 const REFRESH_EXAMPLE =
   "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMTkyZjBjNCIsInR5cGUiOiJyZWZyZXNoIn0.c2lnbmF0dXJl";
-export const ME_EXAMPLE = {
+const ME_EXAMPLE = {
   id: "0192f0b1-2c3d-7e4f-8a9b-0c1d2e3f4a5b",
   username: "alice",
   email: "alice@example.com",
@@ -43,6 +44,7 @@ export const TokenPairSchema = Type.Object(
     expires_in: Type.Integer({ description: "Seconds until the access token expires." }),
   },
   {
+    $id: "TokenPair",
     description: "A new token pair.",
     examples: [{ access: ACCESS_EXAMPLE, refresh: REFRESH_EXAMPLE, token_type: "Bearer", expires_in: 900 }],
   },
@@ -62,7 +64,7 @@ export const MeSchema = Type.Object(
     is_staff: Type.Boolean(),
     date_joined: Type.String({ format: "date-time" }),
   },
-  { description: "The user.", examples: [ME_EXAMPLE] },
+  { $id: "User", description: "The user.", examples: [ME_EXAMPLE] },
 );
 
 export type MeResource = Type.Static<typeof MeSchema>;
@@ -86,8 +88,8 @@ export const VerifySchema = Type.Object(
 export const EmptySchema = Type.Object({}, { additionalProperties: false, description: "Done.", examples: [{}] });
 
 export const SessionUserSchema = Type.Object(
-  { user: MeSchema },
-  { description: "The session's user.", examples: [{ user: ME_EXAMPLE }] },
+  { user: ref(MeSchema) },
+  { $id: "SessionUser", description: "The session's user.", examples: [{ user: ME_EXAMPLE }] },
 );
 
 export const PasswordChangeSchema = Type.Object(
@@ -110,20 +112,24 @@ export const RegisterSchema = Type.Object(
   },
 );
 
-export const LoginResourceSchema = Type.Object({
-  id: Type.String({ format: "uuid" }),
-  kind: Type.Enum(SESSION_KINDS, { description: "token: a bearer token login; cookie: a browser session." }),
-  created_at: Type.String({ format: "date-time" }),
-  last_used_at: Type.String({ format: "date-time", description: "Moves at most once a minute." }),
-  expires_at: Type.String({ format: "date-time", description: "When its refresh token or cookie expires." }),
-  ip_address: Type.Union([Type.String(), Type.Null()]),
-  user_agent: Type.Union([Type.String(), Type.Null()]),
-  current: Type.Boolean({ description: "Whether this is the login the request came with." }),
-});
+export const LoginResourceSchema = Type.Object(
+  {
+    id: Type.String({ format: "uuid" }),
+    kind: Type.Enum(SESSION_KINDS, { description: "token: a bearer token login; cookie: a browser session." }),
+    created_at: Type.String({ format: "date-time" }),
+    last_used_at: Type.String({ format: "date-time", description: "Moves at most once a minute." }),
+    expires_at: Type.String({ format: "date-time", description: "When its refresh token or cookie expires." }),
+    ip_address: Type.Union([Type.String(), Type.Null()]),
+    user_agent: Type.Union([Type.String(), Type.Null()]),
+    current: Type.Boolean({ description: "Whether this is the login the request came with." }),
+  },
+  { $id: "Login" },
+);
 
 export const LoginListSchema = Type.Object(
-  { results: Type.Array(LoginResourceSchema) },
+  { results: Type.Array(ref(LoginResourceSchema)) },
   {
+    $id: "LoginList",
     description: "The caller's live logins.",
     examples: [
       {

@@ -1,20 +1,24 @@
 import Type from "typebox";
+import { ref } from "./ref.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json; charset=utf-8";
 
 /** RFC 9457 problem details, as every error of this API is written. */
-export const ProblemSchema = Type.Object({
-  type: Type.String({ description: "A URI reference naming the kind of problem." }),
-  title: Type.String({ description: "A short summary of the kind of problem." }),
-  status: Type.Integer({ description: "The HTTP status code." }),
-  detail: Type.String({ description: "A human sentence about this occurrence." }),
-  instance: Type.String({ description: "The path of the request that failed." }),
-  errors: Type.Optional(
-    Type.Record(Type.String(), Type.Array(Type.String()), {
-      description: "Validation errors only: the messages for each field (`non_field_errors` for the whole body).",
-    }),
-  ),
-});
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: "A URI reference naming the kind of problem." }),
+    title: Type.String({ description: "A short summary of the kind of problem." }),
+    status: Type.Integer({ description: "The HTTP status code." }),
+    detail: Type.String({ description: "A human sentence about this occurrence." }),
+    instance: Type.String({ description: "The path of the request that failed." }),
+    errors: Type.Optional(
+      Type.Record(Type.String(), Type.Array(Type.String()), {
+        description: "Validation errors only: the messages for each field (`non_field_errors` for the whole body).",
+      }),
+    ),
+  },
+  { $id: "Problem" },
+);
 
 export type Problem = Type.Static<typeof ProblemSchema>;
 
@@ -133,7 +137,7 @@ export function problemResponses(
     responses[String(status)] = {
       description: details[status] ?? description,
       ...(headers ? { headers } : {}),
-      content: { "application/problem+json": { schema: ProblemSchema } },
+      content: { "application/problem+json": { schema: ref(ProblemSchema) } },
     };
   }
   return responses;

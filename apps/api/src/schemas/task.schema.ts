@@ -8,6 +8,7 @@ import {
   TITLE_MAX_LENGTH,
 } from "@tasks/domain";
 import Type from "typebox";
+import { ref } from "./ref.ts";
 
 export const TaskStatusSchema = Type.Enum(TASK_STATUSES, {
   description: `One of ${TASK_STATUSES.join(", ")} (workflow order, which is how \`ordering=status\` sorts).`,
@@ -31,12 +32,15 @@ const taskProperties = {
   updated_at: Type.String({ format: "date-time", description: "ISO 8601, UTC, with milliseconds." }),
 };
 
-export const TaskSchema = Type.Object(taskProperties, { description: "The task.", examples: [TASK_EXAMPLE] });
+export const TaskSchema = Type.Object(taskProperties, {
+  $id: "Task",
+  description: "The task.",
+  examples: [TASK_EXAMPLE],
+});
 
 /** What a create answers: the task, and where it lives. */
-export const CreatedTaskSchema = Type.Object(taskProperties, {
+export const CreatedTaskSchema = ref(TaskSchema, {
   description: "Created.",
-  examples: [TASK_EXAMPLE],
   headers: { location: { type: "string", description: "The new task's path: /api/tasks/<id>/." } },
 });
 
@@ -121,9 +125,10 @@ export const TaskPageSchema = Type.Object(
     count: Type.Integer({ description: "How many tasks match, over all pages." }),
     next: pageLink("The next page's URL, or null on the last page."),
     previous: pageLink("The previous page's URL, or null on the first page."),
-    results: Type.Array(TaskSchema),
+    results: Type.Array(ref(TaskSchema)),
   },
   {
+    $id: "TaskPage",
     description: "One page of tasks.",
     examples: [
       {
