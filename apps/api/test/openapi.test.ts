@@ -164,6 +164,14 @@ describe("the OpenAPI document", () => {
     });
   });
 
+  it("gives every operation a short, unique summary: Postman and Bruno name imported requests after it", () => {
+    const summaries = operationsOf(document).map(({ method, path, operation }) => {
+      expect(operation.summary, `${method} ${path}`).toMatch(/^[A-Z][^.]{2,40}$/);
+      return operation.summary;
+    });
+    expect(new Set(summaries).size).toBe(summaries.length);
+  });
+
   it("documents each problem a route can answer, with an example at its own path", () => {
     const create = document.paths["/api/tasks/"]?.post as Operation;
     expect(Object.keys(create.responses)).toEqual(["201", "400", "401", "403", "413", "415", "500", "503"]);

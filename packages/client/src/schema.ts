@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sets the csrftoken cookie when it is missing, for a browser app to send back as X-CSRFToken. */
+        /**
+         * Get the CSRF cookie
+         * @description Sets the csrftoken cookie when it is missing, for a browser app to send back as X-CSRFToken.
+         */
         get: operations["getCsrfToken"];
         put?: never;
         post?: never;
@@ -31,8 +34,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Log in: a new access and refresh token pair.
-         * @description A wrong password, an unknown user and an inactive user all get the same 401. Failed logins are limited per username and per client address; past the limit, 429 with Retry-After.
+         * Log in (tokens)
+         * @description A new access and refresh token pair. A wrong password, an unknown user and an inactive user all get the same 401. Failed logins are limited per username and per client address; past the limit, 429 with Retry-After.
          */
         post: operations["logIn"];
         delete?: never;
@@ -50,7 +53,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log out: revoke the login this refresh token belongs to, its access tokens included. */
+        /**
+         * Log out (tokens)
+         * @description Log out: revoke the login this refresh token belongs to, its access tokens included.
+         */
         post: operations["logOut"];
         delete?: never;
         options?: never;
@@ -65,7 +71,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The user the credential speaks for. */
+        /**
+         * Current user
+         * @description The user the credential speaks for.
+         */
         get: operations["retrieveCurrentUser"];
         put?: never;
         post?: never;
@@ -84,7 +93,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the caller's password; every other login of theirs is revoked. */
+        /**
+         * Change password
+         * @description Change the caller's password; every other login of theirs is revoked.
+         */
         post: operations["changePassword"];
         delete?: never;
         options?: never;
@@ -102,8 +114,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Spend a refresh token for a new pair (rotation).
-         * @description The refresh token presented is spent. Presented again within REFRESH_REUSE_WINDOW (a retry, a second tab) it gets the same pair; later, it revokes the whole login (401).
+         * Refresh tokens
+         * @description Spends a refresh token for a new pair (rotation). The refresh token presented is spent. Presented again within REFRESH_REUSE_WINDOW (a retry, a second tab) it gets the same pair; later, it revokes the whole login (401).
          */
         post: operations["refreshToken"];
         delete?: never;
@@ -122,8 +134,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign up (REGISTRATION=open): a new, active, ordinary user.
-         * @description Throttled per client address like failed logins. A taken username is a 400 naming it.
+         * Sign up
+         * @description Only with REGISTRATION=open: a new, active, ordinary user. Throttled per client address like failed logins. A taken username is a 400 naming it.
          */
         post: operations["register"];
         delete?: never;
@@ -139,15 +151,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The user of the browser session (401 without a live one). */
+        /**
+         * Current session
+         * @description The user of the browser session (401 without a live one).
+         */
         get: operations["retrieveSession"];
         put?: never;
         /**
-         * Log in a browser: sets the sessionid cookie (HttpOnly) and a fresh csrftoken.
-         * @description Needs the X-CSRFToken header (login CSRF). Same 401, throttle and timing as the token login.
+         * Log in (browser session)
+         * @description Sets the sessionid cookie (HttpOnly) and a fresh csrftoken. Needs the X-CSRFToken header (login CSRF). Same 401, throttle and timing as the token login.
          */
         post: operations["logInSession"];
-        /** Log out of the browser session: the login is revoked and both cookies cleared. */
+        /**
+         * Log out (browser session)
+         * @description Log out of the browser session: the login is revoked and both cookies cleared.
+         */
         delete: operations["logOutSession"];
         options?: never;
         head?: never;
@@ -161,11 +179,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's live logins, newest first. */
+        /**
+         * List logins
+         * @description The caller's live logins, newest first.
+         */
         get: operations["listLogins"];
         put?: never;
         post?: never;
-        /** Log out everywhere else: every login of the caller but this one is revoked. */
+        /**
+         * Log out everywhere else
+         * @description Log out everywhere else: every login of the caller but this one is revoked.
+         */
         delete: operations["revokeOtherLogins"];
         options?: never;
         head?: never;
@@ -182,7 +206,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke one of the caller's logins: its tokens or cookie stop working at once. */
+        /**
+         * Revoke a login
+         * @description Revoke one of the caller's logins: its tokens or cookie stop working at once.
+         */
         delete: operations["revokeLogin"];
         options?: never;
         head?: never;
@@ -196,7 +223,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process answers. Never touches the database. */
+        /**
+         * Liveness
+         * @description Liveness: the process answers. Never touches the database.
+         */
         get: operations["checkLiveness"];
         put?: never;
         post?: never;
@@ -213,7 +243,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers `SELECT 1` within 1 s. */
+        /**
+         * Readiness
+         * @description Readiness: the database answers `SELECT 1` within 1 s.
+         */
         get: operations["checkReadiness"];
         put?: never;
         post?: never;
@@ -230,10 +263,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One page of the caller's tasks. */
+        /**
+         * List tasks
+         * @description One page of the caller's tasks.
+         */
         get: operations["listTasks"];
         put?: never;
-        /** Create a task. */
+        /** Create a task */
         post: operations["createTask"];
         delete?: never;
         options?: never;
@@ -248,16 +284,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One task. Another user's task is a 404, like a missing one. */
+        /**
+         * Retrieve a task
+         * @description One task. Another user's task is a 404, like a missing one.
+         */
         get: operations["retrieveTask"];
-        /** Replace the writable fields; omitted ones return to their defaults. */
+        /**
+         * Replace a task
+         * @description Replace the writable fields; omitted ones return to their defaults.
+         */
         put: operations["updateTask"];
         post?: never;
-        /** Delete a task. */
+        /** Delete a task */
         delete: operations["deleteTask"];
         options?: never;
         head?: never;
-        /** Change some fields. `updated_at` moves; `created_at` never does. */
+        /**
+         * Update some fields of a task
+         * @description Change some fields. `updated_at` moves; `created_at` never does.
+         */
         patch: operations["partialUpdateTask"];
         trace?: never;
     };
@@ -271,8 +316,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * simplejwt's path for logIn.
-         * @description A wrong password, an unknown user and an inactive user all get the same 401. Failed logins are limited per username and per client address; past the limit, 429 with Retry-After.
+         * Log in (simplejwt)
+         * @description A new access and refresh token pair. A wrong password, an unknown user and an inactive user all get the same 401. Failed logins are limited per username and per client address; past the limit, 429 with Retry-After.
          */
         post: operations["tokenObtainPair"];
         delete?: never;
@@ -290,7 +335,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** simplejwt's blacklist: revoke the login this refresh token belongs to. */
+        /**
+         * Blacklist a refresh token (simplejwt)
+         * @description simplejwt's blacklist: revoke the login this refresh token belongs to.
+         */
         post: operations["tokenBlacklist"];
         delete?: never;
         options?: never;
@@ -308,8 +356,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * simplejwt's path for refreshToken.
-         * @description The refresh token presented is spent. Presented again within REFRESH_REUSE_WINDOW (a retry, a second tab) it gets the same pair; later, it revokes the whole login (401).
+         * Refresh tokens (simplejwt)
+         * @description Spends a refresh token for a new pair (rotation). The refresh token presented is spent. Presented again within REFRESH_REUSE_WINDOW (a retry, a second tab) it gets the same pair; later, it revokes the whole login (401).
          */
         post: operations["tokenRefresh"];
         delete?: never;
@@ -327,7 +375,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** simplejwt's verify: 200 when the token (access or refresh) is valid and its login alive. */
+        /**
+         * Verify a token (simplejwt)
+         * @description simplejwt's verify: 200 when the token (access or refresh) is valid and its login alive.
+         */
         post: operations["tokenVerify"];
         delete?: never;
         options?: never;

@@ -68,9 +68,9 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     schema: {
       tags: ["auth"],
       operationId: "logIn",
-      summary: "Log in: a new access and refresh token pair.",
+      summary: "Log in (tokens)",
       description:
-        "A wrong password, an unknown user and an inactive user all get the same 401. Failed logins are " +
+        "A new access and refresh token pair. A wrong password, an unknown user and an inactive user all get the same 401. Failed logins are " +
         "limited per username and per client address; past the limit, 429 with Retry-After.",
       security: [],
       body: LoginSchema,
@@ -87,7 +87,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     "/api/token/",
     {
       ...tokenLogin,
-      schema: { ...tokenLogin.schema, operationId: "tokenObtainPair", summary: "simplejwt's path for logIn." },
+      schema: { ...tokenLogin.schema, operationId: "tokenObtainPair", summary: "Log in (simplejwt)" },
     },
     logIn,
   );
@@ -97,9 +97,9 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     schema: {
       tags: ["auth"],
       operationId: "refreshToken",
-      summary: "Spend a refresh token for a new pair (rotation).",
+      summary: "Refresh tokens",
       description:
-        "The refresh token presented is spent. Presented again within REFRESH_REUSE_WINDOW (a retry, a second " +
+        "Spends a refresh token for a new pair (rotation). The refresh token presented is spent. Presented again within REFRESH_REUSE_WINDOW (a retry, a second " +
         "tab) it gets the same pair; later, it revokes the whole login (401).",
       security: [],
       body: RefreshSchema,
@@ -118,7 +118,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     "/api/token/refresh/",
     {
       ...refresh,
-      schema: { ...refresh.schema, operationId: "tokenRefresh", summary: "simplejwt's path for refreshToken." },
+      schema: { ...refresh.schema, operationId: "tokenRefresh", summary: "Refresh tokens (simplejwt)" },
     },
     rotate,
   );
@@ -130,7 +130,8 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       schema: {
         tags: ["auth"],
         operationId: "logOut",
-        summary: "Log out: revoke the login this refresh token belongs to, its access tokens included.",
+        summary: "Log out (tokens)",
+        description: "Log out: revoke the login this refresh token belongs to, its access tokens included.",
         security: [],
         body: RefreshSchema,
         response: { ...NO_CONTENT, ...problemResponses([401, 503], { 401: BAD_REFRESH }) },
@@ -149,7 +150,8 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       schema: {
         tags: ["auth"],
         operationId: "tokenBlacklist",
-        summary: "simplejwt's blacklist: revoke the login this refresh token belongs to.",
+        summary: "Blacklist a refresh token (simplejwt)",
+        description: "simplejwt's blacklist: revoke the login this refresh token belongs to.",
         security: [],
         body: RefreshSchema,
         response: { 200: EmptySchema, ...problemResponses([401, 503], { 401: BAD_REFRESH }) },
@@ -168,7 +170,8 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       schema: {
         tags: ["auth"],
         operationId: "tokenVerify",
-        summary: "simplejwt's verify: 200 when the token (access or refresh) is valid and its login alive.",
+        summary: "Verify a token (simplejwt)",
+        description: "simplejwt's verify: 200 when the token (access or refresh) is valid and its login alive.",
         security: [],
         body: VerifySchema,
         response: {
@@ -189,7 +192,8 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       schema: {
         tags: ["auth"],
         operationId: "retrieveCurrentUser",
-        summary: "The user the credential speaks for.",
+        summary: "Current user",
+        description: "The user the credential speaks for.",
         response: { 200: ref(MeSchema) },
       },
     },
@@ -203,7 +207,8 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       schema: {
         tags: ["auth"],
         operationId: "getCsrfToken",
-        summary: "Sets the csrftoken cookie when it is missing, for a browser app to send back as X-CSRFToken.",
+        summary: "Get the CSRF cookie",
+        description: "Sets the csrftoken cookie when it is missing, for a browser app to send back as X-CSRFToken.",
         security: [],
         response: {
           204: Type.Null({
@@ -226,8 +231,9 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       schema: {
         tags: ["auth"],
         operationId: "logInSession",
-        summary: "Log in a browser: sets the sessionid cookie (HttpOnly) and a fresh csrftoken.",
-        description: "Needs the X-CSRFToken header (login CSRF). Same 401, throttle and timing as the token login.",
+        summary: "Log in (browser session)",
+        description:
+          "Sets the sessionid cookie (HttpOnly) and a fresh csrftoken. Needs the X-CSRFToken header (login CSRF). Same 401, throttle and timing as the token login.",
         security: [],
         body: LoginSchema,
         response: { 200: ref(SessionUserSchema), ...problemResponses([401, 429, 503], { 401: WRONG_CREDENTIALS }) },
@@ -247,7 +253,8 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       schema: {
         tags: ["auth"],
         operationId: "retrieveSession",
-        summary: "The user of the browser session (401 without a live one).",
+        summary: "Current session",
+        description: "The user of the browser session (401 without a live one).",
         response: { 200: ref(SessionUserSchema) },
       },
     },
@@ -260,7 +267,8 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       schema: {
         tags: ["auth"],
         operationId: "logOutSession",
-        summary: "Log out of the browser session: the login is revoked and both cookies cleared.",
+        summary: "Log out (browser session)",
+        description: "Log out of the browser session: the login is revoked and both cookies cleared.",
         response: NO_CONTENT,
       },
     },
@@ -277,7 +285,8 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       schema: {
         tags: ["auth"],
         operationId: "listLogins",
-        summary: "The caller's live logins, newest first.",
+        summary: "List logins",
+        description: "The caller's live logins, newest first.",
         response: { 200: ref(LoginListSchema) },
       },
     },
@@ -293,7 +302,8 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       schema: {
         tags: ["auth"],
         operationId: "revokeOtherLogins",
-        summary: "Log out everywhere else: every login of the caller but this one is revoked.",
+        summary: "Log out everywhere else",
+        description: "Log out everywhere else: every login of the caller but this one is revoked.",
         response: NO_CONTENT,
       },
     },
@@ -309,7 +319,8 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       schema: {
         tags: ["auth"],
         operationId: "revokeLogin",
-        summary: "Revoke one of the caller's logins: its tokens or cookie stop working at once.",
+        summary: "Revoke a login",
+        description: "Revoke one of the caller's logins: its tokens or cookie stop working at once.",
         params: LoginIdParamsSchema,
         response: { ...NO_CONTENT, ...problemResponses([404], { 404: "No such login of the caller's." }) },
       },
@@ -332,7 +343,8 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       schema: {
         tags: ["auth"],
         operationId: "changePassword",
-        summary: "Change the caller's password; every other login of theirs is revoked.",
+        summary: "Change password",
+        description: "Change the caller's password; every other login of theirs is revoked.",
         body: PasswordChangeSchema,
         response: {
           ...NO_CONTENT,
@@ -363,8 +375,9 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
         schema: {
           tags: ["auth"],
           operationId: "register",
-          summary: "Sign up (REGISTRATION=open): a new, active, ordinary user.",
-          description: "Throttled per client address like failed logins. A taken username is a 400 naming it.",
+          summary: "Sign up",
+          description:
+            "Only with REGISTRATION=open: a new, active, ordinary user. Throttled per client address like failed logins. A taken username is a 400 naming it.",
           security: [],
           body: RegisterSchema,
           response: {

@@ -17,7 +17,8 @@ export function healthRoutes(app: FastifyTypeBox, deps: HealthDependencies): voi
       schema: {
         tags: ["health"],
         operationId: "checkLiveness",
-        summary: "Liveness: the process answers. Never touches the database.",
+        summary: "Liveness",
+        description: "Liveness: the process answers. Never touches the database.",
         security: [],
         response: { 200: LiveSchema },
       },
@@ -32,7 +33,8 @@ export function healthRoutes(app: FastifyTypeBox, deps: HealthDependencies): voi
       schema: {
         tags: ["health"],
         operationId: "checkReadiness",
-        summary: "Readiness: the database answers `SELECT 1` within 1 s.",
+        summary: "Readiness",
+        description: "Readiness: the database answers `SELECT 1` within 1 s.",
         security: [],
         response: { 200: ReadySchema, 503: NotReadySchema },
       },

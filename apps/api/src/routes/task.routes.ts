@@ -46,7 +46,8 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       schema: {
         tags: ["tasks"],
         operationId: "listTasks",
-        summary: "One page of the caller's tasks.",
+        summary: "List tasks",
+        description: "One page of the caller's tasks.",
         querystring: TaskListQuerySchema,
         response: { 200: ref(TaskPageSchema), ...problemResponses([404], { 404: "A page past the last one." }) },
       },
@@ -71,7 +72,7 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       schema: {
         tags: ["tasks"],
         operationId: "createTask",
-        summary: "Create a task.",
+        summary: "Create a task",
         body: TaskFieldsSchema,
         response: { 201: CreatedTaskSchema },
       },
@@ -88,7 +89,8 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       schema: {
         tags: ["tasks"],
         operationId: "retrieveTask",
-        summary: "One task. Another user's task is a 404, like a missing one.",
+        summary: "Retrieve a task",
+        description: "One task. Another user's task is a 404, like a missing one.",
         params: TaskIdParamsSchema,
         response: { 200: ref(TaskSchema), ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
@@ -104,7 +106,8 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       schema: {
         tags: ["tasks"],
         operationId: "partialUpdateTask",
-        summary: "Change some fields. `updated_at` moves; `created_at` never does.",
+        summary: "Update some fields of a task",
+        description: "Change some fields. `updated_at` moves; `created_at` never does.",
         params: TaskIdParamsSchema,
         body: TaskChangesSchema,
         response: { 200: ref(TaskSchema), ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
@@ -127,7 +130,8 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       schema: {
         tags: ["tasks"],
         operationId: "updateTask",
-        summary: "Replace the writable fields; omitted ones return to their defaults.",
+        summary: "Replace a task",
+        description: "Replace the writable fields; omitted ones return to their defaults.",
         params: TaskIdParamsSchema,
         body: TaskFieldsSchema,
         response: { 200: ref(TaskSchema), ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
@@ -149,7 +153,7 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       schema: {
         tags: ["tasks"],
         operationId: "deleteTask",
-        summary: "Delete a task.",
+        summary: "Delete a task",
         params: TaskIdParamsSchema,
         response: { 204: Type.Null({ description: "Deleted." }), ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
