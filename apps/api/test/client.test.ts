@@ -155,6 +155,30 @@ describe("@tasks/client against the server", () => {
       expect(client.loggedIn).toBe(false);
     });
 
+    it("keeps the login when the refresh fails for another reason (a proxy's 502), and refreshes on a later try", async () => {
+      const { username, password } = await api.signUp("client-outage");
+      let outage = false;
+      let loggedOut = 0;
+      const client = createTokenClient({
+        baseUrl,
+        onLoggedOut: () => (loggedOut += 1),
+        // A proxy in front of the server that fails while `outage` holds.
+        fetch: (request) =>
+          outage && new URL(request.url).pathname === "/api/auth/refresh/"
+            ? Promise.resolve(new Response("<html>Bad gateway</html>", { status: 502 }))
+            : fetch(request),
+      });
+      await client.logIn(username, password);
+      expireAccessTokens();
+      outage = true;
+      const [list, me] = await Promise.all([client.api.GET("/api/tasks/"), client.api.GET("/api/auth/me/")]);
+      expect([list.response.status, me.response.status]).toEqual([502, 502]);
+      expect(client.loggedIn).toBe(true);
+      expect(loggedOut).toBe(0);
+      outage = false;
+      expect((await client.api.GET("/api/tasks/")).response.status).toBe(200);
+    });
+
     it("logs out: the server revokes the login, so its access token stops working at once", async () => {
       const { username, password } = await api.signUp("client-logout");
       // Storage the test can read, as sessionStorage would be.

@@ -68,8 +68,7 @@ function taskItem(task: Task): HTMLLIElement {
 }
 
 async function showPage(wanted: number): Promise<void> {
-  if (client === null) return;
-  const { data, error } = await client.api.GET("/api/tasks/", {
+  const { data, error } = await signedInClient().api.GET("/api/tasks/", {
     params: { query: { page: wanted, page_size: PAGE_SIZE, ordering: "created_at" } },
   });
   if (error) return showError(error);
@@ -82,19 +81,23 @@ async function showPage(wanted: number): Promise<void> {
   document.body.dataset.page = String(page);
 }
 
+/** The client of the login in progress: the buttons that call this exist only while signed in. */
+function signedInClient(): SessionClient | TokenClient {
+  if (client === null) throw new Error("not signed in");
+  return client;
+}
+
 async function markDone(id: string): Promise<void> {
-  const { error } = (await client?.api.PATCH("/api/tasks/{id}/", {
+  const { error } = await signedInClient().api.PATCH("/api/tasks/{id}/", {
     params: { path: { id } },
     body: { status: "done" },
-  })) ?? { error: undefined };
+  });
   if (error) return showError(error);
   await showPage(page);
 }
 
 async function deleteTask(id: string): Promise<void> {
-  const { error } = (await client?.api.DELETE("/api/tasks/{id}/", { params: { path: { id } } })) ?? {
-    error: undefined,
-  };
+  const { error } = await signedInClient().api.DELETE("/api/tasks/{id}/", { params: { path: { id } } });
   if (error) return showError(error);
   // Deleting the last task of the last page moves back a page.
   await showPage(list.children.length === 1 && page > 1 ? page - 1 : page);
@@ -119,7 +122,7 @@ loginForm.addEventListener("submit", async (event) => {
 createForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const title = String(new FormData(createForm).get("title"));
-  const { error } = (await client?.api.POST("/api/tasks/", { body: { title } })) ?? { error: undefined };
+  const { error } = await signedInClient().api.POST("/api/tasks/", { body: { title } });
   if (error) return showError(error);
   createForm.reset();
   await showPage(page);

@@ -22,7 +22,7 @@ export interface TokenClientOptions {
   /** The server's origin, with any path prefix: `http://127.0.0.1:3000`. */
   readonly baseUrl: string;
   readonly storage?: TokenStorage;
-  /** Called once the login is over without a call to logOut: the refresh token was refused. */
+  /** Called once the login is over without a call to logOut: the server refused the refresh token (401). */
   readonly onLoggedOut?: () => void;
   /** Defaults to the global fetch. */
   readonly fetch?: (request: Request) => Promise<Response>;
@@ -39,7 +39,11 @@ export interface TokenClient {
   readonly loggedIn: boolean;
 }
 
+// Sent without the access token, and never refreshed on a 401.
 const AUTH_PATHS = ["/api/auth/login/", "/api/auth/refresh/", "/api/auth/logout/"];
+
+/** A refresh's outcome: new tokens, or the server's answer when it gave none. */
+type Renewal = { readonly tokens: Tokens } | { readonly refused: Response };
 
 function memoryStorage(): TokenStorage {
   let tokens: Tokens | null = null;
@@ -61,7 +65,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const storage = options.storage ?? memoryStorage();
   const send = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const base = options.baseUrl.replace(/\/+$/, "");
-  let refreshing: Promise<Tokens | null> | null = null;
+  const authUrls = new Set(AUTH_PATHS.map((path) => `${base}${path}`));
+  let refreshing: Promise<Renewal> | null = null;
 
   const post = (path: string, body: unknown) =>
     send(
@@ -72,22 +77,23 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       }),
     );
 
-  const refresh = (spent: Tokens): Promise<Tokens | null> => {
+  const refresh = (spent: Tokens): Promise<Renewal> => {
     refreshing ??= (async () => {
       try {
         const response = await post("/api/auth/refresh/", { refresh: spent.refresh });
         if (!response.ok) {
-          // Another login may have replaced this one meanwhile: only the one refused ends.
-          if (storage.load()?.refresh === spent.refresh) {
+          // A 401 ends the login (unless another login replaced it meanwhile); anything
+          // else (a 503 while the database is down, a proxy's 502) leaves it for a later try.
+          if (response.status === 401 && storage.load()?.refresh === spent.refresh) {
             storage.save(null);
             options.onLoggedOut?.();
           }
-          return null;
+          return { refused: response };
         }
         const pair = (await response.json()) as TokenPair;
         const tokens = { access: pair.access, refresh: pair.refresh };
         storage.save(tokens);
-        return tokens;
+        return { tokens };
       } finally {
         refreshing = null;
       }
@@ -103,16 +109,17 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   const fetchWithTokens = async (request: Request): Promise<Response> => {
     const tokens = storage.load();
-    if (tokens === null || AUTH_PATHS.includes(new URL(request.url).pathname)) return send(request);
+    if (tokens === null || authUrls.has(request.url.split("?")[0] ?? "")) return send(request);
     // Kept for the one retry: a request's body can be read only once.
     const retry = request.clone();
     const response = await send(authorized(request, tokens.access));
     if (response.status !== 401) return response;
     // A refresh that ended after this request left already gave a new access token: use it.
     const current = storage.load();
-    const renewed = current !== null && current.access !== tokens.access ? current : await refresh(tokens);
-    if (renewed === null) return response;
-    return send(authorized(retry, renewed.access));
+    const renewal = current !== null && current.access !== tokens.access ? { tokens: current } : await refresh(tokens);
+    if ("tokens" in renewal) return send(authorized(retry, renewal.tokens.access));
+    // Logged out: the request's own 401. Otherwise why the refresh failed, for each request that waited on it.
+    return renewal.refused.status === 401 ? response : renewal.refused.clone();
   };
 
   const api = createClient<paths>({ baseUrl: base, fetch: fetchWithTokens });
