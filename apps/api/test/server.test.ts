@@ -25,14 +25,19 @@ function startServer(cwd: string, env: Record<string, string> = {}, umask?: stri
   return spawnProcess(file, args, cwd, env);
 }
 
-/** Node with `args` (its options and the script), as startServer runs it. */
-function spawnServer(cwd: string, args: string[], env: Record<string, string> = {}) {
-  return spawnProcess(process.execPath, args, cwd, env);
+/**
+ * Node with `args` (its options and the script), as startServer runs it, in a process
+ * group of its own: `node --watch` runs the server as its child, which killing the
+ * watcher alone would leave running.
+ */
+function spawnServerGroup(cwd: string, args: string[], env: Record<string, string> = {}) {
+  return spawnProcess(process.execPath, args, cwd, env, true);
 }
 
-function spawnProcess(file: string, args: string[], cwd: string, env: Record<string, string>) {
+function spawnProcess(file: string, args: string[], cwd: string, env: Record<string, string>, detached = false) {
   const child = spawn(file, args, {
     cwd,
+    detached,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -173,22 +178,26 @@ describe("the server process", () => {
     // A module the server loads that this test may change, as a developer changes a source file.
     const edited = join(cwd, "edited.mjs");
     await writeFile(edited, "export {};\n");
-    const server = spawnServer(cwd, [...(dev?.[1]?.split(" ") ?? []), "--import", edited, SERVER], {
+    const server = spawnServerGroup(cwd, [...(dev?.[1]?.split(" ") ?? []), "--import", edited, SERVER], {
       PORT: "0",
       DATA_DIR: join(cwd, "dev-data"),
     });
-    running = server.child;
-    await stdoutMatch(server, /Listening on/);
-    await writeFile(edited, "export const changed = true;\n");
-    // The first process stops cleanly (releasing the database) before the second opens it.
-    const [, address] = await stdoutMatch(
-      server,
-      /Restarting.*"msg":"stopped".*Listening on (http:\/\/127\.0\.0\.1:\d+)/s,
-    );
-    expect((await fetch(`${address}/api/health/ready/`)).status).toBe(200);
-    server.child.kill("SIGTERM");
-    await server.exited;
-    running = undefined;
+    const group = -(server.child.pid as number);
+    try {
+      await stdoutMatch(server, /Listening on/);
+      await writeFile(edited, "export const changed = true;\n");
+      // The first process stops cleanly (releasing the database) before the second opens it.
+      const [, address] = await stdoutMatch(
+        server,
+        /Restarting.*"msg":"stopped".*Listening on (http:\/\/127\.0\.0\.1:\d+)/s,
+      );
+      expect((await fetch(`${address}/api/health/ready/`)).status).toBe(200);
+      process.kill(group, "SIGTERM");
+      expect(await server.exited).toBe(0);
+    } finally {
+      // Whatever failed above, neither the watcher nor its server outlives the test.
+      if (server.child.exitCode === null) process.kill(group, "SIGKILL");
+    }
   });
 
   it("keeps a fresh DATA_DIR and everything in it private under a permissive umask", { timeout: 120_000 }, async () => {
