@@ -19,7 +19,7 @@ const LINT_TIMEOUT_MS = 60_000;
 type Document = {
   servers?: { url: string }[];
   paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
-  components: { securitySchemes: Record<string, unknown> };
+  components: { securitySchemes: Record<string, unknown>; schemas: Record<string, { examples?: unknown[] }> };
 };
 type Operation = {
   operationId?: string;
@@ -170,6 +170,27 @@ describe("the OpenAPI document", () => {
       return operation.summary;
     });
     expect(new Set(summaries).size).toBe(summaries.length);
+  });
+
+  it("gives an example of every request body and of every response with a body", () => {
+    const { schemas } = document.components;
+    const hasExample = (media: { example?: unknown; schema?: { $ref?: string } }) =>
+      media.example !== undefined ||
+      (media.schema?.$ref !== undefined &&
+        schemas[media.schema.$ref.split("/").pop() as string]?.examples !== undefined);
+    const missing = operationsOf(document).flatMap(({ method, path, operation }) => {
+      const { requestBody } = operation as { requestBody?: { content: Record<string, { example?: unknown }> } };
+      const bodies = Object.entries(requestBody?.content ?? {}).map(
+        ([type, media]) => [`request ${type}`, media] as const,
+      );
+      const answers = Object.entries(operation.responses).flatMap(([status, response]) =>
+        Object.entries(response.content ?? {}).map(([type, media]) => [`${status} ${type}`, media] as const),
+      );
+      return [...bodies, ...answers]
+        .filter(([, media]) => !hasExample(media))
+        .map(([what]) => `${method} ${path}: ${what}`);
+    });
+    expect(missing).toEqual([]);
   });
 
   it("documents each problem a route can answer, with an example at its own path", () => {
