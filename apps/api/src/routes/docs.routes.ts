@@ -119,7 +119,12 @@ function documentRoute(schema: FastifySchema | undefined, url: string, route: Ro
   return { ...schema, response, ...(security === undefined ? {} : { security }) };
 }
 
-/** The document at /api/openapi.json, its `servers` the origin the request reached (or PUBLIC_URL), and the interactive page at /api/docs/, both public. */
+/**
+ * The document at /api/openapi.json and the interactive page at /api/docs/, both public.
+ * The document's `servers` is PUBLIC_URL when set, else the origin the request reached
+ * (which the Host check allowed), so that a client generated or imported from it calls
+ * the server it came from.
+ */
 export async function registerDocsRoutes(app: FastifyInstance, publicUrl: string | undefined): Promise<void> {
   await app.register(async (docs) => {
     docs.addHook("onRoute", (route) => {
