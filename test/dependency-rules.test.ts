@@ -27,8 +27,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const root = fileURLToPath(new URL("..", import.meta.url));
 // dependency-cruiser on the whole repository takes a few seconds, more on a busy machine.
 const CRUISE_TIMEOUT_MS = 120_000;
-// Every package's folders (what `.dependency-cruiser.ts` excludes aside), and the root's tests and scripts.
-const CRUISED = ["packages", "apps", "test", "scripts"];
+// Every package's folders (what `.dependency-cruiser.ts` excludes aside), the examples, and the root's tests and scripts.
+const CRUISED = ["packages", "apps", "examples", "test", "scripts"];
 
 /** The workspace packages' folders under `base`: `packages/domain`, `apps/api`, ... */
 function packageDirs(base: string): string[] {

@@ -40,6 +40,7 @@ import { authRoutes } from "./routes/auth.routes.ts";
 import { registerDocsRoutes, registerOpenApi } from "./routes/docs.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
 import { taskRoutes } from "./routes/task.routes.ts";
+import { SHARED_SCHEMAS } from "./schemas/shared.ts";
 
 /** Request bodies larger than this are refused with 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -131,6 +132,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   registerProblemHandlers(app, BODY_LIMIT_BYTES);
   // JSON only: any other content type is a 415.
   app.removeContentTypeParser("text/plain");
@@ -171,6 +173,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
     now: () => deps.clock.now(),
   });
   taskRoutes(app, { ...deps.useCases, publicUrl: deps.config.publicUrl });
-  if (deps.config.apiDocs) await registerDocsRoutes(app);
+  if (deps.config.apiDocs) await registerDocsRoutes(app, deps.config.publicUrl);
   return app;
 }

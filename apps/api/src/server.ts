@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, readEnvironment, resolveJwtSecret } from "@tas
 import pino from "pino";
 import { buildApp } from "./app.ts";
 import { createDependencies } from "./container.ts";
-import { loggerOptions } from "./http/request-logging.ts";
+import { logFormat, loggerOptions } from "./http/request-logging.ts";
 import { Shutdown, stopAccepting } from "./http/shutdown.ts";
 import { redisClient } from "./redis.ts";
 import { DOCS_PATH } from "./routes/docs.routes.ts";
@@ -26,15 +26,16 @@ const PURGE_INTERVAL_MS = 3_600_000;
  * supervises that many processes that do all of this (see workers.ts).
  */
 async function main(): Promise<void> {
+  const env = readEnvironment();
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(readEnvironment());
+    config = loadConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
     process.exit(1);
   }
-  const logger = pino(loggerOptions(config.logLevel));
+  const logger = pino(loggerOptions(config.logLevel, logFormat(env.NODE_ENV, process.stdout.isTTY === true)));
   // Before any other process starts, so a generated development secret is written once.
   const jwtSecret = await resolveJwtSecret(config);
   if (cluster.isPrimary && config.webConcurrency > 1) {
@@ -102,8 +103,10 @@ async function main(): Promise<void> {
   const docs = config.apiDocs ? ` API docs: ${address}${DOCS_PATH}` : "";
   if (firstRun)
     logger.info(
-      "No users yet. Create the first one with `pnpm taskctl createsuperuser` " +
-        "(or `pnpm taskctl users create <username>`), then log in at POST /api/auth/login/.",
+      "No users yet. Create the first one with `npm run taskctl -- createsuperuser` " +
+        "(with pnpm: `pnpm taskctl createsuperuser`), or an ordinary user with " +
+        "`npm run taskctl -- users create <username>` (`pnpm taskctl users create <username>`), " +
+        "then log in at POST /api/auth/login/.",
     );
   logger.info(`Listening on ${address}.${docs}`);
 }

@@ -363,7 +363,7 @@ describe("HTTP behaviour", () => {
       const body = create.requestBody.content["application/json"].schema;
       expect(body.required).toEqual(["title"]);
       expect(body.additionalProperties).toBe(false);
-      expect(create.responses["4XX"].content["application/problem+json"]).toBeDefined();
+      expect(create.responses["400"].content["application/problem+json"]).toBeDefined();
       expect(document.paths["/api/auth/login/"].post.security).toEqual([]);
       expect(document.security).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
     });

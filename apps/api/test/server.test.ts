@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { lstatSync, readdirSync, statSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { type IncomingMessage, request } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -22,8 +22,22 @@ function startServer(cwd: string, env: Record<string, string> = {}, umask?: stri
     umask === undefined
       ? [process.execPath, command.slice(1)]
       : ["/bin/sh", ["-c", `umask ${umask} && exec "$@"`, "sh", ...command]];
+  return spawnProcess(file, args, cwd, env);
+}
+
+/**
+ * Node with `args` (its options and the script), as startServer runs it, in a process
+ * group of its own: `node --watch` runs the server as its child, which killing the
+ * watcher alone would leave running.
+ */
+function spawnServerGroup(cwd: string, args: string[], env: Record<string, string> = {}) {
+  return spawnProcess(process.execPath, args, cwd, env, true);
+}
+
+function spawnProcess(file: string, args: string[], cwd: string, env: Record<string, string>, detached = false) {
   const child = spawn(file, args, {
     cwd,
+    detached,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -115,8 +129,12 @@ describe("the server process", () => {
     // The last line at start: the first-run message comes before it.
     const [, address] = await stdoutMatch(server, /Listening on (http:\/\/127\.0\.0\.1:\d+)/);
     expect(server.output.stdout).toContain(`API docs: ${address}/api/docs/`);
-    expect(server.output.stdout).toContain("pnpm taskctl createsuperuser");
-    expect(server.output.stdout).toContain("pnpm taskctl users create");
+    // Not a terminal: JSON lines, as a log collector reads them.
+    expect(JSON.parse(server.output.stdout.split("\n")[0] ?? "")).toMatchObject({ level: 30 });
+    expect(server.output.stdout).toContain("`npm run taskctl -- createsuperuser`");
+    expect(server.output.stdout).toContain("`pnpm taskctl createsuperuser`");
+    expect(server.output.stdout).toContain("`npm run taskctl -- users create <username>`");
+    expect(server.output.stdout).toContain("`pnpm taskctl users create <username>`");
 
     const health = await fetch(`${address}/api/health/`);
     expect(health.status).toBe(200);
@@ -148,6 +166,38 @@ describe("the server process", () => {
     running = undefined;
     expect(server.output.stdout).toContain('"msg":"stopped"');
     await expect(fetch(`${address}/api/health/`)).rejects.toThrow();
+  });
+
+  it("in dev mode (`pnpm dev`), restarts on a change to a module it loaded, reopening the embedded database", {
+    timeout: 180_000,
+  }, async () => {
+    // The root package.json's `dev` script, less the toolchain step before its `node`.
+    const manifest = JSON.parse(await readFile(new URL("../../../package.json", import.meta.url), "utf8"));
+    const dev = /^node scripts\/toolchain\.mjs node (.*) apps\/api\/src\/server\.ts$/.exec(manifest.scripts.dev);
+    expect(dev?.[1]?.split(" ")).toContain("--watch");
+    // A module the server loads that this test may change, as a developer changes a source file.
+    const edited = join(cwd, "edited.mjs");
+    await writeFile(edited, "export {};\n");
+    const server = spawnServerGroup(cwd, [...(dev?.[1]?.split(" ") ?? []), "--import", edited, SERVER], {
+      PORT: "0",
+      DATA_DIR: join(cwd, "dev-data"),
+    });
+    const group = -(server.child.pid as number);
+    try {
+      await stdoutMatch(server, /Listening on/);
+      await writeFile(edited, "export const changed = true;\n");
+      // The first process stops cleanly (releasing the database) before the second opens it.
+      const [, address] = await stdoutMatch(
+        server,
+        /Restarting.*"msg":"stopped".*Listening on (http:\/\/127\.0\.0\.1:\d+)/s,
+      );
+      expect((await fetch(`${address}/api/health/ready/`)).status).toBe(200);
+      process.kill(group, "SIGTERM");
+      expect(await server.exited).toBe(0);
+    } finally {
+      // Whatever failed above, neither the watcher nor its server outlives the test.
+      if (server.child.exitCode === null) process.kill(group, "SIGKILL");
+    }
   });
 
   it("keeps a fresh DATA_DIR and everything in it private under a permissive umask", { timeout: 120_000 }, async () => {

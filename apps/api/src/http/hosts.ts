@@ -59,3 +59,12 @@ function hostHeaderLines(rawHeaders: readonly string[]): number {
 export function schemeOf(request: FastifyRequest): "http" | "https" {
   return request.protocol.toLowerCase() === "https" ? "https" : "http";
 }
+
+/**
+ * Where absolute links point: PUBLIC_URL (with any path prefix) when it is set, else the
+ * request's scheme and the Host header the Host check allowed, never X-Forwarded-Host
+ * (Fastify's request.host behind a trusted proxy), which no check has seen.
+ */
+export function baseUrl(request: FastifyRequest, publicUrl: string | undefined): string {
+  return publicUrl ?? `${schemeOf(request)}://${request.headers.host}`;
+}

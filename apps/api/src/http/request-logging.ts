@@ -42,14 +42,33 @@ function decodedName(name: string): string {
     return plain;
   }
 }
+export type LogFormat = "json" | "pretty";
+
+/**
+ * How the server writes its log: human-readable lines when a developer watches it on a
+ * terminal, JSON lines everywhere else (production, tests, a pipe, a file, a container's
+ * log collector), where machines read them.
+ */
+export function logFormat(nodeEnv: string | undefined, stdoutIsTerminal: boolean): LogFormat {
+  const development = nodeEnv === undefined || nodeEnv === "" || nodeEnv === "development";
+  return development && stdoutIsTerminal ? "pretty" : "json";
+}
+
+// pino-pretty runs in pino's worker thread, so that formatting never holds up a request.
+const PRETTY_TRANSPORT = {
+  target: "pino-pretty",
+  options: { colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", singleLine: true },
+};
 
 /**
  * pino settings for the server. Nothing this app logs carries headers or bodies, and
- * these paths make sure that credentials stay out even if an error or a plugin does.
+ * these paths make sure that credentials stay out even if an error or a plugin does
+ * (redaction happens before a line is written, whatever its format).
  */
-export function loggerOptions(level: string): LoggerOptions {
+export function loggerOptions(level: string, format: LogFormat = "json"): LoggerOptions {
   return {
     level,
+    ...(format === "pretty" ? { transport: PRETTY_TRANSPORT } : {}),
     redact: {
       paths: [
         "req.headers.authorization",

@@ -29,7 +29,8 @@ import {
   toTokenPairResource,
   VerifySchema,
 } from "../schemas/auth.schema.ts";
-import { PROBLEM_RESPONSES } from "../schemas/problem.schema.ts";
+import { problemResponses } from "../schemas/problem.schema.ts";
+import { ref } from "../schemas/ref.ts";
 
 export interface AuthDependencies {
   readonly logIn: LogIn;
@@ -48,6 +49,9 @@ export interface AuthDependencies {
 
 const NO_CONTENT = { 204: Type.Null({ description: "Done." }) };
 
+const WRONG_CREDENTIALS = "Wrong username or password: one and the same answer for an unknown or inactive user.";
+const BAD_REFRESH = "The refresh token is invalid, expired, or its login has ended.";
+
 /** The client as the login records it. */
 function clientOf(request: FastifyRequest) {
   return { address: request.ip, userAgent: request.headers["user-agent"] ?? null };
@@ -63,13 +67,14 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     config: { public: true },
     schema: {
       tags: ["auth"],
-      summary: "Log in: a new access and refresh token pair.",
+      operationId: "logIn",
+      summary: "Log in (tokens)",
       description:
-        "A wrong password, an unknown user and an inactive user all get the same 401. Failed logins are " +
+        "A new access and refresh token pair. A wrong password, an unknown user and an inactive user all get the same 401. Failed logins are " +
         "limited per username and per client address; past the limit, 429 with Retry-After.",
       security: [],
       body: LoginSchema,
-      response: { 200: TokenPairSchema, ...PROBLEM_RESPONSES },
+      response: { 200: ref(TokenPairSchema), ...problemResponses([401, 429, 503], { 401: WRONG_CREDENTIALS }) },
     },
   };
   const logIn = async (request: FastifyRequest<{ Body: Type.Static<typeof LoginSchema> }>) => {
@@ -80,7 +85,10 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
   app.post("/api/auth/login/", tokenLogin, logIn);
   app.post(
     "/api/token/",
-    { ...tokenLogin, schema: { ...tokenLogin.schema, summary: "simplejwt's path for login." } },
+    {
+      ...tokenLogin,
+      schema: { ...tokenLogin.schema, operationId: "tokenObtainPair", summary: "Log in (simplejwt)" },
+    },
     logIn,
   );
 
@@ -88,13 +96,19 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     config: { public: true },
     schema: {
       tags: ["auth"],
-      summary: "Spend a refresh token for a new pair (rotation).",
+      operationId: "refreshToken",
+      summary: "Refresh tokens",
       description:
-        "The refresh token presented is spent. Presented again within REFRESH_REUSE_WINDOW (a retry, a second " +
+        "Spends a refresh token for a new pair (rotation). The refresh token presented is spent. Presented again within REFRESH_REUSE_WINDOW (a retry, a second " +
         "tab) it gets the same pair; later, it revokes the whole login (401).",
       security: [],
       body: RefreshSchema,
-      response: { 200: TokenPairSchema, ...PROBLEM_RESPONSES },
+      response: {
+        200: ref(TokenPairSchema),
+        ...problemResponses([401, 503], {
+          401: "The refresh token is invalid or expired, its login has ended, or it was spent longer ago than REFRESH_REUSE_WINDOW (then its whole login is revoked).",
+        }),
+      },
     },
   };
   const rotate = async (request: FastifyRequest<{ Body: Type.Static<typeof RefreshSchema> }>) =>
@@ -102,7 +116,10 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
   app.post("/api/auth/refresh/", refresh, rotate);
   app.post(
     "/api/token/refresh/",
-    { ...refresh, schema: { ...refresh.schema, summary: "simplejwt's path for refresh." } },
+    {
+      ...refresh,
+      schema: { ...refresh.schema, operationId: "tokenRefresh", summary: "Refresh tokens (simplejwt)" },
+    },
     rotate,
   );
 
@@ -112,10 +129,12 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       config: { public: true },
       schema: {
         tags: ["auth"],
-        summary: "Log out: revoke the login this refresh token belongs to, its access tokens included.",
+        operationId: "logOut",
+        summary: "Log out (tokens)",
+        description: "Log out: revoke the login this refresh token belongs to, its access tokens included.",
         security: [],
         body: RefreshSchema,
-        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+        response: { ...NO_CONTENT, ...problemResponses([401, 503], { 401: BAD_REFRESH }) },
       },
     },
     async (request, reply) => {
@@ -130,10 +149,12 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       config: { public: true },
       schema: {
         tags: ["auth"],
-        summary: "simplejwt's blacklist: revoke the login this refresh token belongs to.",
+        operationId: "tokenBlacklist",
+        summary: "Blacklist a refresh token (simplejwt)",
+        description: "simplejwt's blacklist: revoke the login this refresh token belongs to.",
         security: [],
         body: RefreshSchema,
-        response: { 200: EmptySchema, ...PROBLEM_RESPONSES },
+        response: { 200: EmptySchema, ...problemResponses([401, 503], { 401: BAD_REFRESH }) },
       },
     },
     async (request) => {
@@ -148,10 +169,15 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       config: { public: true },
       schema: {
         tags: ["auth"],
-        summary: "simplejwt's verify: 200 when the token (access or refresh) is valid and its login alive.",
+        operationId: "tokenVerify",
+        summary: "Verify a token (simplejwt)",
+        description: "simplejwt's verify: 200 when the token (access or refresh) is valid and its login alive.",
         security: [],
         body: VerifySchema,
-        response: { 200: EmptySchema, ...PROBLEM_RESPONSES },
+        response: {
+          200: EmptySchema,
+          ...problemResponses([401, 503], { 401: "The token is invalid or expired, or its login has ended." }),
+        },
       },
     },
     async (request) => {
@@ -165,8 +191,10 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
-        summary: "The user the credential speaks for.",
-        response: { 200: MeSchema, ...PROBLEM_RESPONSES },
+        operationId: "retrieveCurrentUser",
+        summary: "Current user",
+        description: "The user the credential speaks for.",
+        response: { 200: ref(MeSchema) },
       },
     },
     async (request) => toMeResource(request.user),
@@ -178,9 +206,16 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       config: { public: true },
       schema: {
         tags: ["auth"],
-        summary: "Sets the csrftoken cookie when it is missing, for a browser app to send back as X-CSRFToken.",
+        operationId: "getCsrfToken",
+        summary: "Get the CSRF cookie",
+        description: "Sets the csrftoken cookie when it is missing, for a browser app to send back as X-CSRFToken.",
         security: [],
-        response: NO_CONTENT,
+        response: {
+          204: Type.Null({
+            description: "The csrftoken cookie is set (or already was).",
+            headers: { "set-cookie": { type: "string", description: "csrftoken=<token>, when it was missing." } },
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -195,11 +230,13 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       config: { public: true, csrf: true },
       schema: {
         tags: ["auth"],
-        summary: "Log in a browser: sets the sessionid cookie (HttpOnly) and a fresh csrftoken.",
-        description: "Needs the X-CSRFToken header (login CSRF). Same 401, throttle and timing as the token login.",
+        operationId: "logInSession",
+        summary: "Log in (browser session)",
+        description:
+          "Sets the sessionid cookie (HttpOnly) and a fresh csrftoken. Needs the X-CSRFToken header (login CSRF). Same 401, throttle and timing as the token login.",
         security: [],
         body: LoginSchema,
-        response: { 200: SessionUserSchema, ...PROBLEM_RESPONSES },
+        response: { 200: ref(SessionUserSchema), ...problemResponses([401, 429, 503], { 401: WRONG_CREDENTIALS }) },
       },
     },
     async (request, reply) => {
@@ -215,8 +252,10 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
-        summary: "The user of the browser session (401 without a live one).",
-        response: { 200: SessionUserSchema, ...PROBLEM_RESPONSES },
+        operationId: "retrieveSession",
+        summary: "Current session",
+        description: "The user of the browser session (401 without a live one).",
+        response: { 200: ref(SessionUserSchema) },
       },
     },
     async (request) => ({ user: toMeResource(request.user) }),
@@ -227,8 +266,10 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
-        summary: "Log out of the browser session: the login is revoked and both cookies cleared.",
-        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+        operationId: "logOutSession",
+        summary: "Log out (browser session)",
+        description: "Log out of the browser session: the login is revoked and both cookies cleared.",
+        response: NO_CONTENT,
       },
     },
     async (request, reply) => {
@@ -243,8 +284,10 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
-        summary: "The caller's live logins, newest first.",
-        response: { 200: LoginListSchema, ...PROBLEM_RESPONSES },
+        operationId: "listLogins",
+        summary: "List logins",
+        description: "The caller's live logins, newest first.",
+        response: { 200: ref(LoginListSchema) },
       },
     },
     async (request) => {
@@ -258,8 +301,10 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
-        summary: "Log out everywhere else: every login of the caller but this one is revoked.",
-        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+        operationId: "revokeOtherLogins",
+        summary: "Log out everywhere else",
+        description: "Log out everywhere else: every login of the caller but this one is revoked.",
+        response: NO_CONTENT,
       },
     },
     async (request, reply) => {
@@ -273,9 +318,11 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
-        summary: "Revoke one of the caller's logins: its tokens or cookie stop working at once.",
+        operationId: "revokeLogin",
+        summary: "Revoke a login",
+        description: "Revoke one of the caller's logins: its tokens or cookie stop working at once.",
         params: LoginIdParamsSchema,
-        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+        response: { ...NO_CONTENT, ...problemResponses([404], { 404: "No such login of the caller's." }) },
       },
     },
     async (request, reply) => {
@@ -295,9 +342,16 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
     {
       schema: {
         tags: ["auth"],
-        summary: "Change the caller's password; every other login of theirs is revoked.",
+        operationId: "changePassword",
+        summary: "Change password",
+        description: "Change the caller's password; every other login of theirs is revoked.",
         body: PasswordChangeSchema,
-        response: { ...NO_CONTENT, ...PROBLEM_RESPONSES },
+        response: {
+          ...NO_CONTENT,
+          ...problemResponses([400], {
+            400: "Invalid input: a new_password the policy refuses, or a wrong old_password (`errors` names the field).",
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -320,11 +374,18 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
         config: { public: true },
         schema: {
           tags: ["auth"],
-          summary: "Sign up (REGISTRATION=open): a new, active, ordinary user.",
-          description: "Throttled per client address like failed logins. A taken username is a 400 naming it.",
+          operationId: "register",
+          summary: "Sign up",
+          description:
+            "Only with REGISTRATION=open: a new, active, ordinary user. Throttled per client address like failed logins. A taken username is a 400 naming it.",
           security: [],
           body: RegisterSchema,
-          response: { 201: MeSchema, ...PROBLEM_RESPONSES },
+          response: {
+            201: ref(MeSchema, { description: "Created." }),
+            ...problemResponses([400, 429, 503], {
+              400: "Invalid input, or a username that is taken (`errors` names `username`).",
+            }),
+          },
         },
       },
       async (request, reply) => {

@@ -20,7 +20,9 @@ export function healthRoutes(app: FastifyTypeBox, deps: HealthDependencies): voi
       config: { public: true },
       schema: {
         tags: ["health"],
-        summary: "Liveness: the process answers. Never touches the database.",
+        operationId: "checkLiveness",
+        summary: "Liveness",
+        description: "Liveness: the process answers. Never touches the database.",
         security: [],
         response: { 200: LiveSchema },
       },
@@ -34,7 +36,9 @@ export function healthRoutes(app: FastifyTypeBox, deps: HealthDependencies): voi
       config: { public: true },
       schema: {
         tags: ["health"],
-        summary: "Readiness: the database answers `SELECT 1` within 1 s, and the process is not shutting down.",
+        operationId: "checkReadiness",
+        summary: "Readiness",
+        description: "Readiness: the database answers `SELECT 1` within 1 s, and the process is not shutting down.",
         security: [],
         response: { 200: ReadySchema, 503: Type.Union([NotReadySchema, ShuttingDownSchema]) },
       },

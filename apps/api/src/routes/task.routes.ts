@@ -10,9 +10,11 @@ import {
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import Type from "typebox";
 import type { FastifyTypeBox } from "../http/fastify-typebox.ts";
-import { schemeOf } from "../http/hosts.ts";
-import { PROBLEM_RESPONSES } from "../schemas/problem.schema.ts";
+import { baseUrl } from "../http/hosts.ts";
+import { problemResponses } from "../schemas/problem.schema.ts";
+import { ref } from "../schemas/ref.ts";
 import {
+  CreatedTaskSchema,
   READ_ONLY_TASK_FIELDS,
   TaskChangesSchema,
   TaskFieldsSchema,
@@ -34,6 +36,8 @@ export interface TaskDependencies {
   readonly publicUrl: string | undefined;
 }
 
+const TASK_NOT_FOUND = "No such task of the caller's: missing, deleted, another user's, or a malformed id alike.";
+
 /** Every route here is scoped to the caller: the actor is always the authenticated user. */
 export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
   app.get(
@@ -41,9 +45,11 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
     {
       schema: {
         tags: ["tasks"],
-        summary: "One page of the caller's tasks.",
+        operationId: "listTasks",
+        summary: "List tasks",
+        description: "One page of the caller's tasks.",
         querystring: TaskListQuerySchema,
-        response: { 200: TaskPageSchema, ...PROBLEM_RESPONSES },
+        response: { 200: ref(TaskPageSchema), ...problemResponses([404], { 404: "A page past the last one." }) },
       },
     },
     async (request) => {
@@ -65,9 +71,10 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       preValidation: dropReadOnlyFields,
       schema: {
         tags: ["tasks"],
-        summary: "Create a task.",
+        operationId: "createTask",
+        summary: "Create a task",
         body: TaskFieldsSchema,
-        response: { 201: TaskSchema, ...PROBLEM_RESPONSES },
+        response: { 201: CreatedTaskSchema },
       },
     },
     async (request, reply) => {
@@ -81,9 +88,11 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
     {
       schema: {
         tags: ["tasks"],
-        summary: "One task. Another user's task is a 404, like a missing one.",
+        operationId: "retrieveTask",
+        summary: "Retrieve a task",
+        description: "One task. Another user's task is a 404, like a missing one.",
         params: TaskIdParamsSchema,
-        response: { 200: TaskSchema, ...PROBLEM_RESPONSES },
+        response: { 200: ref(TaskSchema), ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
     },
     async (request) =>
@@ -96,10 +105,12 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       preValidation: dropReadOnlyFields,
       schema: {
         tags: ["tasks"],
-        summary: "Change some fields. `updated_at` moves; `created_at` never does.",
+        operationId: "partialUpdateTask",
+        summary: "Update some fields of a task",
+        description: "Change some fields. `updated_at` moves; `created_at` never does.",
         params: TaskIdParamsSchema,
         body: TaskChangesSchema,
-        response: { 200: TaskSchema, ...PROBLEM_RESPONSES },
+        response: { 200: ref(TaskSchema), ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
     },
     async (request) =>
@@ -118,10 +129,12 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
       preValidation: dropReadOnlyFields,
       schema: {
         tags: ["tasks"],
-        summary: "Replace the writable fields; omitted ones return to their defaults.",
+        operationId: "updateTask",
+        summary: "Replace a task",
+        description: "Replace the writable fields; omitted ones return to their defaults.",
         params: TaskIdParamsSchema,
         body: TaskFieldsSchema,
-        response: { 200: TaskSchema, ...PROBLEM_RESPONSES },
+        response: { 200: ref(TaskSchema), ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
     },
     async (request) =>
@@ -139,9 +152,10 @@ export function taskRoutes(app: FastifyTypeBox, deps: TaskDependencies): void {
     {
       schema: {
         tags: ["tasks"],
-        summary: "Delete a task.",
+        operationId: "deleteTask",
+        summary: "Delete a task",
         params: TaskIdParamsSchema,
-        response: { 204: Type.Null({ description: "Deleted." }), ...PROBLEM_RESPONSES },
+        response: { 204: Type.Null({ description: "Deleted." }), ...problemResponses([404], { 404: TASK_NOT_FOUND }) },
       },
     },
     async (request, reply) => {
@@ -170,9 +184,7 @@ const ABSOLUTE_FORM_PREFIX = /^https?:\/\/[^/?#]*/i;
  * writes it.
  */
 function pageUrl(request: FastifyRequest, page: number, publicUrl: string | undefined): string {
-  // The Host header the Host check allowed, never X-Forwarded-Host (Fastify's request.host
-  // behind a trusted proxy), which no check has seen.
-  const url = new URL(publicUrl ?? `${schemeOf(request)}://${request.headers.host}`);
+  const url = new URL(baseUrl(request, publicUrl));
   const target = request.url.replace(ABSOLUTE_FORM_PREFIX, "");
   const queryStart = target.indexOf("?");
   // Path and query are set apart, so that nothing in the request target can change the host.

@@ -8,18 +8,40 @@ import {
   TITLE_MAX_LENGTH,
 } from "@tasks/domain";
 import Type from "typebox";
+import { ref } from "./ref.ts";
 
 export const TaskStatusSchema = Type.Enum(TASK_STATUSES, {
   description: `One of ${TASK_STATUSES.join(", ")} (workflow order, which is how \`ordering=status\` sorts).`,
 });
 
-export const TaskSchema = Type.Object({
+const TASK_EXAMPLE = {
+  id: "0192f0c4-5b7e-7c3a-9d2e-4f6a8b1c3d5e",
+  title: "Write the release notes",
+  description: "Mention the new client package.",
+  status: "doing",
+  created_at: "2026-11-20T09:15:02.417Z",
+  updated_at: "2026-11-21T16:40:55.093Z",
+};
+
+const taskProperties = {
   id: Type.String({ format: "uuid", description: "Opaque identifier." }),
   title: Type.String(),
   description: Type.String(),
   status: TaskStatusSchema,
   created_at: Type.String({ format: "date-time", description: "ISO 8601, UTC, with milliseconds." }),
   updated_at: Type.String({ format: "date-time", description: "ISO 8601, UTC, with milliseconds." }),
+};
+
+export const TaskSchema = Type.Object(taskProperties, {
+  $id: "Task",
+  description: "The task.",
+  examples: [TASK_EXAMPLE],
+});
+
+/** What a create answers: the task, and where it lives. */
+export const CreatedTaskSchema = ref(TaskSchema, {
+  description: "Created.",
+  headers: { location: { type: "string", description: "The new task's path: /api/tasks/<id>/." } },
 });
 
 export type TaskResource = Type.Static<typeof TaskSchema>;
@@ -55,13 +77,13 @@ const writeOptions = {
 /** POST and PUT: `title` is required; an omitted field takes its default. */
 export const TaskFieldsSchema = Type.Object(
   { title, description: Type.Optional(description), status: Type.Optional(status) },
-  writeOptions,
+  { ...writeOptions, examples: [{ title: "Write the release notes", description: "Mention the new client package." }] },
 );
 
 /** PATCH: any subset. */
 export const TaskChangesSchema = Type.Object(
   { title: Type.Optional(title), description: Type.Optional(description), status: Type.Optional(status) },
-  writeOptions,
+  { ...writeOptions, examples: [{ status: "done" }] },
 );
 
 export const TaskIdParamsSchema = Type.Object({ id: Type.String({ description: "The task's id." }) });
@@ -98,9 +120,23 @@ function pageLink(description: string) {
   return Type.Unsafe<string | null>({ type: ["string", "null"], format: "uri", description });
 }
 
-export const TaskPageSchema = Type.Object({
-  count: Type.Integer({ description: "How many tasks match, over all pages." }),
-  next: pageLink("The next page's URL, or null on the last page."),
-  previous: pageLink("The previous page's URL, or null on the first page."),
-  results: Type.Array(TaskSchema),
-});
+export const TaskPageSchema = Type.Object(
+  {
+    count: Type.Integer({ description: "How many tasks match, over all pages." }),
+    next: pageLink("The next page's URL, or null on the last page."),
+    previous: pageLink("The previous page's URL, or null on the first page."),
+    results: Type.Array(ref(TaskSchema)),
+  },
+  {
+    $id: "TaskPage",
+    description: "One page of tasks.",
+    examples: [
+      {
+        count: 41,
+        next: "http://127.0.0.1:3000/api/tasks/?page=3&page_size=20",
+        previous: "http://127.0.0.1:3000/api/tasks/?page_size=20",
+        results: [TASK_EXAMPLE],
+      },
+    ],
+  },
+);
