@@ -174,8 +174,9 @@ describe("the OpenAPI document", () => {
 
   it("gives an example of every request body and of every response with a body", () => {
     const { schemas } = document.components;
-    const hasExample = (media: { example?: unknown; schema?: { $ref?: string } }) =>
+    const hasExample = (media: { example?: unknown; examples?: unknown; schema?: { $ref?: string } }) =>
       media.example !== undefined ||
+      media.examples !== undefined ||
       (media.schema?.$ref !== undefined &&
         schemas[media.schema.$ref.split("/").pop() as string]?.examples !== undefined);
     const missing = operationsOf(document).flatMap(({ method, path, operation }) => {

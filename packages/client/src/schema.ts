@@ -245,7 +245,7 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description Readiness: the database answers `SELECT 1` within 1 s.
+         * @description Readiness: the database answers `SELECT 1` within 1 s, and the process is not shutting down.
          */
         get: operations["checkReadiness"];
         put?: never;
@@ -2434,17 +2434,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": "unavailable",
-                     *       "database": "unreachable"
-                     *     }
-                     */
                     "application/json": {
                         /** @enum {string} */
                         database: "unreachable";
                         /** @enum {string} */
                         status: "unavailable";
+                    } | {
+                        /** @enum {string} */
+                        status: "shutting_down";
                     };
                 };
             };

@@ -40,7 +40,13 @@ export function healthRoutes(app: FastifyTypeBox, deps: HealthDependencies): voi
         summary: "Readiness",
         description: "Readiness: the database answers `SELECT 1` within 1 s, and the process is not shutting down.",
         security: [],
-        response: { 200: ReadySchema, 503: Type.Union([NotReadySchema, ShuttingDownSchema]) },
+        response: {
+          200: ReadySchema,
+          503: Type.Union([NotReadySchema, ShuttingDownSchema], {
+            description: "Not ready: the database does not answer in time, or the server is shutting down.",
+            examples: [{ status: "unavailable", database: "unreachable" }, { status: "shutting_down" }],
+          }),
+        },
       },
     },
     async (request, reply) => {
