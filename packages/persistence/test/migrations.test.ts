@@ -155,22 +155,30 @@ function usernameKeyMigration(engine: Engine): void {
   });
 }
 
-/** The logins migration on a database holding token logins of the schema before it. */
-function loginsMigration(engine: Engine): void {
-  const BEFORE = "Migration20261127095608_username_key";
-  let db: Database;
-  let drop: () => Promise<void>;
-
+/** A database of the suite's own, migrated up to `migration` and no further. */
+function migratedUpTo(engine: Engine, migration: string): () => Database {
+  let db: Database | undefined;
+  let drop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     ({ db, drop } = await openUnmigrated(engine));
-    await ormOf(db).migrator.up({ to: BEFORE });
+    await ormOf(db).migrator.up({ to: migration });
   });
   afterAll(async () => {
     await db?.close();
     await drop?.();
   });
+  return () => {
+    if (db === undefined) throw new Error("the database is opened in beforeAll");
+    return db;
+  };
+}
+
+/** The logins migration on a database holding token logins of the schema before it. */
+function loginsMigration(engine: Engine): void {
+  const database = migratedUpTo(engine, "Migration20261127095608_username_key");
 
   it("keeps the token logins already there working, as logins of unknown token version", async () => {
+    const db = database();
     const [userId, sessionId, refreshTokenId] = [randomUUID(), randomUUID(), randomUUID()];
     const createdAt = new Date("2026-11-20T10:00:00.000Z");
     const sql = (statement: string, params: unknown[]) => ormOf(db).em.fork().execute(statement, params);
@@ -204,20 +212,10 @@ function loginsMigration(engine: Engine): void {
 
 /** The task_counts migration on a database holding tasks already. */
 function taskCountsMigration(engine: Engine): void {
-  const BEFORE = "Migration20261127110457_logins";
-  let db: Database;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ db, drop } = await openUnmigrated(engine));
-    await ormOf(db).migrator.up({ to: BEFORE });
-  });
-  afterAll(async () => {
-    await db?.close();
-    await drop?.();
-  });
+  const database = migratedUpTo(engine, "Migration20261127110457_logins");
 
   it("counts the tasks already there, and keeps counting after", async () => {
+    const db = database();
     const owner = aUser();
     await db.users.add(owner);
     for (const status of ["todo", "done", "done"] as const) await db.tasks.add(aTask({ ownerId: owner.id, status }));

@@ -67,17 +67,13 @@ export function parseTaskStatuses(raw: string | undefined): TaskStatus[] {
 }
 
 /** Checks a page number and size; a size over the maximum is capped, as DRF's max_page_size does. */
-export function parsePaging(
-  page: number | undefined,
-  pageSize: number | undefined,
-): { page: number; pageSize: number } {
-  const errors: Record<string, string[]> = {};
-  if (page !== undefined && !(Number.isInteger(page) && page >= 1))
-    errors.page = ["A page number must be a whole number of at least 1."];
-  if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 1))
-    errors.page_size = ["A page size must be a whole number of at least 1."];
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
-  return { page: page ?? 1, pageSize: Math.min(pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE) };
+export function parsePaging(page: number | undefined, pageSize: number | undefined): PageRequest {
+  return checkPaging(page, pageSize, {
+    field: "page_size",
+    message: "A page size must be a whole number of at least 1.",
+    fallback: DEFAULT_PAGE_SIZE,
+    max: MAX_PAGE_SIZE,
+  });
 }
 
 /**
@@ -85,13 +81,25 @@ export function parsePaging(
  * a limit over the maximum is capped.
  */
 export function parseOperatorPaging(page: number | undefined, limit: number | undefined): PageRequest {
+  return checkPaging(page, limit, {
+    field: "limit",
+    message: "A limit must be a whole number of at least 1.",
+    fallback: DEFAULT_OPERATOR_PAGE_SIZE,
+    max: MAX_OPERATOR_PAGE_SIZE,
+  });
+}
+
+function checkPaging(
+  page: number | undefined,
+  size: number | undefined,
+  rules: { field: string; message: string; fallback: number; max: number },
+): PageRequest {
   const errors: Record<string, string[]> = {};
   if (page !== undefined && !(Number.isInteger(page) && page >= 1))
     errors.page = ["A page number must be a whole number of at least 1."];
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
-    errors.limit = ["A limit must be a whole number of at least 1."];
+  if (size !== undefined && !(Number.isInteger(size) && size >= 1)) errors[rules.field] = [rules.message];
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
-  return { page: page ?? 1, pageSize: Math.min(limit ?? DEFAULT_OPERATOR_PAGE_SIZE, MAX_OPERATOR_PAGE_SIZE) };
+  return { page: page ?? 1, pageSize: Math.min(size ?? rules.fallback, rules.max) };
 }
 
 /** A page past the last one is not found; page 1 of an empty list is an empty page. */
