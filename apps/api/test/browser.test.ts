@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RefreshSession } from "@tasks/domain";
-import { describeWith, findChromium, postgresAvailability } from "@tasks/testing";
+import { CHROMIUM_FLAGS, describeWith, findChromium, postgresAvailability } from "@tasks/testing";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppDependencies } from "../src/app.ts";
@@ -16,20 +16,6 @@ import { openTestApi, PASSWORD, type TestApi } from "./support/test-api.ts";
  * Without Chromium the suite is skipped, except under CI=true, where that is a failure.
  */
 const testChromium = findChromium();
-
-// Headless as root on a machine that reaches nothing outside: no sandbox (Chromium starts
-// none as root), no GPU, no QUIC, and none of the background traffic (component updates,
-// sync, first-run tasks) that would keep trying hosts it cannot reach. Playwright gives each
-// launch a fresh temporary profile (its own --user-data-dir, deleted on close).
-const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 // Host names that lead to this machine inside the browser only. `localhost` is the
 // development setup: the frontend and the API on two ports of one host. `example.test` is a

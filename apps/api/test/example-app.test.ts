@@ -1,5 +1,5 @@
 import { serveExampleApp } from "@tasks/example-app/serve";
-import { describeWith, findChromium } from "@tasks/testing";
+import { CHROMIUM_FLAGS, describeWith, findChromium } from "@tasks/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestApi, PASSWORD, type TestApi } from "./support/test-api.ts";
@@ -10,17 +10,6 @@ import { openTestApi, PASSWORD, type TestApi } from "./support/test-api.ts";
  * and in browser-session mode. Without Chromium the suite is skipped, except under CI=true.
  */
 const testChromium = findChromium();
-
-// As in browser.test.ts: headless as root, on a machine that reaches nothing outside.
-const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 describeWith(testChromium)("the example app in Chromium", () => {
   let api: TestApi;
@@ -36,7 +25,7 @@ describeWith(testChromium)("the example app in Chromium", () => {
     appUrl = `${example.url}?api=http://localhost:${port}`;
     browser = await chromium.launch({
       executablePath: testChromium.available ? testChromium.executablePath : undefined,
-      args: CHROMIUM_FLAGS,
+      args: [...CHROMIUM_FLAGS],
     });
   });
   afterAll(async () => {

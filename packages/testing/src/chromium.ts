@@ -20,3 +20,18 @@ export function findChromium(): TestChromium {
     return unavailable("Chromium", `no ${CHROMIUM_PATH} (apt-get install chromium; .ci/run installs it)`);
   }
 }
+
+// Headless as root on a machine that reaches nothing outside: no sandbox (Chromium starts
+// none as root), no GPU, no QUIC, and none of the background traffic (component updates,
+// sync, first-run tasks) that would keep trying hosts it cannot reach. Playwright gives each
+// launch a fresh temporary profile (its own --user-data-dir, deleted on close).
+/** The command-line flags every test launch of Chromium takes. */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];

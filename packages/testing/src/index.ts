@@ -1,4 +1,4 @@
-export { findChromium, type TestChromium } from "./chromium.ts";
+export { CHROMIUM_FLAGS, findChromium, type TestChromium } from "./chromium.ts";
 export {
   findPostgresServer,
   POSTGRES_IMAGE,
