@@ -90,6 +90,9 @@ describe("GET /api/tasks/", () => {
   it("answers 404 for a page past the last, also for an empty list", async () => {
     expect(expectProblem(await list(alice, "?page=3"), 404).detail).toBe("Invalid page.");
     expectProblem(await list(empty, "?page=2"), 404);
+    // Past any offset storage can take: still a page past the last, never a 500.
+    for (const huge of ["100000000000000000000", "9007199254740993"])
+      expectProblem(await list(alice, `?page=${huge}&page_size=100`), 404);
   });
 
   it("caps page_size at 100", async () => {

@@ -99,7 +99,10 @@ function checkPaging(
     errors.page = ["A page number must be a whole number of at least 1."];
   if (size !== undefined && !(Number.isInteger(size) && size >= 1)) errors[rules.field] = [rules.message];
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
-  return { page: page ?? 1, pageSize: Math.min(size ?? rules.fallback, rules.max) };
+  const request = { page: page ?? 1, pageSize: Math.min(size ?? rules.fallback, rules.max) };
+  // No list holds that many rows, and storage could not even take such an offset.
+  if ((request.page - 1) * request.pageSize > Number.MAX_SAFE_INTEGER) throw new PageNotFound(request.page);
+  return request;
 }
 
 /** A page past the last one is not found; page 1 of an empty list is an empty page. */

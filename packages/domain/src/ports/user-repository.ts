@@ -1,6 +1,12 @@
 import type { PageRequest } from "../entities/task-query.ts";
 import type { User } from "../entities/user.ts";
 
+export interface UserPage {
+  readonly items: User[];
+  /** How many users there are, over all pages. */
+  readonly count: number;
+}
+
 /**
  * Users. Every change is a targeted write of the columns it is about, never a whole row
  * written back from an earlier read: a login that read the user before an operator
@@ -8,12 +14,6 @@ import type { User } from "../entities/user.ts";
  * changes that revoke tokens bump `tokenVersion` in the same write as the change itself,
  * as `User.withPassword` and `User.deactivate` describe.
  */
-export interface UserPage {
-  readonly items: User[];
-  /** How many users there are, over all pages. */
-  readonly count: number;
-}
-
 export interface UserRepository {
   /** Throws `UsernameTaken` when a user with the same `canonicalUsername` exists. */
   add(user: User): Promise<void>;

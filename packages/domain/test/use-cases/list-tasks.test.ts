@@ -201,6 +201,7 @@ describe("the operator's pages (ListAllTasks, ListUsers)", () => {
       results: [alice],
     });
     await expect(new ListUsers(ports).execute({ page: 2 })).rejects.toThrow(PageNotFound);
+    await expect(new ListUsers(ports).execute({ page: 1e21 })).rejects.toThrow(PageNotFound);
   });
 
   it("show 100 rows by default and at most 1,000, and name a bad page or limit as taskctl's options", async () => {
