@@ -32,10 +32,12 @@ export type OrmTarget =
 // How much longer than statement_timeout the client waits for an answer before giving up on it.
 const QUERY_TIMEOUT_MARGIN_MS = 1_000;
 
-// Distinct statements given a name; past this, a statement is sent unnamed (as it comes).
-// The repositories' statements number a few dozen; the bound only keeps a pathological
-// caller from filling every connection's memory with prepared statements.
-const MAX_NAMED_STATEMENTS = 500;
+// Distinct statements given a name; past this, a statement is sent unnamed (parsed each
+// time, as before). The repositories' fixed statements number a few dozen, and the task
+// list's shape varies with its ordering and status filter (hundreds of combinations that
+// any client may ask for), so the first ones seen are kept: enough for what is used
+// often, while each connection keeps at most this many plans.
+const MAX_NAMED_STATEMENTS = 150;
 
 /**
  * Two things every pooled connection does with its queries:
@@ -62,7 +64,7 @@ function adaptConnections(pool: Pool): void {
     client.query = ((...args: unknown[]) => {
       const [text, values] = args;
       const name = typeof text === "string" && Array.isArray(values) && values.length > 0 ? nameOf(text) : undefined;
-      const result = name === undefined ? query(...args) : query({ name, text, values });
+      const result = name === undefined ? query(...args) : query({ name, text, values }, ...args.slice(2));
       if (!(result instanceof Promise)) return result;
       return result.catch((error: unknown) => {
         if (error instanceof Error && error.message === "Query read timeout") void client.end();

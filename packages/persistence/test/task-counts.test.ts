@@ -82,4 +82,14 @@ describeOnEngines(await postgresAvailability(), "the per-owner task counts", (en
     expect((await kept()).filter((row) => row.owner_id === alice.id)).toEqual([]);
     expect(await kept()).toEqual(await counted());
   });
+
+  it("are emptied with the tasks by a truncate, which fires no row trigger", async () => {
+    const owner = aUser();
+    await db.users.add(owner);
+    await db.tasks.add(aTask({ ownerId: owner.id }));
+    await sql("truncate tasks");
+
+    expect(await kept()).toEqual([]);
+    expect(await counted()).toEqual([]);
+  });
 });

@@ -35,6 +35,8 @@ begin
       on conflict (owner_id, status) do update set count = kept.count + excluded.count;
     delete from task_counts as kept using old_tasks
       where kept.owner_id = old_tasks.owner_id and kept.status = old_tasks.status and kept.count = 0;
+  elsif tg_op = 'TRUNCATE' then
+    delete from task_counts;
   else
     insert into task_counts as kept (owner_id, status, count)
       select owner_id, status, -count(*)::int from old_tasks group by owner_id, status order by owner_id, status
@@ -55,11 +57,15 @@ $$;`);
       `create trigger "tasks_count_delete" after delete on "tasks" referencing old table as old_tasks for each statement execute function task_counts_apply();`,
     );
     this.addSql(
+      `create trigger "tasks_count_truncate" after truncate on "tasks" for each statement execute function task_counts_apply();`,
+    );
+    this.addSql(
       `insert into "task_counts" ("owner_id", "status", "count") select "owner_id", "status", count(*)::int from "tasks" group by "owner_id", "status";`,
     );
   }
 
   override down(): void | Promise<void> {
+    this.addSql(`drop trigger "tasks_count_truncate" on "tasks";`);
     this.addSql(`drop trigger "tasks_count_delete" on "tasks";`);
     this.addSql(`drop trigger "tasks_count_update" on "tasks";`);
     this.addSql(`drop trigger "tasks_count_insert" on "tasks";`);

@@ -34,6 +34,9 @@ export const TaskRecord = defineEntity({
   // Keep `task_counts` (see task-count.record.ts) in the statement that writes the tasks;
   // their function, `task_counts_apply`, is in the migration that added them. Declared
   // here so that the schema diff knows them; it compares a raw definition by name only.
+  // The migration also adds `tasks_count_truncate`, which empties the counts on a truncate;
+  // it is not declared here because the schema diff reads triggers from
+  // information_schema.triggers, which leaves truncate triggers out (so it neither sees nor drops it).
   triggers: (["insert", "update", "delete"] as const).map((event) => ({
     name: `tasks_count_${event}`,
     timing: "after" as const,
