@@ -95,8 +95,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
-  process.once("SIGTERM", () => void stop("SIGTERM"));
-  process.once("SIGINT", () => void stop("SIGINT"));
+  // `on`, not `once`: a terminal's Ctrl-C reaches every process of its group, and under
+  // WEB_CONCURRENCY the supervisor passes the signal on too; a second one must not cut the
+  // drain short (stop runs once; SHUTDOWN_TIMEOUT_MS still bounds it).
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
 
   const firstRun = (await database.users.count()) === 0;
   const address = await app.listen({ host: config.host, port: config.port });
