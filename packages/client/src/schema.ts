@@ -2441,7 +2441,9 @@ export interface operations {
                         status: "unavailable";
                     } | {
                         /** @enum {string} */
-                        status: "shutting_down";
+                        reason: "shutting_down";
+                        /** @enum {string} */
+                        status: "unavailable";
                     };
                 };
             };

@@ -65,7 +65,15 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const storage = options.storage ?? memoryStorage();
   const send = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const base = options.baseUrl.replace(/\/+$/, "");
-  const authUrls = new Set(AUTH_PATHS.map((path) => `${base}${path}`));
+  // Compared as parsed URLs (origin and path), as a Request holds its URL normalised:
+  // `http://LOCALHOST:80/api` and `http://localhost/api` are one address.
+  const basePath = new URL(base).pathname.replace(/\/+$/, "");
+  const authPaths = new Set(AUTH_PATHS.map((path) => `${basePath}${path}`));
+  const baseOrigin = new URL(base).origin;
+  const isAuthUrl = (url: string) => {
+    const parsed = new URL(url);
+    return parsed.origin === baseOrigin && authPaths.has(parsed.pathname);
+  };
   let refreshing: Promise<Renewal> | null = null;
 
   const post = (path: string, body: unknown) =>
@@ -109,7 +117,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   const fetchWithTokens = async (request: Request): Promise<Response> => {
     const tokens = storage.load();
-    if (tokens === null || authUrls.has(request.url.split("?")[0] ?? "")) return send(request);
+    if (tokens === null || isAuthUrl(request.url)) return send(request);
     // Kept for the one retry: a request's body can be read only once.
     const retry = request.clone();
     const response = await send(authorized(request, tokens.access));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cookieValue, problemOf } from "../src/index.ts";
+import { cookieValue, createTokenClient, problemOf } from "../src/index.ts";
 
 describe("the client's helpers", () => {
   it("reads a cookie from a document.cookie string", () => {
@@ -29,5 +29,30 @@ describe("the client's helpers", () => {
       detail: "The server answered 502.",
       instance: "/",
     });
+  });
+});
+
+describe("the token client's own paths", () => {
+  it("are sent without the access token whatever case or default port the base URL is written in", async () => {
+    const seen: { url: string; authorization: string | null }[] = [];
+    const client = createTokenClient({
+      baseUrl: "http://LOCALHOST:80/prefix/",
+      storage: {
+        load: () => ({ access: "held-access", refresh: "held-refresh" }),
+        save: () => {},
+      },
+      fetch: async (request) => {
+        seen.push({ url: request.url, authorization: request.headers.get("authorization") });
+        return new Response("{}", { status: 400, headers: { "content-type": "application/json" } });
+      },
+    });
+
+    await client.api.POST("/api/auth/login/", { body: { username: "alice", password: "x" } });
+    await client.api.GET("/api/tasks/", {});
+
+    expect(seen).toEqual([
+      { url: "http://localhost/prefix/api/auth/login/", authorization: null },
+      { url: "http://localhost/prefix/api/tasks/", authorization: "Bearer held-access" },
+    ]);
   });
 });

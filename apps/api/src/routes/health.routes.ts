@@ -44,13 +44,17 @@ export function healthRoutes(app: FastifyTypeBox, deps: HealthDependencies): voi
           200: ReadySchema,
           503: Type.Union([NotReadySchema, ShuttingDownSchema], {
             description: "Not ready: the database does not answer in time, or the server is shutting down.",
-            examples: [{ status: "unavailable", database: "unreachable" }, { status: "shutting_down" }],
+            examples: [
+              { status: "unavailable", database: "unreachable" },
+              { status: "unavailable", reason: "shutting_down" },
+            ],
           }),
         },
       },
     },
     async (request, reply) => {
-      if (deps.shutdown.started) return reply.code(503).send({ status: "shutting_down" as const });
+      if (deps.shutdown.started)
+        return reply.code(503).send({ status: "unavailable" as const, reason: "shutting_down" as const });
       try {
         await deps.ping(READY_TIMEOUT_MS);
         return { status: "ok" as const, database: "ok" as const };

@@ -19,9 +19,9 @@ export const NotReadySchema = Type.Object(
 );
 
 export const ShuttingDownSchema = Type.Object(
-  { status: Type.Literal("shutting_down") },
+  { status: Type.Literal("unavailable"), reason: Type.Literal("shutting_down") },
   {
     description: "Not ready: the server is shutting down, and stops taking requests after SHUTDOWN_DRAIN.",
-    examples: [{ status: "shutting_down" }],
+    examples: [{ status: "unavailable", reason: "shutting_down" }],
   },
 );
