@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import { request } from "node:http";
+import { type AddressInfo, connect, createServer as createNetServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import {
   connectTestRedis,
@@ -69,41 +70,49 @@ function send(port: number, path: string, body?: object): Promise<{ status: numb
   });
 }
 
+/** The server as two processes, from a process of its own, with only `env` for configuration. */
+async function startCluster(databaseUrl: string, env: Record<string, string> = {}) {
+  const output = { stdout: "", stderr: "" };
+  const server = spawn(process.execPath, ["--conditions=source", SERVER], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379",
+      JWT_SECRET: "s".repeat(48),
+      PORT: "0",
+      WEB_CONCURRENCY: "2",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  server.stdout?.on("data", (chunk) => {
+    output.stdout += chunk;
+  });
+  server.stderr?.on("data", (chunk) => {
+    output.stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => server.on("exit", (code) => resolve(code)));
+  const listening = await until("two processes listening", () => {
+    const ports = [...output.stdout.matchAll(/Listening on http:\/\/127\.0\.0\.1:(\d+)/g)].map((match) => match[1]);
+    return ports.length >= 2 ? ports : undefined;
+  });
+  expect(new Set(listening).size).toBe(1);
+  return { server, output, exited, port: Number(listening[0]) };
+}
+
 describeWith(both)("WEB_CONCURRENCY=2 on PostgreSQL and Redis", () => {
   let database: TestDatabase;
   let server: ReturnType<typeof spawn>;
-  const output = { stdout: "", stderr: "" };
+  let output: { stdout: string; stderr: string };
   let exited: Promise<number | null>;
   let port: number;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    server = spawn(process.execPath, ["--conditions=source", SERVER], {
-      env: {
-        PATH: process.env.PATH ?? "",
-        DATABASE_URL: database.url,
-        REDIS_URL: process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379",
-        JWT_SECRET: "s".repeat(48),
-        PORT: "0",
-        WEB_CONCURRENCY: "2",
-        REGISTRATION: "open",
-        LOGIN_MAX_FAILURES: "3",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    server.stdout?.on("data", (chunk) => {
-      output.stdout += chunk;
-    });
-    server.stderr?.on("data", (chunk) => {
-      output.stderr += chunk;
-    });
-    exited = new Promise((resolve) => server.on("exit", (code) => resolve(code)));
-    const listening = await until("two processes listening", () => {
-      const ports = [...output.stdout.matchAll(/Listening on http:\/\/127\.0\.0\.1:(\d+)/g)].map((match) => match[1]);
-      return ports.length >= 2 ? ports : undefined;
-    });
-    expect(new Set(listening).size).toBe(1);
-    port = Number(listening[0]);
+    ({ server, output, exited, port } = await startCluster(database.url, {
+      REGISTRATION: "open",
+      LOGIN_MAX_FAILURES: "3",
+    }));
   }, 180_000);
   afterAll(async () => {
     server?.kill("SIGKILL");
@@ -151,5 +160,65 @@ describeWith(both)("WEB_CONCURRENCY=2 on PostgreSQL and Redis", () => {
     expect(code, `${output.stdout}\n${output.stderr}`).toBe(0);
     for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
     expect(output.stderr).toBe("");
+  });
+});
+
+/** A TCP relay to PostgreSQL that can refuse new connections for a while, as a database that went away does. */
+async function refusingRelay(target: URL) {
+  let refusing = false;
+  const relay = createNetServer((client) => {
+    if (refusing) return client.destroy();
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    client.pipe(upstream).pipe(client);
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", close);
+    upstream.on("error", close);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+  const url = new URL(target);
+  url.host = `127.0.0.1:${(relay.address() as AddressInfo).port}`;
+  return {
+    url: url.toString(),
+    refuse: (value: boolean) => {
+      refusing = value;
+    },
+    close: () => new Promise((resolve) => relay.close(resolve)),
+  };
+}
+
+describeWith(both)("WEB_CONCURRENCY=2 while the database refuses new connections", () => {
+  it("keeps serving from the process it has, and starts a replacement once the database is back", {
+    timeout: 180_000,
+  }, async () => {
+    const database = await createTestDatabase();
+    const relay = await refusingRelay(new URL(database.url));
+    const cluster = await startCluster(relay.url, { DATABASE_CONNECT_TIMEOUT: "1s" });
+    try {
+      relay.refuse(true);
+      const [victim, survivor] = workersOf(cluster.server.pid ?? 0);
+      process.kill(victim ?? 0, "SIGKILL");
+      await until("a replacement that could not start, tried again", () =>
+        cluster.output.stdout.includes("a replacement server process failed to start: trying again") ? true : undefined,
+      );
+      // The survivor's pooled connections still reach the database.
+      for (let attempt = 0; attempt < 3; attempt++)
+        expect((await send(cluster.port, "/api/health/ready/")).status).toBe(200);
+      expect(workersOf(cluster.server.pid ?? 0)).toContain(survivor);
+
+      relay.refuse(false);
+      await until("the replacement listening", () =>
+        [...cluster.output.stdout.matchAll(/Listening on/g)].length >= 3 ? true : undefined,
+      );
+      expect(workersOf(cluster.server.pid ?? 0)).toHaveLength(2);
+      cluster.server.kill("SIGTERM");
+      expect(await cluster.exited).toBe(0);
+    } finally {
+      cluster.server.kill("SIGKILL");
+      await relay.close();
+      await database.drop();
+    }
   });
 });
