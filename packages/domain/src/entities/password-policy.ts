@@ -13,6 +13,12 @@ const SIMILARITY_MIN_LENGTH = 3;
  * `password` field listing every rule broken.
  */
 export function assertAcceptablePassword(password: string, user: { username: string; email?: string }): void {
+  const messages = passwordProblems(password, user);
+  if (messages.length > 0) throw new ValidationError({ password: messages });
+}
+
+/** What `assertAcceptablePassword` would refuse, for a form that names the field otherwise. */
+export function passwordProblems(password: string, user: { username: string; email?: string }): string[] {
   const messages: string[] = [];
   // Characters as Django counts them (code points), not UTF-16 code units.
   const length = [...password].length;
@@ -33,5 +39,5 @@ export function assertAcceptablePassword(password: string, user: { username: str
   // As Django's CommonPasswordValidator compares: in lower case, without surrounding white space.
   if (COMMON_PASSWORDS.has(lowered.trim())) messages.push("This password is too common.");
   if (/^\d+$/.test(password)) messages.push("This password is entirely numeric.");
-  if (messages.length > 0) throw new ValidationError({ password: messages });
+  return messages;
 }

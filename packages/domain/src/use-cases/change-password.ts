@@ -1,4 +1,4 @@
-import { assertAcceptablePassword } from "../entities/password-policy.ts";
+import { passwordProblems } from "../entities/password-policy.ts";
 import { InvalidCredentials, UserNotFound, ValidationError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { PasswordHasher } from "../ports/password-hasher.ts";
@@ -52,12 +52,8 @@ export class ChangePassword {
       if (error instanceof InvalidCredentials) throw new ValidationError({ old_password: [WRONG_OLD_PASSWORD] });
       throw error;
     }
-    try {
-      assertAcceptablePassword(input.newPassword, user);
-    } catch (error) {
-      if (error instanceof ValidationError) throw new ValidationError({ new_password: error.errors.password ?? [] });
-      throw error;
-    }
+    const problems = passwordProblems(input.newPassword, user);
+    if (problems.length > 0) throw new ValidationError({ new_password: problems });
     const passwordHash = await hasher.hash(input.newPassword);
     const now = clock.now();
     await unitOfWork.transaction(async () => {

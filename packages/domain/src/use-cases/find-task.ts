@@ -1,6 +1,6 @@
 import { type Actor, canAccessTask } from "../entities/ownership.ts";
 import type { Task, TaskChanges } from "../entities/task.ts";
-import { TaskNotFound, ValidationError } from "../errors.ts";
+import { TaskNotFound } from "../errors.ts";
 import type { TaskRepository } from "../ports/task-repository.ts";
 
 /** The task, if the actor may access it; a task they may not access is reported as missing. */
@@ -19,7 +19,8 @@ export async function checkWrite<T>(tasks: TaskRepository, actor: Actor, id: str
   try {
     return check();
   } catch (error) {
-    if (error instanceof ValidationError) await findTaskOrFail(tasks, actor, id);
+    // The checks throw only ValidationError.
+    await findTaskOrFail(tasks, actor, id);
     throw error;
   }
 }
