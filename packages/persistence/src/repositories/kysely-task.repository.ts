@@ -91,16 +91,15 @@ export class KyselyTaskRepository implements TaskRepository {
         const pattern = `%${escapeLike(filter.search)}%`;
         matching = matching.where((eb) => eb.or([eb("title", "ilike", pattern), eb("description", "ilike", pattern)]));
       }
-      const [rows, counted] = await Promise.all([
-        matching
-          .select(COLUMNS.tasks)
-          .orderBy("created_at", "desc")
-          .orderBy("id", "desc")
-          .limit(request.pageSize)
-          .offset((request.page - 1) * request.pageSize)
-          .execute(),
-        matching.select((eb) => eb.fn.countAll().as("count")).executeTakeFirstOrThrow(),
-      ]);
+      // One after the other, as in the user repository's list (taskctl runs these).
+      const counted = await matching.select((eb) => eb.fn.countAll().as("count")).executeTakeFirstOrThrow();
+      const rows = await matching
+        .select(COLUMNS.tasks)
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(request.pageSize)
+        .offset((request.page - 1) * request.pageSize)
+        .execute();
       return { items: rows.map(toTask), count: Number(counted.count) };
     });
   }

@@ -113,17 +113,17 @@ export class KyselyUserRepository implements UserRepository {
 
   list(request: PageRequest): Promise<UserPage> {
     return translateErrors(async () => {
-      const [rows, count] = await Promise.all([
-        this.#db()
-          .selectFrom("users")
-          .select(COLUMNS.users)
-          .orderBy("date_joined")
-          .orderBy("id")
-          .limit(request.pageSize)
-          .offset((request.page - 1) * request.pageSize)
-          .execute(),
-        this.count(),
-      ]);
+      // One after the other: the operator's lists run in taskctl, which closes the pool when
+      // a query fails, and pg-pool keeps a connection that was still opening for the other open.
+      const count = await this.count();
+      const rows = await this.#db()
+        .selectFrom("users")
+        .select(COLUMNS.users)
+        .orderBy("date_joined")
+        .orderBy("id")
+        .limit(request.pageSize)
+        .offset((request.page - 1) * request.pageSize)
+        .execute();
       return { items: rows.map(toUser), count };
     });
   }
