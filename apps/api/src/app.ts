@@ -30,7 +30,8 @@ import { registerCsrfCheck } from "./http/csrf.ts";
 import type { FastifyTypeBox } from "./http/fastify-typebox.ts";
 import { hostCheck } from "./http/hosts.ts";
 import { allowedOrigins, originCheck } from "./http/origins.ts";
-import { registerProblemHandlers } from "./http/problems.ts";
+import { registerProblemHandlers, UnsupportedEncoding } from "./http/problems.ts";
+import { clientErrorHandler, frameworkErrorHandler } from "./http/refusals.ts";
 import { REQUEST_ID_HEADER, RequestLogController, requestIdOf } from "./http/request-logging.ts";
 import { validatorCompiler } from "./http/schema-validator.ts";
 import type { HttpSecurityEvents } from "./http/security-events.ts";
@@ -80,7 +81,8 @@ export interface AppDependencies {
 
 /** The HTTP API of CONTRACT.md section 1, built from its dependencies; not yet listening. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
-  const app = Fastify({
+  const headers = securityHeaders(deps.config.production);
+  const app: FastifyTypeBox = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : {}),
     logController: new RequestLogController(),
     genReqId: requestIdOf,
@@ -89,6 +91,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
     // An HTTP/1.1 request without Host then meets the Host check, which answers it with
     // problem details, instead of Node's bare 400.
     http: { requireHostHeader: false },
+    frameworkErrors: frameworkErrorHandler(headers, BODY_LIMIT_BYTES),
+    clientErrorHandler: clientErrorHandler(headers, () => app.log),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -99,7 +103,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   // Hooks on every request are callback-style: cheaper than async ones on the hot path.
   // The first one sets what every answer carries, then refuses a Host that is not served
   // before anything else (CORS, authentication, a route) sees the request.
-  const headers = securityHeaders(deps.config.production);
   const checkHost = hostCheck(deps.config.allowedHosts);
   app.addHook("onRequest", (request, reply, done) => {
     reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
@@ -115,6 +118,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   app.addHook("onSend", (_request, reply, payload, done) => {
     if (closing) reply.header("connection", "close");
     done(null, payload);
+  });
+  // Fastify would hand a compressed body to the JSON parser as it is.
+  app.addHook("preParsing", (request, _reply, payload, done) => {
+    const encoding = request.headers["content-encoding"];
+    if (encoding === undefined || encoding.trim().toLowerCase() === "identity") done(null, payload);
+    else done(new UnsupportedEncoding());
   });
 
   const origins = allowedOrigins(deps.config.corsOrigins);

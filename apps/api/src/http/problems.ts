@@ -34,8 +34,17 @@ export class CsrfFailed extends Error {
   }
 }
 
+/** The request body is compressed (Content-Encoding), which this API does not read. */
+export class UnsupportedEncoding extends Error {
+  readonly code = "UNSUPPORTED_ENCODING";
+
+  constructor() {
+    super("Send the request body without a Content-Encoding: this server reads only identity bodies.");
+  }
+}
+
 /** The errors only the HTTP layer raises. */
-export type ApiError = NotAuthenticated | InvalidHost | CsrfFailed;
+export type ApiError = NotAuthenticated | InvalidHost | CsrfFailed | UnsupportedEncoding;
 export type ApiErrorCode = ApiError["code"];
 
 interface ProblemType {
@@ -60,6 +69,7 @@ const PROBLEM_TYPES: Readonly<Record<DomainErrorCode | ApiErrorCode, ProblemType
   USER_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
   LOGIN_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
   PAGE_NOT_FOUND: { status: 404, title: "Invalid page", slug: "page-not-found" },
+  UNSUPPORTED_ENCODING: { status: 415, title: "Unsupported Media Type", slug: "unsupported-content-encoding" },
   LOGIN_THROTTLED: { status: 429, title: "Too many failed logins", slug: "login-throttled" },
   SERVICE_UNAVAILABLE: { status: 503, title: "Service unavailable", slug: "service-unavailable" },
   SCHEMA_NOT_MIGRATED: { status: 503, title: "Service unavailable", slug: "schema-not-migrated" },
@@ -72,6 +82,7 @@ const FRAMEWORK_DETAILS: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: "Send the request body as application/json.",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "The Content-Length header does not match the body.",
   FST_ERR_BAD_URL: "The request URL is malformed.",
+  FST_ERR_MAX_PARAM_LENGTH: "A segment of the request path is longer than this server accepts.",
 };
 
 const RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
@@ -88,7 +99,8 @@ export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: n
     error instanceof DomainError ||
     error instanceof NotAuthenticated ||
     error instanceof InvalidHost ||
-    error instanceof CsrfFailed
+    error instanceof CsrfFailed ||
+    error instanceof UnsupportedEncoding
   ) {
     const known = PROBLEM_TYPES[error.code];
     const problem: Problem = {
@@ -135,6 +147,8 @@ function headersFor(error: Error, status: number): Record<string, string> {
   if (error instanceof LoginThrottled) return { "retry-after": String(error.retryAfterSeconds) };
   if (error instanceof ServiceUnavailable || error instanceof SchemaNotMigrated)
     return { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) };
+  // RFC 9110 section 12.5.3: a 415 for a content coding says which codings are accepted.
+  if (error instanceof UnsupportedEncoding) return { "accept-encoding": "identity" };
   return {};
 }
 
