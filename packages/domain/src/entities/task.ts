@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors.ts";
 import { FIELD_MESSAGES } from "../field-messages.ts";
 import { DEFAULT_TASK_STATUS, invalidStatusMessage, isTaskStatus, type TaskStatus } from "./task-status.ts";
+import { unstorableTextProblem } from "./text.ts";
 
 export const TITLE_MAX_LENGTH = 200;
 export const DESCRIPTION_MAX_LENGTH = 10_000;
@@ -77,10 +78,14 @@ function validate(input: { title: string; description: string; status: string })
 } {
   const errors: Record<string, string[]> = {};
   const title = input.title.trim();
+  const titleProblem = unstorableTextProblem(title);
+  const descriptionProblem = unstorableTextProblem(input.description);
   if (title.length === 0) errors.title = [FIELD_MESSAGES.blank];
   else if ([...title].length > TITLE_MAX_LENGTH) errors.title = [FIELD_MESSAGES.tooLong(TITLE_MAX_LENGTH)];
+  else if (titleProblem !== null) errors.title = [titleProblem];
   if ([...input.description].length > DESCRIPTION_MAX_LENGTH)
     errors.description = [FIELD_MESSAGES.tooLong(DESCRIPTION_MAX_LENGTH)];
+  else if (descriptionProblem !== null) errors.description = [descriptionProblem];
   if (!isTaskStatus(input.status)) errors.status = [invalidStatusMessage(input.status)];
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   return { title, description: input.description, status: input.status as TaskStatus };

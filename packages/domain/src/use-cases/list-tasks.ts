@@ -38,6 +38,9 @@ export class ListTasks {
     const { page, pageSize } = parsePaging(input.page, input.pageSize);
     const ordering = parseTaskOrdering(input.ordering);
     const statuses = parseTaskStatuses(input.status);
+    // A page that starts past any offset storage can address (page=10^20) holds nothing,
+    // as Django REST Framework answers it; storage is not asked with an offset it refuses.
+    if (!Number.isSafeInteger((page - 1) * pageSize)) throw new PageNotFound(page);
     const { items, count } = await this.deps.tasks.listForOwner(input.actor.userId, {
       page,
       pageSize,
