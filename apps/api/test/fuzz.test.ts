@@ -28,6 +28,7 @@ const SEED = process.env.FUZZ_SEED === undefined ? 20_261_127 : Number(process.e
 // Each route's run may take this long on a loaded machine before the test fails.
 const ROUTE_TIMEOUT_MS = Math.max(60_000, RUNS * 400);
 
+const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
 const SECURITY_HEADERS = {
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
@@ -63,9 +64,14 @@ type Credential =
         | "basic";
     }
   | { kind: "cookie"; csrf: "matching" | "missing" | "wrong" }
-  | { kind: "token and cookie" };
+  | { kind: "token and cookie" }
+  | { kind: "forged cookie"; sessionid: string; csrftoken: string };
 
-type PathValue = { kind: "own task"; index: number } | { kind: "other user's task" } | { kind: "text"; value: string };
+type PathValue =
+  | { kind: "own task"; index: number }
+  | { kind: "other user's task" }
+  | { kind: "own login"; index: number }
+  | { kind: "text"; value: string };
 
 interface Case {
   readonly credential: Credential;
@@ -124,18 +130,25 @@ const credential: fc.Arbitrary<Credential> = fc.oneof(
       .map((form): Credential => ({ kind: "token", form })),
   },
   {
-    weight: 3,
-    arbitrary: fc
-      .constantFrom("matching", "missing", "wrong" as const)
-      .map((csrf): Credential => ({ kind: "cookie", csrf })),
+    weight: 2,
+    arbitrary: fc.constantFrom("missing", "wrong" as const).map((csrf): Credential => ({ kind: "cookie", csrf })),
   },
+  { weight: 3, arbitrary: fc.constant<Credential>({ kind: "cookie", csrf: "matching" }) },
   { weight: 1, arbitrary: fc.constant<Credential>({ kind: "token and cookie" }) },
+  {
+    weight: 2,
+    // Cookie values are percent-decoded by @fastify/cookie: any text can arrive this way.
+    arbitrary: fc
+      .tuple(urlValue(undefined), urlValue(undefined))
+      .map(([sessionid, csrftoken]): Credential => ({ kind: "forged cookie", sessionid, csrftoken })),
+  },
 );
 
 function caseOf(operation: Operation): fc.Arbitrary<Case> {
   const pathValue: fc.Arbitrary<PathValue> = fc.oneof(
     { weight: 3, arbitrary: fc.nat(20).map((index): PathValue => ({ kind: "own task", index })) },
     { weight: 1, arbitrary: fc.constant<PathValue>({ kind: "other user's task" }) },
+    { weight: 2, arbitrary: fc.nat(20).map((index): PathValue => ({ kind: "own login", index })) },
     { weight: 4, arbitrary: urlValue(undefined).map((value): PathValue => ({ kind: "text", value })) },
   );
   const known = operation.query.map(({ name, schema }) =>
@@ -202,7 +215,7 @@ const logger = pino(
 const api: TestApi = await openTestApi(ENGINE, {
   clock,
   logger,
-  config: { registrationOpen: true, loginMaxFailures: 20 },
+  config: { registrationOpen: true, loginMaxFailures: 20, loginFailureWindowSeconds: LOGIN_FAILURE_WINDOW_MS / 1000 },
 });
 const operations = operationsOf((await api.app.inject({ method: "GET", url: "/api/openapi.json" })).json());
 
@@ -212,6 +225,7 @@ describe(`fuzzing every route of the OpenAPI document (${ENGINE}, ${RUNS} cases 
   let credentials: Credentials;
   let otherTaskId: string;
   let bob: TestUser;
+  const statusesSeen = new Map<Operation, Set<number>>();
   const validators = new Map<string, ReturnType<typeof Compile>>();
 
   async function kitLogIn(): Promise<Credentials> {
@@ -223,8 +237,7 @@ describe(`fuzzing every route of the OpenAPI document (${ENGINE}, ${RUNS} cases 
         payload: { username: alice.username, password },
       });
       if (tokens.statusCode === 429) {
-        // The fuzzer failed alice's password check often enough: let the window pass.
-        clock.advance(16 * 60_000);
+        clock.advance(LOGIN_FAILURE_WINDOW_MS + 60_000);
         continue;
       }
       expect(tokens.statusCode, tokens.body).toBe(200);
@@ -300,6 +313,14 @@ describe(`fuzzing every route of the OpenAPI document (${ENGINE}, ${RUNS} cases 
         ];
         return { headers: csrf === undefined ? {} : { "x-csrftoken": csrf }, cookies };
       }
+      case "forged cookie":
+        return {
+          headers: {
+            "x-csrftoken": credential.csrftoken,
+            cookie: `sessionid=${credential.sessionid}; csrftoken=${credential.csrftoken}`,
+          },
+          cookies: {},
+        };
       case "token and cookie":
         return { headers: { authorization: `Bearer ${access}`, "x-csrftoken": cookies.csrftoken }, cookies };
     }
@@ -312,7 +333,16 @@ describe(`fuzzing every route of the OpenAPI document (${ENGINE}, ${RUNS} cases 
       let segment: string;
       if (value.kind === "text") segment = value.value;
       else if (value.kind === "other user's task") segment = otherTaskId;
-      else {
+      else if (value.kind === "own login") {
+        const logins = await api.app.inject({
+          method: "GET",
+          url: "/api/auth/sessions/",
+          remoteAddress: KIT_ADDRESS,
+          headers: { authorization: `Bearer ${credentials.access}` },
+        });
+        const ids = logins.json<{ results: { id: string }[] }>().results.map((login) => login.id);
+        segment = ids[value.index % ids.length] as string;
+      } else {
         const own = await api.database.tasks.list({ ownerId: alice.user.id });
         segment =
           own.length === 0 ? "0196f0e4-0000-7000-8000-000000000000" : (own[value.index % own.length]?.id as string);
@@ -363,6 +393,14 @@ describe(`fuzzing every route of the OpenAPI document (${ENGINE}, ${RUNS} cases 
     expect(validator.Check(body), `${context}: ${JSON.stringify([...validator.Errors(body)].slice(0, 3))}`).toBe(true);
   }
 
+  function withKnownValues(payload: string | Buffer): string | Buffer {
+    if (typeof payload !== "string") return payload;
+    const known = { ...credentials, username: alice.username, password };
+    return payload.replace(/"@@(access|refresh|username|password)@@"/g, (_, name: keyof typeof known) =>
+      JSON.stringify(known[name]),
+    );
+  }
+
   async function run(operation: Operation, input: Case): Promise<void> {
     const auth = authHeaders(input.credential);
     const path = await pathOf(operation, input.pathValues);
@@ -371,21 +409,29 @@ describe(`fuzzing every route of the OpenAPI document (${ENGINE}, ${RUNS} cases 
     if (input.body?.contentType) headers["content-type"] = input.body.contentType;
     const isWrite = operation.method !== "GET";
     const before = isWrite ? await allTasks() : "";
+    const payload = withKnownValues(input.body?.payload ?? "");
     const response = await api.app.inject({
       method: operation.method,
       url: query === "" ? path : `${path}?${query}`,
       remoteAddress: FUZZ_ADDRESS,
       headers,
       cookies: auth.cookies,
-      ...(input.body === null || input.body.payload === "" ? {} : { payload: input.body.payload }),
+      ...(payload === "" ? {} : { payload }),
     });
     expectAnswerShape(operation, response);
+    const statuses = statusesSeen.get(operation) ?? new Set<number>();
+    statusesSeen.set(operation, statuses.add(response.statusCode));
     if (isWrite && response.statusCode >= 400)
       expect(await allTasks(), `${response.statusCode} ${response.body}`).toBe(before);
     if (isWrite && response.statusCode === 204 && operation.path === "/api/auth/password/")
-      password = JSON.parse(String(input.body?.payload)).new_password;
-    // A write to the auth routes may have ended the kit's login (logout, rotation, reuse, revocation).
-    if (isWrite && !operation.path.startsWith("/api/tasks/")) credentials = await kitLogIn();
+      password = JSON.parse(String(payload)).new_password;
+    // The fuzzer's wrong passwords set off the throttle: let its window pass, so that
+    // the next cases can get past it again.
+    if (response.statusCode === 429) clock.advance(LOGIN_FAILURE_WINDOW_MS + 60_000);
+    // A write to the auth routes may have ended the kit's login (logout, rotation, reuse,
+    // revocation), and a moved clock has expired its tokens.
+    if (response.statusCode === 429 || (isWrite && !operation.path.startsWith("/api/tasks/")))
+      credentials = await kitLogIn();
   }
 
   it("finds every route in the document", () => {
@@ -402,6 +448,12 @@ describe(`fuzzing every route of the OpenAPI document (${ENGINE}, ${RUNS} cases 
           fc.asyncProperty(caseOf(operation), (input) => run(operation, input)),
           { numRuns: RUNS, seed: SEED + index, endOnFailure: true },
         );
+        // A run that never got past the guard or the validation would prove little.
+        const statuses = [...(statusesSeen.get(operation) ?? [])].sort();
+        expect(
+          statuses.some((status) => status < 300),
+          `statuses: ${statuses.join(", ")}`,
+        ).toBe(true);
       },
       ROUTE_TIMEOUT_MS,
     );

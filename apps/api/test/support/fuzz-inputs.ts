@@ -83,6 +83,18 @@ const NUMBER_TOKENS = [
   "5e-324",
 ];
 
+/**
+ * Stand-ins for the values only the running test knows (the kit user's current tokens,
+ * name and password), replaced in the body before it is sent: without them no refresh,
+ * logout or password change could ever succeed.
+ */
+export const KNOWN_VALUES = {
+  "@@access@@": "access",
+  "@@refresh@@": "refresh",
+  "@@username@@": "username",
+  "@@password@@": "password",
+} as const;
+
 const text = (value: string): string => escapeJson(value);
 
 /** JSON string text; lone surrogates stay lone (JSON.stringify writes them as \\u escapes, which parse back to themselves). */
@@ -143,6 +155,7 @@ export function schemaValueText(schema: JsonSchema): fc.Arbitrary<string> {
         (n) => n >= 0,
       );
       options.push(fc.string({ minLength: min, maxLength: Math.min(max ?? 40, 40) }).map(text));
+      options.push(fc.constantFrom(...Object.keys(KNOWN_VALUES)).map(text));
       options.push(awkwardText(bounds).map(text));
     } else if (type === "integer" || type === "number") {
       const bounds = [schema.minimum, schema.maximum]
@@ -218,6 +231,44 @@ export function objectText(schema: JsonSchema): fc.Arbitrary<string> {
     );
 }
 
+const plainText = (min: number, max: number) =>
+  fc.string({
+    unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"),
+    minLength: Math.max(min, 1),
+    maxLength: max,
+  });
+
+/** A valid value for a field, by its name where the name says which known value fits. */
+function validValueText(name: string, schema: JsonSchema): fc.Arbitrary<string> {
+  if (schema.enum !== undefined) return fc.constantFrom(...schema.enum).map((value) => JSON.stringify(value));
+  const hints: Record<string, readonly string[]> = {
+    username: ["@@username@@"],
+    password: ["@@password@@"],
+    old_password: ["@@password@@"],
+    refresh: ["@@refresh@@"],
+    token: ["@@access@@", "@@refresh@@"],
+  };
+  const hint = hints[name];
+  const fresh =
+    name === "email"
+      ? plainText(1, 20).map((local) => `${local}@example.com`)
+      : name.endsWith("password")
+        ? plainText(12, 30).map((word) => `pw-${word}`)
+        : plainText(schema.minLength ?? 1, 30);
+  const known = hint === undefined ? fresh : fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...hint) }, fresh);
+  return known.map(text);
+}
+
+/** An object the schema accepts, with the values the test knows where they fit. */
+export function validObjectText(schema: JsonSchema): fc.Arbitrary<string> {
+  const required = new Set(schema.required ?? []);
+  const members = Object.entries(schema.properties ?? {}).map(([name, property]) => {
+    const member = validValueText(name, property).map((value) => `${text(name)}:${value}`);
+    return required.has(name) ? member : fc.option(member);
+  });
+  return fc.tuple(...members).map((present) => `{${present.filter((m) => m !== null).join(",")}}`);
+}
+
 export interface BodyInput {
   readonly payload: string | Buffer;
   readonly contentType: string | null;
@@ -237,6 +288,7 @@ export function bodyInput(schema: JsonSchema | undefined): fc.Arbitrary<BodyInpu
     payload.map((text): BodyInput => ({ payload: text, contentType: "application/json" }));
   return fc.oneof(
     { weight: schema ? 8 : 1, arbitrary: json(schema ? objectText(schema) : anyJsonText) },
+    { weight: schema ? 10 : 0, arbitrary: json(schema ? validObjectText(schema) : anyJsonText) },
     { weight: 2, arbitrary: json(anyJsonText) },
     {
       weight: 1,
