@@ -25,7 +25,7 @@ import type { Config } from "@tasks/platform";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { registerAuthentication } from "./http/authentication.ts";
 import { BrowserCookies } from "./http/cookies.ts";
-import { corsOptions } from "./http/cors.ts";
+import { corsOptions, preflightCheck } from "./http/cors.ts";
 import { registerCsrfCheck } from "./http/csrf.ts";
 import type { FastifyTypeBox } from "./http/fastify-typebox.ts";
 import { hostCheck } from "./http/hosts.ts";
@@ -106,7 +106,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   const checkHost = hostCheck(deps.config.allowedHosts);
   app.addHook("onRequest", (request, reply, done) => {
     reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
-    done(checkHost(request));
+    done(checkHost(request) ?? preflightCheck(request));
   });
   // Once closing, responses still in flight end their connections: a keep-alive client
   // would otherwise hold close() open after its last answer.

@@ -114,4 +114,19 @@ describe("inputs the fuzzer found", () => {
     });
     expect(expectValidationProblem(response, ["email"]).email).toEqual(["Enter a valid email address."]);
   });
+
+  it("refuses an OPTIONS request that is not a CORS preflight with 400 problem details (was a text/plain 400 from @fastify/cors)", async () => {
+    for (const headers of [{}, { origin: "http://localhost:5173" }, { "access-control-request-method": "POST" }]) {
+      const response = await api.app.inject({ method: "OPTIONS", url: "/api/auth/sessions/x/", headers });
+      expect(expectProblem(response, 400).type).toBe("urn:tasks:problem:invalid-preflight");
+      expect(response.headers["x-content-type-options"]).toBe("nosniff");
+    }
+    const preflight = await api.app.inject({
+      method: "OPTIONS",
+      url: "/api/tasks/",
+      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
+  });
 });

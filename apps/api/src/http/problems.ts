@@ -43,8 +43,17 @@ export class UnsupportedEncoding extends Error {
   }
 }
 
+/** An OPTIONS request without the Origin and Access-Control-Request-Method of a CORS preflight. */
+export class InvalidPreflight extends Error {
+  readonly code = "INVALID_PREFLIGHT";
+
+  constructor() {
+    super("An OPTIONS request is a CORS preflight: send Origin and Access-Control-Request-Method.");
+  }
+}
+
 /** The errors only the HTTP layer raises. */
-export type ApiError = NotAuthenticated | InvalidHost | CsrfFailed | UnsupportedEncoding;
+export type ApiError = NotAuthenticated | InvalidHost | CsrfFailed | UnsupportedEncoding | InvalidPreflight;
 export type ApiErrorCode = ApiError["code"];
 
 interface ProblemType {
@@ -60,6 +69,7 @@ interface ProblemType {
 const PROBLEM_TYPES: Readonly<Record<DomainErrorCode | ApiErrorCode, ProblemType>> = {
   VALIDATION_FAILED: { status: 400, title: "Invalid input", slug: "validation-failed" },
   INVALID_HOST: { status: 400, title: "Invalid host", slug: "invalid-host" },
+  INVALID_PREFLIGHT: { status: 400, title: "Invalid preflight request", slug: "invalid-preflight" },
   INVALID_CREDENTIALS: { status: 401, title: "Invalid credentials", slug: "invalid-credentials" },
   INVALID_TOKEN: { status: 401, title: "Invalid token", slug: "invalid-token" },
   INVALID_SESSION: { status: 401, title: "Not authenticated", slug: "invalid-session" },
@@ -100,7 +110,8 @@ export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: n
     error instanceof NotAuthenticated ||
     error instanceof InvalidHost ||
     error instanceof CsrfFailed ||
-    error instanceof UnsupportedEncoding
+    error instanceof UnsupportedEncoding ||
+    error instanceof InvalidPreflight
   ) {
     const known = PROBLEM_TYPES[error.code];
     const problem: Problem = {
