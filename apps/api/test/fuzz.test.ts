@@ -20,7 +20,8 @@ import { MovableClock, openTestApi, PASSWORD, type TestApi, type TestUser } from
 // comes in: never a 5xx, every error is problem details, every success matches its
 // documented schema, every answer carries the request id and the security headers, and
 // a refused write changes nothing. `pnpm test` runs a bounded seeded run on PGlite;
-// `pnpm fuzz` a longer one on PostgreSQL (FUZZ_RUNS cases per route, FUZZ_SEED).
+// `pnpm fuzz` a longer one on PostgreSQL (FUZZ_RUNS cases per route, FUZZ_SEED,
+// FUZZ_ENGINE). A case that fails once stays in fuzz-regressions.test.ts.
 
 const ENGINE = (process.env.FUZZ_ENGINE ?? "pglite") as Engine;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
@@ -198,7 +199,6 @@ function encodeName(name: string): string {
   return [...Buffer.from(name, "utf8")].map((byte) => `%${byte.toString(16).padStart(2, "0")}`).join("");
 }
 
-// The routes come from the document the server publishes, read before the tests are declared.
 const clock = new MovableClock();
 // A failure's log line, to name the cause of a 5xx in the test's message.
 const serverErrors: string[] = [];
@@ -217,6 +217,7 @@ const api: TestApi = await openTestApi(ENGINE, {
   logger,
   config: { registrationOpen: true, loginMaxFailures: 20, loginFailureWindowSeconds: LOGIN_FAILURE_WINDOW_MS / 1000 },
 });
+// The routes come from the document the server publishes, read before the tests are declared.
 const operations = operationsOf((await api.app.inject({ method: "GET", url: "/api/openapi.json" })).json());
 
 describe(`fuzzing every route of the OpenAPI document (${ENGINE}, ${RUNS} cases per route, seed ${SEED})`, () => {
