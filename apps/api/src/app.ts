@@ -29,6 +29,7 @@ import { corsOptions, preflightCheck } from "./http/cors.ts";
 import { registerCsrfCheck } from "./http/csrf.ts";
 import type { FastifyTypeBox } from "./http/fastify-typebox.ts";
 import { hostCheck } from "./http/hosts.ts";
+import { registerJsonParser } from "./http/json-body.ts";
 import { allowedOrigins, originCheck } from "./http/origins.ts";
 import { registerProblemHandlers, UnsupportedEncoding } from "./http/problems.ts";
 import { clientErrorHandler, frameworkErrorHandler } from "./http/refusals.ts";
@@ -97,8 +98,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
 
   app.setValidatorCompiler(validatorCompiler);
   registerProblemHandlers(app, BODY_LIMIT_BYTES);
-  // JSON only: any other content type is a 415.
+  // JSON only, in UTF-8: any other content type is a 415.
   app.removeContentTypeParser("text/plain");
+  registerJsonParser(app, BODY_LIMIT_BYTES);
 
   // Hooks on every request are callback-style: cheaper than async ones on the hot path.
   // The first one sets what every answer carries, then refuses a Host that is not served

@@ -129,4 +129,28 @@ describe("inputs the fuzzer found", () => {
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
   });
+
+  it("refuses a JSON body that is not UTF-8 with 400, and stores nothing (was stored with U+FFFD in place of the bytes)", async () => {
+    for (const bytes of [[0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82]]) {
+      const response = await api.app.inject({
+        method: "POST",
+        url: "/api/tasks/",
+        headers: { ...alice.auth, "content-type": "application/json" },
+        payload: Buffer.concat([Buffer.from('{"title":"'), Buffer.from(bytes), Buffer.from('"}')]),
+      });
+      const problem = expectProblem(response, 400);
+      expect(problem).toMatchObject({
+        type: "urn:tasks:problem:invalid-utf8-body",
+        detail: "The request body is not valid UTF-8.",
+      });
+    }
+    const accented = await send("POST", "/api/tasks/", '{"title":"caf\u00e9 \ud83d\ude00"}');
+    expect(accented.json<{ title: string }>().title).toBe("café 😀");
+    await api.app.inject({
+      method: "DELETE",
+      url: `/api/tasks/${accented.json<{ id: string }>().id}/`,
+      headers: alice.auth,
+    });
+    expect((await tasksOf()).map((task) => task.title)).toEqual(["kept"]);
+  });
 });

@@ -52,8 +52,23 @@ export class InvalidPreflight extends Error {
   }
 }
 
+/** A JSON body whose bytes are not UTF-8. */
+export class InvalidUtf8Body extends Error {
+  readonly code = "INVALID_UTF8_BODY";
+
+  constructor() {
+    super("The request body is not valid UTF-8.");
+  }
+}
+
 /** The errors only the HTTP layer raises. */
-export type ApiError = NotAuthenticated | InvalidHost | CsrfFailed | UnsupportedEncoding | InvalidPreflight;
+export type ApiError =
+  | NotAuthenticated
+  | InvalidHost
+  | CsrfFailed
+  | UnsupportedEncoding
+  | InvalidPreflight
+  | InvalidUtf8Body;
 export type ApiErrorCode = ApiError["code"];
 
 interface ProblemType {
@@ -70,6 +85,7 @@ const PROBLEM_TYPES: Readonly<Record<DomainErrorCode | ApiErrorCode, ProblemType
   VALIDATION_FAILED: { status: 400, title: "Invalid input", slug: "validation-failed" },
   INVALID_HOST: { status: 400, title: "Invalid host", slug: "invalid-host" },
   INVALID_PREFLIGHT: { status: 400, title: "Invalid preflight request", slug: "invalid-preflight" },
+  INVALID_UTF8_BODY: { status: 400, title: "Bad Request", slug: "invalid-utf8-body" },
   INVALID_CREDENTIALS: { status: 401, title: "Invalid credentials", slug: "invalid-credentials" },
   INVALID_TOKEN: { status: 401, title: "Invalid token", slug: "invalid-token" },
   INVALID_SESSION: { status: 401, title: "Not authenticated", slug: "invalid-session" },
@@ -111,7 +127,8 @@ export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: n
     error instanceof InvalidHost ||
     error instanceof CsrfFailed ||
     error instanceof UnsupportedEncoding ||
-    error instanceof InvalidPreflight
+    error instanceof InvalidPreflight ||
+    error instanceof InvalidUtf8Body
   ) {
     const known = PROBLEM_TYPES[error.code];
     const problem: Problem = {
