@@ -22,7 +22,7 @@ import type {
 } from "@tasks/domain";
 import type { Database } from "@tasks/persistence";
 import type { Config } from "@tasks/platform";
-import Fastify, { type FastifyBaseLogger } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from "fastify";
 import { registerAuthentication } from "./http/authentication.ts";
 import { BrowserCookies } from "./http/cookies.ts";
 import { corsOptions, preflightCheck } from "./http/cors.ts";
@@ -83,6 +83,10 @@ export interface AppDependencies {
 /** The HTTP API of CONTRACT.md section 1, built from its dependencies; not yet listening. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   const headers = securityHeaders(deps.config.production);
+  // What every answer carries, whichever path it takes.
+  const stamp = (request: FastifyRequest, reply: FastifyReply) => {
+    reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
+  };
   const app: FastifyTypeBox = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : {}),
     logController: new RequestLogController(),
@@ -92,12 +96,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
     // An HTTP/1.1 request without Host then meets the Host check, which answers it with
     // problem details, instead of Node's bare 400.
     http: { requireHostHeader: false },
-    frameworkErrors: frameworkErrorHandler(headers, BODY_LIMIT_BYTES),
+    frameworkErrors: frameworkErrorHandler(stamp, BODY_LIMIT_BYTES),
     clientErrorHandler: clientErrorHandler(headers, () => app.log),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  registerProblemHandlers(app, BODY_LIMIT_BYTES);
+  registerProblemHandlers(app, BODY_LIMIT_BYTES, stamp);
   // JSON only, in UTF-8: any other content type is a 415.
   app.removeContentTypeParser("text/plain");
   registerJsonParser(app, BODY_LIMIT_BYTES);
@@ -107,7 +111,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   // before anything else (CORS, authentication, a route) sees the request.
   const checkHost = hostCheck(deps.config.allowedHosts);
   app.addHook("onRequest", (request, reply, done) => {
-    reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
+    stamp(request, reply);
     done(checkHost(request) ?? preflightCheck(request));
   });
   // Once closing, responses still in flight end their connections: a keep-alive client

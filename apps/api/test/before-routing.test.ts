@@ -80,6 +80,12 @@ describe("requests refused before routing", () => {
   });
 
   describe("by Fastify's router", () => {
+    it("answers a method Node's parser reads but no router knows (PRI without a version) with 404 problem details (found by fuzz-wire: it had no request id nor security headers)", async () => {
+      const answer = await rawRequest(port, "PRI /api/openapi.json\r\nHost: localhost\r\nx-request-id: pri-1\r\n\r\n");
+      expectProblemOnWire(answer, 404);
+      expect(answer.headers["x-request-id"]).toBe("pri-1");
+    });
+
     it("answers a path parameter past the router's limit with 414 problem details and the caller's request id", async () => {
       const answer = await rawRequest(
         port,

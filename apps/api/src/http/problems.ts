@@ -202,11 +202,19 @@ declare module "fastify" {
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 /**
- * One error handler for every layer, and a not-found handler that tells an unknown
+ * One error handler for every layer (`stamp` sets the headers every answer carries), and a not-found handler that tells an unknown
  * path (404) from a known path called with the wrong method (405 with `Allow`).
  */
-export function registerProblemHandlers(app: FastifyInstance, bodyLimit: number): void {
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  bodyLimit: number,
+  stamp: (request: FastifyRequest, reply: FastifyReply) => void,
+): void {
   app.setErrorHandler((error, request, reply) => {
+    // Again here: Fastify's fallback for a method no router knows (PRI, which Node's
+    // parser reads in a request line without a version) sends its 404 through this
+    // handler without running any hook.
+    stamp(request, reply);
     const answer = problemFor(error, request, bodyLimit);
     if (answer.problem.status >= 500) request[SERVER_ERROR] = error;
     return sendProblem(reply, answer);

@@ -14,9 +14,12 @@ import { REQUEST_ID_HEADER } from "./request-logging.ts";
  * (a URL that does not decode, a path parameter past the router's `maxParamLength`): no
  * hook has run, so the headers every answer carries are set here.
  */
-export function frameworkErrorHandler(headers: Readonly<Record<string, string>>, bodyLimit: number) {
+export function frameworkErrorHandler(
+  stamp: (request: FastifyRequest, reply: FastifyReply) => void,
+  bodyLimit: number,
+) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
-    reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
+    stamp(request, reply);
     sendProblem(reply, problemFor(error, request, bodyLimit));
   };
 }
