@@ -22,15 +22,22 @@ import type {
 } from "@tasks/domain";
 import type { Database } from "@tasks/persistence";
 import type { Config, TrustProxy } from "@tasks/platform";
-import Fastify, { type FastifyBaseLogger, type FastifyServerOptions } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from "fastify";
 import { registerAuthentication } from "./http/authentication.ts";
 import { BrowserCookies } from "./http/cookies.ts";
-import { corsOptions } from "./http/cors.ts";
+import { corsOptions, preflightCheck } from "./http/cors.ts";
 import { registerCsrfCheck } from "./http/csrf.ts";
 import type { FastifyTypeBox } from "./http/fastify-typebox.ts";
 import { hostCheck } from "./http/hosts.ts";
+import { registerJsonParser } from "./http/json-body.ts";
 import { allowedOrigins, originCheck } from "./http/origins.ts";
-import { registerProblemHandlers } from "./http/problems.ts";
+import { registerProblemHandlers, UnsupportedEncoding } from "./http/problems.ts";
+import { clientErrorHandler, frameworkErrorHandler } from "./http/refusals.ts";
 import { REQUEST_ID_HEADER, RequestLogController, requestIdOf } from "./http/request-logging.ts";
 import { validatorCompiler } from "./http/schema-validator.ts";
 import type { HttpSecurityEvents } from "./http/security-events.ts";
@@ -107,7 +114,12 @@ function fastifyTrustProxy(trust: TrustProxy | undefined): FastifyServerOptions[
 
 /** The HTTP API of CONTRACT.md section 1, built from its dependencies; not yet listening. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
-  const app = Fastify({
+  const headers = securityHeaders(deps.config.production);
+  // What every answer carries, whichever path it takes.
+  const stamp = (request: FastifyRequest, reply: FastifyReply) => {
+    reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
+  };
+  const app: FastifyTypeBox = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : {}),
     logController: new RequestLogController(),
     genReqId: requestIdOf,
@@ -129,22 +141,24 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
       connectionsCheckingInterval: Math.min(1000, deps.config.headersTimeoutMs),
       requestTimeout: deps.config.requestTimeoutMs,
     },
+    frameworkErrors: frameworkErrorHandler(stamp, BODY_LIMIT_BYTES),
+    clientErrorHandler: clientErrorHandler(headers, () => app.log),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
-  registerProblemHandlers(app, BODY_LIMIT_BYTES);
-  // JSON only: any other content type is a 415.
+  registerProblemHandlers(app, BODY_LIMIT_BYTES, stamp);
+  // JSON only, in UTF-8: any other content type is a 415.
   app.removeContentTypeParser("text/plain");
+  registerJsonParser(app, BODY_LIMIT_BYTES);
 
   // Hooks on every request are callback-style: cheaper than async ones on the hot path.
   // The first one sets what every answer carries, then refuses a Host that is not served
   // before anything else (CORS, authentication, a route) sees the request.
-  const headers = securityHeaders(deps.config.production);
   const checkHost = hostCheck(deps.config.allowedHosts);
   app.addHook("onRequest", (request, reply, done) => {
-    reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
-    done(checkHost(request));
+    stamp(request, reply);
+    done(checkHost(request) ?? preflightCheck(request));
   });
   // Once shutting down, every answer ends its connection: a keep-alive client would
   // otherwise hold close() open after its last answer, or send its next request to a
@@ -157,6 +171,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   app.addHook("onSend", (_request, reply, payload, done) => {
     if (shutdown.started) reply.header("connection", "close");
     done(null, payload);
+  });
+  // Fastify would hand a compressed body to the JSON parser as it is.
+  app.addHook("preParsing", (request, _reply, payload, done) => {
+    const encoding = request.headers["content-encoding"];
+    if (encoding === undefined || encoding.trim().toLowerCase() === "identity") done(null, payload);
+    else done(new UnsupportedEncoding());
   });
 
   const origins = allowedOrigins(deps.config.corsOrigins);

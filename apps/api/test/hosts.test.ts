@@ -1,7 +1,7 @@
-import { connect } from "node:net";
 import { type Config, loadConfig } from "@tasks/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem, type ProblemBody } from "./support/http.ts";
+import { rawRequest } from "./support/raw-http.ts";
 import { openTestApi, type TestApi, type TestUser, testApiOn } from "./support/test-api.ts";
 
 interface PageBody {
@@ -12,35 +12,6 @@ interface PageBody {
 const MALFORMED = "The Host header is missing, malformed or sent more than once.";
 const NOT_SERVED = "This server does not serve the host named in the Host header.";
 const REQUEST_ID = "host-check-1";
-
-/** One HTTP/1.x request written byte for byte on a fresh connection, and the answer as the server sent it. */
-async function rawRequest(
-  port: number,
-  head: string,
-): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-  const answer = await new Promise<string>((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => socket.write(head));
-    let data = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk: string) => {
-      data += chunk;
-    });
-    socket.on("end", () => resolve(data));
-    socket.on("error", reject);
-  });
-  const [top = "", ...rest] = answer.split("\r\n\r\n");
-  const [statusLine = "", ...headerLines] = top.split("\r\n");
-  const headers = Object.fromEntries(
-    headerLines.map((line) => [
-      line.slice(0, line.indexOf(":")).toLowerCase(),
-      line.slice(line.indexOf(":") + 1).trim(),
-    ]),
-  );
-  let body = rest.join("\r\n\r\n");
-  // A chunked body: the chunks' sizes are not part of the content.
-  if (headers["transfer-encoding"] === "chunked") body = body.replace(/^[0-9a-f]+\r\n|\r\n[0-9a-f]+\r\n/g, "").trim();
-  return { status: Number(statusLine.split(" ")[1]), headers, body };
-}
 
 describe("the Host header", () => {
   let api: TestApi;

@@ -8,6 +8,8 @@ export const FIELD_MESSAGES = {
   blank: "This field may not be blank.",
   null: "This field may not be null.",
   noData: "No data provided.",
+  nullCharacters: "Null characters are not allowed.",
+  loneSurrogate: "Enter valid Unicode text: this contains a lone surrogate.",
   tooLong: (limit: number) => `Ensure this field has no more than ${limit} characters.`,
   tooShort: (limit: number) => `Ensure this field has at least ${limit} characters.`,
   tooSmall: (limit: number | bigint) => `Ensure this value is greater than or equal to ${limit}.`,

@@ -34,8 +34,41 @@ export class CsrfFailed extends Error {
   }
 }
 
+/** The request body is compressed (Content-Encoding), which this API does not read. */
+export class UnsupportedEncoding extends Error {
+  readonly code = "UNSUPPORTED_ENCODING";
+
+  constructor() {
+    super("Send the request body without a Content-Encoding: this server reads only identity bodies.");
+  }
+}
+
+/** An OPTIONS request without the Origin and Access-Control-Request-Method of a CORS preflight. */
+export class InvalidPreflight extends Error {
+  readonly code = "INVALID_PREFLIGHT";
+
+  constructor() {
+    super("An OPTIONS request is a CORS preflight: send Origin and Access-Control-Request-Method.");
+  }
+}
+
+/** A JSON body whose bytes are not UTF-8. */
+export class InvalidUtf8Body extends Error {
+  readonly code = "INVALID_UTF8_BODY";
+
+  constructor() {
+    super("The request body is not valid UTF-8.");
+  }
+}
+
 /** The errors only the HTTP layer raises. */
-export type ApiError = NotAuthenticated | InvalidHost | CsrfFailed;
+export type ApiError =
+  | NotAuthenticated
+  | InvalidHost
+  | CsrfFailed
+  | UnsupportedEncoding
+  | InvalidPreflight
+  | InvalidUtf8Body;
 export type ApiErrorCode = ApiError["code"];
 
 interface ProblemType {
@@ -51,6 +84,8 @@ interface ProblemType {
 const PROBLEM_TYPES: Readonly<Record<DomainErrorCode | ApiErrorCode, ProblemType>> = {
   VALIDATION_FAILED: { status: 400, title: "Invalid input", slug: "validation-failed" },
   INVALID_HOST: { status: 400, title: "Invalid host", slug: "invalid-host" },
+  INVALID_PREFLIGHT: { status: 400, title: "Invalid preflight request", slug: "invalid-preflight" },
+  INVALID_UTF8_BODY: { status: 400, title: "Bad Request", slug: "invalid-utf8-body" },
   INVALID_CREDENTIALS: { status: 401, title: "Invalid credentials", slug: "invalid-credentials" },
   INVALID_TOKEN: { status: 401, title: "Invalid token", slug: "invalid-token" },
   INVALID_SESSION: { status: 401, title: "Not authenticated", slug: "invalid-session" },
@@ -60,6 +95,7 @@ const PROBLEM_TYPES: Readonly<Record<DomainErrorCode | ApiErrorCode, ProblemType
   USER_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
   LOGIN_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
   PAGE_NOT_FOUND: { status: 404, title: "Invalid page", slug: "page-not-found" },
+  UNSUPPORTED_ENCODING: { status: 415, title: "Unsupported Media Type", slug: "unsupported-content-encoding" },
   LOGIN_THROTTLED: { status: 429, title: "Too many failed logins", slug: "login-throttled" },
   SERVICE_UNAVAILABLE: { status: 503, title: "Service unavailable", slug: "service-unavailable" },
   SCHEMA_NOT_MIGRATED: { status: 503, title: "Service unavailable", slug: "schema-not-migrated" },
@@ -72,6 +108,7 @@ const FRAMEWORK_DETAILS: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: "Send the request body as application/json.",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "The Content-Length header does not match the body.",
   FST_ERR_BAD_URL: "The request URL is malformed.",
+  FST_ERR_MAX_PARAM_LENGTH: "A segment of the request path is longer than this server accepts.",
 };
 
 const RETRY_AFTER_UNAVAILABLE_SECONDS = 5;
@@ -88,7 +125,10 @@ export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: n
     error instanceof DomainError ||
     error instanceof NotAuthenticated ||
     error instanceof InvalidHost ||
-    error instanceof CsrfFailed
+    error instanceof CsrfFailed ||
+    error instanceof UnsupportedEncoding ||
+    error instanceof InvalidPreflight ||
+    error instanceof InvalidUtf8Body
   ) {
     const known = PROBLEM_TYPES[error.code];
     const problem: Problem = {
@@ -135,6 +175,8 @@ function headersFor(error: Error, status: number): Record<string, string> {
   if (error instanceof LoginThrottled) return { "retry-after": String(error.retryAfterSeconds) };
   if (error instanceof ServiceUnavailable || error instanceof SchemaNotMigrated)
     return { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) };
+  // RFC 9110 section 12.5.3: a 415 for a content coding says which codings are accepted.
+  if (error instanceof UnsupportedEncoding) return { "accept-encoding": "identity" };
   return {};
 }
 
@@ -160,11 +202,19 @@ declare module "fastify" {
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 /**
- * One error handler for every layer, and a not-found handler that tells an unknown
+ * One error handler for every layer (`stamp` sets the headers every answer carries), and a not-found handler that tells an unknown
  * path (404) from a known path called with the wrong method (405 with `Allow`).
  */
-export function registerProblemHandlers(app: FastifyInstance, bodyLimit: number): void {
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  bodyLimit: number,
+  stamp: (request: FastifyRequest, reply: FastifyReply) => void,
+): void {
   app.setErrorHandler((error, request, reply) => {
+    // Again here: Fastify's fallback for a method no router knows (PRI, which Node's
+    // parser reads in a request line without a version) sends its 404 through this
+    // handler without running any hook.
+    stamp(request, reply);
     const answer = problemFor(error, request, bodyLimit);
     if (answer.problem.status >= 500) request[SERVER_ERROR] = error;
     return sendProblem(reply, answer);

@@ -42,10 +42,11 @@ function convertIntegers(input: unknown, names: readonly string[]): unknown {
 }
 
 function fieldErrors(errors: readonly TValidationError[], value: unknown): Record<string, string[]> {
-  const result: Record<string, string[]> = {};
+  // A Map, not an object: a client's member may be named `constructor` or `__proto__`.
+  const result = new Map<string, string[]>();
   const add = (field: string, message: string) => {
-    const messages = result[field] ?? [];
-    if (!messages.includes(message)) result[field] = [...messages, message];
+    const messages = result.get(field) ?? [];
+    if (!messages.includes(message)) result.set(field, [...messages, message]);
   };
   for (const error of errors) {
     const field = fieldName(error.instancePath);
@@ -68,7 +69,7 @@ function fieldErrors(errors: readonly TValidationError[], value: unknown): Recor
         add(
           field,
           FIELD_MESSAGES.invalidChoice(
-            String(valueAt(value, error.instancePath)),
+            choiceText(valueAt(value, error.instancePath)),
             error.params.allowedValues.map(String),
           ),
         );
@@ -89,7 +90,17 @@ function fieldErrors(errors: readonly TValidationError[], value: unknown): Recor
         add(field, "This value is not valid.");
     }
   }
-  return result;
+  return Object.fromEntries(result);
+}
+
+/**
+ * The value a choice message echoes: a scalar as it is, a list or a dictionary by its
+ * kind, since String() of a deeply nested list recurses past the stack.
+ */
+function choiceText(value: unknown): string {
+  if (Array.isArray(value)) return "[...]";
+  if (typeof value === "object" && value !== null) return "{...}";
+  return String(value);
 }
 
 function typeMessage(expected: string | string[], actual: unknown, isRoot: boolean): string {

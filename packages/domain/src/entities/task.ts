@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors.ts";
 import { FIELD_MESSAGES } from "../field-messages.ts";
 import { DEFAULT_TASK_STATUS, invalidStatusMessage, isTaskStatus, type TaskStatus } from "./task-status.ts";
+import { unstorableTextProblem } from "./text.ts";
 
 export const TITLE_MAX_LENGTH = 200;
 export const DESCRIPTION_MAX_LENGTH = 10_000;
@@ -78,13 +79,17 @@ function check(changes: TaskChanges): Partial<TaskFields> {
   const fields: { -readonly [K in keyof TaskFields]?: TaskFields[K] } = {};
   if (changes.title !== undefined) {
     const title = changes.title.trim();
+    const problem = unstorableTextProblem(title);
     if (title.length === 0) errors.title = [FIELD_MESSAGES.blank];
     else if ([...title].length > TITLE_MAX_LENGTH) errors.title = [FIELD_MESSAGES.tooLong(TITLE_MAX_LENGTH)];
+    else if (problem !== null) errors.title = [problem];
     else fields.title = title;
   }
   if (changes.description !== undefined) {
+    const problem = unstorableTextProblem(changes.description);
     if ([...changes.description].length > DESCRIPTION_MAX_LENGTH)
       errors.description = [FIELD_MESSAGES.tooLong(DESCRIPTION_MAX_LENGTH)];
+    else if (problem !== null) errors.description = [problem];
     else fields.description = changes.description;
   }
   if (changes.status !== undefined) {

@@ -1,5 +1,6 @@
 import { ValidationError } from "../errors.ts";
 import { FIELD_MESSAGES } from "../field-messages.ts";
+import { unstorableTextProblem } from "./text.ts";
 
 export const USERNAME_MAX_LENGTH = 150;
 export const EMAIL_MAX_LENGTH = 254;
@@ -38,6 +39,16 @@ export function canonicalUsername(username: string): string {
   return username.normalize("NFKC").trim().toUpperCase().toLowerCase().normalize("NFKC");
 }
 
+/**
+ * Whether any user could have this username: one `User.validate` would accept. A name
+ * that no user can have (a NUL, a lone surrogate, past the length) is never looked up,
+ * so storage never sees text it cannot hold.
+ */
+export function couldBeUsername(username: string): boolean {
+  const name = username.normalize("NFKC").trim();
+  return name.length > 0 && [...name].length <= USERNAME_MAX_LENGTH && USERNAME_PATTERN.test(name);
+}
+
 export class User implements UserProps {
   declare readonly id: string;
   declare readonly username: string;
@@ -67,7 +78,8 @@ export class User implements UserProps {
         "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
       ];
     if (email.length > EMAIL_MAX_LENGTH) errors.email = [FIELD_MESSAGES.tooLong(EMAIL_MAX_LENGTH)];
-    else if (email.length > 0 && !EMAIL_PATTERN.test(email)) errors.email = ["Enter a valid email address."];
+    else if (email.length > 0 && (!EMAIL_PATTERN.test(email) || unstorableTextProblem(email) !== null))
+      errors.email = ["Enter a valid email address."];
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
     return { username, email };
   }

@@ -1,5 +1,6 @@
 import { loginAttemptKeys } from "../entities/login-attempt-keys.ts";
 import type { User } from "../entities/user.ts";
+import { couldBeUsername } from "../entities/user.ts";
 import { InvalidCredentials, LoginThrottled } from "../errors.ts";
 import type { IdGenerator } from "../ports/id-generator.ts";
 import type { LoginThrottle } from "../ports/login-throttle.ts";
@@ -68,7 +69,7 @@ export class PasswordCheck {
     const { users, hasher, throttle } = this.deps;
     const attempt = await throttle.reserve(keys);
     try {
-      const found = await users.findByUsername(input.username);
+      const found = couldBeUsername(input.username) ? await users.findByUsername(input.username) : null;
       const passwordMatches = await hasher.verify(found?.passwordHash ?? (await this.hashOfNothing()), input.password);
       if (!found || !passwordMatches || !found.isActive) throw new InvalidCredentials();
       await attempt.giveBack();

@@ -192,3 +192,19 @@ describe("Task.rehydrate", () => {
     expect({ ...Task.rehydrate(props) }).toEqual(props);
   });
 });
+
+describe("text a task cannot store", () => {
+  it("refuses a NUL or a lone surrogate in the title or the description, and keeps a paired one", () => {
+    expect(fieldErrors(() => create({ title: "a\u0000b", description: "\ud83d" }))).toEqual({
+      title: ["Null characters are not allowed."],
+      description: ["Enter valid Unicode text: this contains a lone surrogate."],
+    });
+    expect(fieldErrors(() => patch(create({ title: "ok" }), { description: "\u0000" }))).toEqual({
+      description: ["Null characters are not allowed."],
+    });
+    expect(fieldErrors(() => put(create({ title: "ok" }), { title: "\udc00\ud800" }))).toEqual({
+      title: ["Enter valid Unicode text: this contains a lone surrogate."],
+    });
+    expect(create({ title: "\ud83d\ude00", description: "\u{1d11e}" }).title).toBe("\u{1f600}");
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalUsername, USERNAME_MAX_LENGTH, User, ValidationError } from "../../src/index.ts";
+import { canonicalUsername, couldBeUsername, USERNAME_MAX_LENGTH, User, ValidationError } from "../../src/index.ts";
 import { aUser, START, text } from "../../src/testing/index.ts";
 
 const INVALID_USERNAME =
@@ -176,5 +176,18 @@ describe("a user's token version", () => {
 
     expect(user.recordLogin(now)).toMatchObject({ lastLogin: now, tokenVersion: 3 });
     expect(user.lastLogin).toBeNull();
+  });
+});
+
+describe("couldBeUsername", () => {
+  it("is true only of names User.validate accepts", () => {
+    for (const name of ["alice", " Alice ", "ａｌｉｃｅ", "a.b+c@d_e-f", "x".repeat(USERNAME_MAX_LENGTH)])
+      expect(couldBeUsername(name), name).toBe(true);
+    for (const name of ["", " ", "a\u0000b", "\udc00", "a b", "x".repeat(USERNAME_MAX_LENGTH + 1)])
+      expect(couldBeUsername(name), name).toBe(false);
+  });
+
+  it("goes with an email that has a NUL being refused", () => {
+    expect(() => User.validate({ username: "alice", email: "a\u0000@example.com" })).toThrow(ValidationError);
   });
 });

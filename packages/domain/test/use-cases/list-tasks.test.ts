@@ -42,6 +42,12 @@ describe("ListTasks", () => {
     await expect(new ListTasks(ports).execute({ actor: ALICE, page: 2 })).rejects.toThrow(PageNotFound);
   });
 
+  it("reports a page past any offset storage can address as not found, without asking storage", async () => {
+    await expect(new ListTasks(ports).execute({ actor: ALICE, page: 1.8e20 })).rejects.toThrow(PageNotFound);
+    await expect(new ListTasks(ports).execute({ actor: ALICE, page: 2 ** 53 })).rejects.toThrow(PageNotFound);
+    expect(ports.tasks.pageRequests).toEqual([]);
+  });
+
   it("lists only the caller's tasks, newest first by default", async () => {
     const mine = await storeTasks("alice-id", 3);
     await storeTasks("bob-id", 2);
