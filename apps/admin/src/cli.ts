@@ -183,6 +183,7 @@ const DOMAIN_ERROR_LINES: Readonly<Record<DomainErrorCode, (error: DomainError) 
   LOGIN_THROTTLED: (error) => error.message,
   INVALID_TOKEN: (error) => error.message,
   INVALID_SESSION: (error) => error.message,
+  PERMISSION_DENIED: (error) => error.message,
   LOGIN_NOT_FOUND: (error) => error.message,
 };
 

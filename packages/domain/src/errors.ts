@@ -13,6 +13,7 @@ export type DomainErrorCode =
   | "INVALID_TOKEN"
   | "INVALID_SESSION"
   | "LOGIN_NOT_FOUND"
+  | "PERMISSION_DENIED"
   | "SERVICE_UNAVAILABLE"
   | "SCHEMA_NOT_MIGRATED";
 
@@ -136,6 +137,18 @@ export class LoginNotFound extends DomainError {
 
   constructor() {
     super("No login matches the given query.");
+  }
+}
+
+/**
+ * The staff member may not do this: a web admin action that only a superuser may take
+ * (on staff and superusers), or an admin page for a user who is not (or no longer) staff.
+ */
+export class PermissionDenied extends DomainError {
+  readonly code = "PERMISSION_DENIED";
+
+  constructor(message = "You do not have permission to perform this action.") {
+    super(message);
   }
 }
 

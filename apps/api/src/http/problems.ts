@@ -90,6 +90,7 @@ const PROBLEM_TYPES: Readonly<Record<DomainErrorCode | ApiErrorCode, ProblemType
   INVALID_TOKEN: { status: 401, title: "Invalid token", slug: "invalid-token" },
   INVALID_SESSION: { status: 401, title: "Not authenticated", slug: "invalid-session" },
   CSRF_FAILED: { status: 403, title: "Forbidden", slug: "csrf-failed" },
+  PERMISSION_DENIED: { status: 403, title: "Forbidden", slug: "permission-denied" },
   NOT_AUTHENTICATED: { status: 401, title: "Not authenticated", slug: "not-authenticated" },
   TASK_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
   USER_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },

@@ -17,10 +17,13 @@ export interface PageRequest {
 export const TASK_ORDERING_FIELDS = ["created_at", "updated_at", "status", "title"] as const;
 export type TaskOrderingField = (typeof TASK_ORDERING_FIELDS)[number];
 
-export interface TaskOrderingTerm {
-  readonly field: TaskOrderingField;
+/** One key of an ordering: a field, ascending or descending. */
+export interface OrderingTerm<Field extends string> {
+  readonly field: Field;
   readonly direction: "asc" | "desc";
 }
+
+export type TaskOrderingTerm = OrderingTerm<TaskOrderingField>;
 
 /**
  * A full ordering. Storage appends `id` as the last key, in the direction of the last
@@ -39,21 +42,31 @@ export interface TaskPageRequest extends PageRequest {
 
 /** Parses `ordering=-status,title`. Empty or missing gives the default ordering. */
 export function parseTaskOrdering(raw: string | undefined): TaskOrdering {
+  return parseOrdering(raw, TASK_ORDERING_FIELDS, DEFAULT_TASK_ORDERING);
+}
+
+/**
+ * Parses a comma-separated list of fields, each optionally prefixed by `-` for descending;
+ * a field named twice counts once. Empty or missing gives `fallback`.
+ */
+export function parseOrdering<Field extends string>(
+  raw: string | undefined,
+  fields: readonly Field[],
+  fallback: readonly OrderingTerm<Field>[],
+): readonly OrderingTerm<Field>[] {
   const parts = splitList(raw);
-  if (parts.length === 0) return DEFAULT_TASK_ORDERING;
-  const terms: TaskOrderingTerm[] = [];
+  if (parts.length === 0) return fallback;
+  const terms: OrderingTerm<Field>[] = [];
   const unknown: string[] = [];
   for (const part of parts) {
     const direction = part.startsWith("-") ? "desc" : "asc";
     const field = part.replace(/^-/, "");
-    if (!(TASK_ORDERING_FIELDS as readonly string[]).includes(field)) unknown.push(part);
-    else if (!terms.some((term) => term.field === field)) terms.push({ field: field as TaskOrderingField, direction });
+    if (!(fields as readonly string[]).includes(field)) unknown.push(part);
+    else if (!terms.some((term) => term.field === field)) terms.push({ field: field as Field, direction });
   }
   if (unknown.length > 0)
     throw new ValidationError({
-      ordering: unknown.map(
-        (part) => `"${part}" is not a field you can order by. Choose among: ${TASK_ORDERING_FIELDS.join(", ")}.`,
-      ),
+      ordering: unknown.map((part) => `"${part}" is not a field you can order by. Choose among: ${fields.join(", ")}.`),
     });
   return terms;
 }

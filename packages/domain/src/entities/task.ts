@@ -68,8 +68,8 @@ export class Task implements TaskProps {
     return { title, description, status: DEFAULT_TASK_STATUS, ...check({ title, description, status }) };
   }
 
-  /** The task with checked fields written at `now`: what storage keeps after an update. */
-  withFields(fields: Partial<TaskFields>, now: Date): Task {
+  /** The task with checked fields (and maybe a new owner) written at `now`: what storage keeps after an update. */
+  withFields(fields: Partial<TaskFields> & { readonly ownerId?: string }, now: Date): Task {
     return new Task({ ...this, ...fields, updatedAt: now });
   }
 }

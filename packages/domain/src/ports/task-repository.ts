@@ -1,3 +1,4 @@
+import type { OperatorTaskOrdering } from "../entities/operator-query.ts";
 import type { Task, TaskFields } from "../entities/task.ts";
 import type { PageRequest, TaskPageRequest } from "../entities/task-query.ts";
 import type { TaskStatus } from "../entities/task-status.ts";
@@ -16,17 +17,21 @@ export interface TaskFilter {
   readonly search?: string;
 }
 
+/** What an update writes: checked fields, and for the operator a new owner (an existing user's id). */
+export type TaskUpdate = Partial<TaskFields> & { readonly ownerId?: string };
+
 export interface TaskRepository {
   add(task: Task): Promise<void>;
   /** `null` for an unknown id, and for a string that cannot be an id at all. */
   findById(id: string): Promise<Task | null>;
   /**
-   * Writes the given fields and `updatedAt` of a stored task in one step (never its owner
-   * or creation time) and returns the task as stored. `null` when there is none (a task
+   * Writes the given fields and `updatedAt` of a stored task in one step (never its
+   * creation time; its owner only when `fields.ownerId` is given, the operator's
+   * reassignment) and returns the task as stored. `null` when there is none (a task
    * deleted meanwhile is not brought back), when `id` cannot be an id, and, with
    * `ownerId`, when the task belongs to someone else, who keeps it unchanged.
    */
-  update(id: string, fields: Partial<TaskFields>, updatedAt: Date, ownerId?: string): Promise<Task | null>;
+  update(id: string, fields: TaskUpdate, updatedAt: Date, ownerId?: string): Promise<Task | null>;
   /** Returns whether there was one (of `ownerId`'s, when given) to delete. */
   delete(id: string, ownerId?: string): Promise<boolean>;
   /**
@@ -34,6 +39,10 @@ export interface TaskRepository {
    * the direction of the last term) and paged by the storage, with the total count.
    */
   listForOwner(ownerId: string, request: TaskPageRequest): Promise<TaskPage>;
-  /** For the operator: one page of the matching tasks, newest first (by created_at, then id), with the total count. */
-  list(filter: TaskFilter, page: PageRequest): Promise<TaskPage>;
+  /**
+   * For the operator: one page of the matching tasks with the total count, ordered by
+   * `ordering` (default: newest first) and then by id in the direction of the last term.
+   * `owner` orders by the owner's id, `id` by the id alone.
+   */
+  list(filter: TaskFilter, page: PageRequest, ordering?: OperatorTaskOrdering): Promise<TaskPage>;
 }

@@ -1,5 +1,14 @@
+import type { UserFilter, UserOrdering } from "../entities/operator-query.ts";
 import type { PageRequest } from "../entities/task-query.ts";
 import type { User } from "../entities/user.ts";
+
+/** The fields of a user that the web admin's change form writes, checked. */
+export interface UserProfileChanges {
+  readonly username?: string;
+  readonly email?: string;
+  readonly isStaff?: boolean;
+  readonly isSuperuser?: boolean;
+}
 
 export interface UserPage {
   readonly items: User[];
@@ -33,12 +42,24 @@ export interface UserRepository {
    * inactive user stays as it is. The user as stored afterwards, or `null`.
    */
   deactivate(id: string): Promise<User | null>;
+  /**
+   * Writes the given profile fields and nothing else (never the password, `isActive` or
+   * `tokenVersion`). Throws `UsernameTaken` when another user has the new username's
+   * `canonicalUsername`. The user as stored afterwards, or `null` when there is none.
+   */
+  updateProfile(id: string, changes: UserProfileChanges): Promise<User | null>;
   /** Makes the user active; `tokenVersion` stays. The user as stored afterwards, or `null`. */
   activate(id: string): Promise<User | null>;
   /** Deletes the user with its tasks and sessions. Returns whether there was one. */
   delete(id: string): Promise<boolean>;
-  /** One page of the users, oldest first (by date joined, then id), with how many there are. */
-  list(page: PageRequest): Promise<UserPage>;
+  /**
+   * One page of the users that match `filter`, with how many match, ordered by `ordering`
+   * (default: date joined, oldest first) and then by id in the direction of the last term.
+   * `username` orders by `canonicalUsername` and `email` by the lower-cased email, both in
+   * code-unit order; `false` comes before `true`; a user who never logged in comes after
+   * every other in ascending order of `last_login`, before them in descending order.
+   */
+  list(page: PageRequest, filter?: UserFilter, ordering?: UserOrdering): Promise<UserPage>;
   /** The users of these ids that exist, in no particular order; a string that cannot be an id matches none. */
   findByIds(ids: readonly string[]): Promise<User[]>;
   count(): Promise<number>;

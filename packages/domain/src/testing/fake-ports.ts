@@ -4,6 +4,7 @@ import { FakeLoginThrottle } from "./fake-login-throttle.ts";
 import { FakePasswordHasher } from "./fake-password-hasher.ts";
 import { FakeSessionKeys } from "./fake-session-keys.ts";
 import { FakeTokenService } from "./fake-token-service.ts";
+import { InMemoryHistoryRepository } from "./in-memory-history-repository.ts";
 import { InMemorySessionRepository } from "./in-memory-session-repository.ts";
 import { InMemoryTaskRepository } from "./in-memory-task-repository.ts";
 import { InMemoryUnitOfWork } from "./in-memory-unit-of-work.ts";
@@ -27,7 +28,8 @@ export function fakePorts() {
   const log = new WriteLog();
   const tasks = new InMemoryTaskRepository(log);
   const sessions = new InMemorySessionRepository(log);
-  const users = new InMemoryUserRepository(log, { tasks, sessions });
+  const history = new InMemoryHistoryRepository(log);
+  const users = new InMemoryUserRepository(log, { tasks, sessions, history });
   sessions.users = users;
   const clock = new FakeClock();
   const ids = new SequentialIdGenerator();
@@ -39,7 +41,8 @@ export function fakePorts() {
     tasks,
     sessions,
     users,
-    unitOfWork: new InMemoryUnitOfWork([users, tasks, sessions], log),
+    history,
+    unitOfWork: new InMemoryUnitOfWork([users, tasks, sessions, history], log),
     clock,
     ids,
     hasher,

@@ -1,5 +1,15 @@
-import type { PageRequest, Task, TaskFields, TaskFilter, TaskPage, TaskPageRequest, TaskRepository } from "../index.ts";
-import { compareIds, compareTasks } from "./task-order.ts";
+import {
+  DEFAULT_OPERATOR_TASK_ORDERING,
+  type OperatorTaskOrdering,
+  type PageRequest,
+  type Task,
+  type TaskFilter,
+  type TaskPage,
+  type TaskPageRequest,
+  type TaskRepository,
+  type TaskUpdate,
+} from "../index.ts";
+import { compareTasks } from "./task-order.ts";
 import { Table, type Transactional, WriteLog } from "./write-log.ts";
 
 /** The port's semantics over a Map: filtering, ordering with the `id` tie-break, paging and counting. */
@@ -27,7 +37,7 @@ export class InMemoryTaskRepository implements TaskRepository, Transactional {
     return this.table.rows.get(id) ?? null;
   }
 
-  async update(id: string, fields: Partial<TaskFields>, updatedAt: Date, ownerId?: string): Promise<Task | null> {
+  async update(id: string, fields: TaskUpdate, updatedAt: Date, ownerId?: string): Promise<Task | null> {
     const task = this.owned(id, ownerId);
     if (task === undefined) return null;
     const written = task.withFields(fields, updatedAt);
@@ -50,10 +60,12 @@ export class InMemoryTaskRepository implements TaskRepository, Transactional {
     return { items: matching.slice(start, start + request.pageSize), count: matching.length };
   }
 
-  async list(filter: TaskFilter, request: PageRequest): Promise<TaskPage> {
-    const matching = this.matching(filter).sort(
-      (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id),
-    );
+  async list(
+    filter: TaskFilter,
+    request: PageRequest,
+    ordering: OperatorTaskOrdering = DEFAULT_OPERATOR_TASK_ORDERING,
+  ): Promise<TaskPage> {
+    const matching = this.matching(filter).sort(compareTasks(ordering));
     const start = (request.page - 1) * request.pageSize;
     return { items: matching.slice(start, start + request.pageSize), count: matching.length };
   }

@@ -1,20 +1,29 @@
 import {
   canonicalUsername,
+  DEFAULT_USER_ORDERING,
   type PageRequest,
-  type User,
+  User,
+  type UserFilter,
   UsernameTaken,
+  type UserOrdering,
   type UserPage,
+  type UserProfileChanges,
   type UserRepository,
 } from "../index.ts";
+import type { InMemoryHistoryRepository } from "./in-memory-history-repository.ts";
 import type { InMemorySessionRepository } from "./in-memory-session-repository.ts";
 import type { InMemoryTaskRepository } from "./in-memory-task-repository.ts";
-import { compareIds } from "./task-order.ts";
+import { compareUsers } from "./task-order.ts";
 import { Table, type Transactional, WriteLog } from "./write-log.ts";
 
-/** Deleting a user also deletes their tasks and sessions, as the port promises (a cascade in SQL). */
+/**
+ * Deleting a user also deletes their tasks and sessions, as the port promises (a cascade in
+ * SQL), and keeps their history entries without them.
+ */
 export interface UserCascade {
   readonly tasks?: InMemoryTaskRepository;
   readonly sessions?: InMemorySessionRepository;
+  readonly history?: InMemoryHistoryRepository;
 }
 
 export class InMemoryUserRepository implements UserRepository, Transactional {
@@ -66,16 +75,35 @@ export class InMemoryUserRepository implements UserRepository, Transactional {
     if (!this.table.rows.delete(id)) return false;
     this.cascade.tasks?.deleteOwnedBy(id);
     this.cascade.sessions?.deleteForUser(id);
+    this.cascade.history?.forgetUser(id);
     this.log.record("users", "delete", id);
     return true;
   }
 
-  async list(request: PageRequest): Promise<UserPage> {
-    const all = [...this.table.rows.values()].sort(
-      (a, b) => a.dateJoined.getTime() - b.dateJoined.getTime() || compareIds(a.id, b.id),
-    );
+  async updateProfile(id: string, changes: UserProfileChanges): Promise<User | null> {
+    const other = changes.username === undefined ? null : this.find(changes.username);
+    if (other !== null && other.id !== id) throw new UsernameTaken(changes.username as string);
+    return this.change(id, (user) => User.rehydrate({ ...user, ...changes }));
+  }
+
+  async list(
+    request: PageRequest,
+    filter: UserFilter = {},
+    ordering: UserOrdering = DEFAULT_USER_ORDERING,
+  ): Promise<UserPage> {
+    const search = filter.search?.toLowerCase();
+    const matching = [...this.table.rows.values()]
+      .filter(
+        (user) =>
+          (filter.isStaff === undefined || user.isStaff === filter.isStaff) &&
+          (filter.isActive === undefined || user.isActive === filter.isActive) &&
+          (search === undefined ||
+            user.username.toLowerCase().includes(search) ||
+            user.email.toLowerCase().includes(search)),
+      )
+      .sort(compareUsers(ordering));
     const start = (request.page - 1) * request.pageSize;
-    return { items: all.slice(start, start + request.pageSize), count: all.length };
+    return { items: matching.slice(start, start + request.pageSize), count: matching.length };
   }
 
   async findByIds(ids: readonly string[]): Promise<User[]> {

@@ -1,4 +1,12 @@
-import { type Task, type TaskOrdering, taskStatusRank } from "../index.ts";
+import {
+  canonicalUsername,
+  type OperatorTaskOrdering,
+  type Task,
+  type TaskOrdering,
+  taskStatusRank,
+  type User,
+  type UserOrdering,
+} from "../index.ts";
 
 /**
  * ICU's root collation, which PostgreSQL's `und-x-icu` is too: titles sort alike,
@@ -12,8 +20,11 @@ export function compareIds(a: string, b: string): number {
   return a > b ? 1 : 0;
 }
 
-/** The order `TaskRepository.listForOwner` promises: the terms, then `id` in the direction of the last term. */
-export function compareTasks(ordering: TaskOrdering): (a: Task, b: Task) => number {
+/**
+ * The order `TaskRepository.listForOwner` and `list` promise: the terms, then `id` in the
+ * direction of the last term.
+ */
+export function compareTasks(ordering: OperatorTaskOrdering): (a: Task, b: Task) => number {
   const tieBreak = ordering.at(-1)?.direction === "asc" ? 1 : -1;
   return (a, b) => {
     for (const { field, direction } of ordering) {
@@ -24,7 +35,11 @@ export function compareTasks(ordering: TaskOrdering): (a: Task, b: Task) => numb
             ? a.updatedAt.getTime() - b.updatedAt.getTime()
             : field === "status"
               ? taskStatusRank(a.status) - taskStatusRank(b.status)
-              : TITLE_COLLATOR.compare(a.title, b.title);
+              : field === "title"
+                ? TITLE_COLLATOR.compare(a.title, b.title)
+                : field === "owner"
+                  ? compareIds(a.ownerId, b.ownerId)
+                  : compareIds(a.id, b.id);
       if (order !== 0) return direction === "desc" ? -order : order;
     }
     return tieBreak * compareIds(a.id, b.id);
@@ -33,4 +48,34 @@ export function compareTasks(ordering: TaskOrdering): (a: Task, b: Task) => numb
 
 export function sortTasks(tasks: readonly Task[], ordering: TaskOrdering): Task[] {
   return [...tasks].sort(compareTasks(ordering));
+}
+
+/** The order `UserRepository.list` promises: the terms, then `id` in the direction of the last term. */
+export function compareUsers(ordering: UserOrdering): (a: User, b: User) => number {
+  const tieBreak = ordering.at(-1)?.direction === "asc" ? 1 : -1;
+  const never = Number.POSITIVE_INFINITY;
+  return (a, b) => {
+    for (const { field, direction } of ordering) {
+      const order =
+        field === "username"
+          ? compareIds(canonicalUsername(a.username), canonicalUsername(b.username))
+          : field === "email"
+            ? compareIds(a.email.toLowerCase(), b.email.toLowerCase())
+            : field === "is_staff"
+              ? Number(a.isStaff) - Number(b.isStaff)
+              : field === "is_active"
+                ? Number(a.isActive) - Number(b.isActive)
+                : field === "date_joined"
+                  ? a.dateJoined.getTime() - b.dateJoined.getTime()
+                  : compareNumbers(a.lastLogin?.getTime() ?? never, b.lastLogin?.getTime() ?? never);
+      if (order !== 0) return direction === "desc" ? -order : order;
+    }
+    return tieBreak * compareIds(a.id, b.id);
+  };
+}
+
+/** `a - b` that is also right for two infinities. */
+function compareNumbers(a: number, b: number): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }

@@ -3,7 +3,7 @@
  * work, so that a test can check that two writes were made atomically.
  */
 export interface WriteRecord {
-  readonly repository: "users" | "tasks" | "sessions";
+  readonly repository: "users" | "tasks" | "sessions" | "history";
   readonly operation: "add" | "update" | "delete";
   readonly id: string;
   /** The number of the transaction the write was made in, `null` outside any. */

@@ -5,6 +5,7 @@ import type { Clock } from "../ports/clock.ts";
 import type { IdGenerator } from "../ports/id-generator.ts";
 import type { PasswordHasher } from "../ports/password-hasher.ts";
 import type { UserRepository } from "../ports/user-repository.ts";
+import { collectErrors } from "./collect-errors.ts";
 
 export interface CreateUserInput {
   readonly username: string;
@@ -42,16 +43,5 @@ export class CreateUser {
     });
     await users.add(user);
     return user;
-  }
-}
-
-/** Runs `check`, adding the field errors it throws to `errors`; other errors go on up. */
-function collectErrors<T>(errors: Record<string, readonly string[]>, check: () => T): T | undefined {
-  try {
-    return check();
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    Object.assign(errors, error.errors);
-    return undefined;
   }
 }

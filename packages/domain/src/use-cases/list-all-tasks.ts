@@ -1,6 +1,7 @@
+import { DEFAULT_OPERATOR_TASK_ORDERING, OPERATOR_TASK_ORDERING_FIELDS } from "../entities/operator-query.ts";
 import type { OperatorActor } from "../entities/ownership.ts";
 import type { Task } from "../entities/task.ts";
-import { assertPageExists, parseOperatorPaging, parseTaskStatuses } from "../entities/task-query.ts";
+import { assertPageExists, parseOperatorPaging, parseOrdering, parseTaskStatuses } from "../entities/task-query.ts";
 import type { TaskRepository } from "../ports/task-repository.ts";
 import type { UserRepository } from "../ports/user-repository.ts";
 import { findUserOrFail } from "./find-user.ts";
@@ -16,8 +17,9 @@ export interface TaskWithOwner {
 type Deps = { tasks: TaskRepository; users: UserRepository };
 
 /**
- * One page of the operator's view of every task, newest first, filtered by owner username,
- * status list and text. A page past the last is `PageNotFound`.
+ * One page of the operator's view of every task, filtered by owner username, status list
+ * and text, ordered by `ordering` (`-status,title`; default newest first). A page past
+ * the last is `PageNotFound`.
  */
 export class ListAllTasks {
   private readonly deps: Deps;
@@ -31,14 +33,16 @@ export class ListAllTasks {
     username?: string;
     status?: string;
     search?: string;
+    ordering?: string;
     page?: number;
     limit?: number;
   }): Promise<OperatorPage<TaskWithOwner>> {
     const request = parseOperatorPaging(input.page, input.limit);
+    const ordering = parseOrdering(input.ordering, OPERATOR_TASK_ORDERING_FIELDS, DEFAULT_OPERATOR_TASK_ORDERING);
     const statuses = parseTaskStatuses(input.status);
     const owner = input.username === undefined ? undefined : await findUserOrFail(this.deps.users, input.username);
     const search = input.search?.trim() || undefined;
-    const { items, count } = await this.deps.tasks.list({ ownerId: owner?.id, statuses, search }, request);
+    const { items, count } = await this.deps.tasks.list({ ownerId: owner?.id, statuses, search }, request, ordering);
     assertPageExists(request, count);
     const owners = owner ? [owner] : await this.deps.users.findByIds([...new Set(items.map((task) => task.ownerId))]);
     const usernames = new Map(owners.map((user) => [user.id, user.username]));

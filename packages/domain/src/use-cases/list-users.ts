@@ -1,4 +1,5 @@
-import { assertPageExists, parseOperatorPaging } from "../entities/task-query.ts";
+import { DEFAULT_USER_ORDERING, USER_ORDERING_FIELDS } from "../entities/operator-query.ts";
+import { assertPageExists, parseOperatorPaging, parseOrdering } from "../entities/task-query.ts";
 import type { User } from "../entities/user.ts";
 import type { UserRepository } from "../ports/user-repository.ts";
 
@@ -12,7 +13,12 @@ export interface OperatorPage<T> {
 
 type Deps = { users: UserRepository };
 
-/** One page of the users, oldest first: the operator's view. A page past the last is `PageNotFound`. */
+/**
+ * One page of the users: the operator's view (taskctl, the admin's change list), filtered
+ * by staff and active status and by text in the username or email, ordered by
+ * `ordering` (`-last_login,username`; default oldest first). A page past the last is
+ * `PageNotFound`.
+ */
 export class ListUsers {
   private readonly deps: Deps;
 
@@ -20,9 +26,20 @@ export class ListUsers {
     this.deps = deps;
   }
 
-  async execute(input: { page?: number; limit?: number } = {}): Promise<OperatorPage<User>> {
+  async execute(
+    input: {
+      page?: number;
+      limit?: number;
+      isStaff?: boolean;
+      isActive?: boolean;
+      search?: string;
+      ordering?: string;
+    } = {},
+  ): Promise<OperatorPage<User>> {
     const request = parseOperatorPaging(input.page, input.limit);
-    const { items, count } = await this.deps.users.list(request);
+    const ordering = parseOrdering(input.ordering, USER_ORDERING_FIELDS, DEFAULT_USER_ORDERING);
+    const filter = { isStaff: input.isStaff, isActive: input.isActive, search: input.search?.trim() || undefined };
+    const { items, count } = await this.deps.users.list(request, filter, ordering);
     assertPageExists(request, count);
     return { count, ...request, results: items };
   }

@@ -1,0 +1,26 @@
+/**
+ * One change made through the web admin, as Django's admin keeps a `LogEntry`: who, when,
+ * what was done to which object, and a short message. The object's name and the staff
+ * member's username are kept as they were, so the history still reads after either is
+ * renamed or deleted.
+ */
+export type HistoryAction = "addition" | "change" | "deletion";
+export type HistoryObjectType = "task" | "user";
+
+export interface HistoryEntry {
+  readonly id: string;
+  readonly actionTime: Date;
+  /** The staff member who acted; `null` once that user is deleted. */
+  readonly userId: string | null;
+  readonly username: string;
+  readonly objectType: HistoryObjectType;
+  readonly objectId: string;
+  /** The object's name when it was changed: a task's title, a user's username. */
+  readonly objectRepr: string;
+  readonly action: HistoryAction;
+  /** "Added.", "Changed Title and Status.", "Changed password.", "Deleted.". */
+  readonly changeMessage: string;
+}
+
+/** Django's admin cuts `object_repr` to 200 characters. */
+export const OBJECT_REPR_MAX_LENGTH = 200;

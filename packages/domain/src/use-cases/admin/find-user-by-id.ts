@@ -1,0 +1,10 @@
+import type { User } from "../../entities/user.ts";
+import { UserNotFound } from "../../errors.ts";
+import type { UserRepository } from "../../ports/user-repository.ts";
+
+/** The user of this id, or `UserNotFound` (naming the id: the admin's pages address users by id). */
+export async function findUserByIdOrFail(users: UserRepository, id: string): Promise<User> {
+  const user = await users.findById(id);
+  if (user === null) throw new UserNotFound(id);
+  return user;
+}
