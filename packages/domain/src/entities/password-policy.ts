@@ -12,6 +12,9 @@ const SIMILARITY_MIN_LENGTH = 3;
  * or email, not a common password, not entirely numeric. Throws a ValidationError on the
  * `password` field listing every rule broken.
  */
+/** Django's words when a password and its confirmation differ. */
+export const PASSWORD_MISMATCH = "The two password fields didn’t match.";
+
 export function assertAcceptablePassword(password: string, user: { username: string; email?: string }): void {
   const messages = passwordProblems(password, user);
   if (messages.length > 0) throw new ValidationError({ password: messages });

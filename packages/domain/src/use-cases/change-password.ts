@@ -1,4 +1,4 @@
-import { passwordProblems } from "../entities/password-policy.ts";
+import { PASSWORD_MISMATCH, passwordProblems } from "../entities/password-policy.ts";
 import { InvalidCredentials, UserNotFound, ValidationError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { PasswordHasher } from "../ports/password-hasher.ts";
@@ -6,6 +6,7 @@ import type { SecurityEvents } from "../ports/security-events.ts";
 import type { SessionRepository } from "../ports/session-repository.ts";
 import type { UnitOfWork } from "../ports/unit-of-work.ts";
 import type { UserRepository } from "../ports/user-repository.ts";
+import { throwCollected } from "./collect-errors.ts";
 import type { PasswordCheck } from "./password-check.ts";
 
 type Deps = {
@@ -37,6 +38,8 @@ export class ChangePassword {
     sessionId: string;
     oldPassword: string;
     newPassword: string;
+    /** The new password typed a second time, when the form asks for it (the web admin's does). */
+    newPasswordConfirmation?: string;
     clientAddress: string;
   }): Promise<void> {
     const { passwords, users, sessions, hasher, clock, unitOfWork, events } = this.deps;
@@ -52,8 +55,12 @@ export class ChangePassword {
       if (error instanceof InvalidCredentials) throw new ValidationError({ old_password: [WRONG_OLD_PASSWORD] });
       throw error;
     }
+    const errors: Record<string, readonly string[]> = {};
     const problems = passwordProblems(input.newPassword, user);
-    if (problems.length > 0) throw new ValidationError({ new_password: problems });
+    if (problems.length > 0) errors.new_password = problems;
+    if (input.newPasswordConfirmation !== undefined && input.newPasswordConfirmation !== input.newPassword)
+      errors.new_password_confirmation = [PASSWORD_MISMATCH];
+    throwCollected(errors);
     const passwordHash = await hasher.hash(input.newPassword);
     const now = clock.now();
     await unitOfWork.transaction(async () => {

@@ -8,6 +8,7 @@ import {
   ListLogins,
   LoginNotFound,
   LoginThrottled,
+  PASSWORD_MISMATCH,
   PasswordCheck,
   PurgeEndedLogins,
   RefreshSession,
@@ -153,6 +154,41 @@ describe("ChangePassword", () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).errors).toEqual({ old_password: [WRONG_OLD_PASSWORD] });
     expect((await ports.users.findById(alice.id))?.passwordHash).toBe(alice.passwordHash);
+  });
+
+  it("refuses a confirmation that differs from the new password, with the policy's problems, and changes nothing", async () => {
+    const current = await loginOf((await logIn(ports, "alice")).access);
+
+    const error = await new ChangePassword(ports)
+      .execute({
+        userId: alice.id,
+        sessionId: current.id,
+        oldPassword: GOOD_PASSWORD,
+        newPassword: "alice",
+        newPasswordConfirmation: "alice!",
+        clientAddress: CLIENT_ADDRESS,
+      })
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(Object.keys((error as ValidationError).errors)).toEqual(["new_password", "new_password_confirmation"]);
+    expect((error as ValidationError).errors.new_password_confirmation).toEqual([PASSWORD_MISMATCH]);
+    expect((await ports.users.findById(alice.id))?.passwordHash).toBe(alice.passwordHash);
+  });
+
+  it("accepts a confirmation equal to the new password", async () => {
+    const current = await loginOf((await logIn(ports, "alice")).access);
+
+    await new ChangePassword(ports).execute({
+      userId: alice.id,
+      sessionId: current.id,
+      oldPassword: GOOD_PASSWORD,
+      newPassword: "a brand new pass phrase",
+      newPasswordConfirmation: "a brand new pass phrase",
+      clientAddress: CLIENT_ADDRESS,
+    });
+
+    await expect(logIn(ports, "alice", "a brand new pass phrase")).resolves.toMatchObject({ tokenType: "Bearer" });
   });
 
   it("applies the password policy to the new password, naming new_password", async () => {

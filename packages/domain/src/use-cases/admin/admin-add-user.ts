@@ -1,4 +1,4 @@
-import { passwordProblems } from "../../entities/password-policy.ts";
+import { PASSWORD_MISMATCH, passwordProblems } from "../../entities/password-policy.ts";
 import { assertMayManageUser, type StaffMember } from "../../entities/staff.ts";
 import { User } from "../../entities/user.ts";
 import { UsernameTaken } from "../../errors.ts";
@@ -7,9 +7,6 @@ import type { UnitOfWork } from "../../ports/unit-of-work.ts";
 import type { UserRepository } from "../../ports/user-repository.ts";
 import { collectErrors, throwCollected } from "../collect-errors.ts";
 import { type HistoryDeps, recordHistory } from "./history.ts";
-
-/** Django's words when a password and its confirmation differ. */
-export const PASSWORD_MISMATCH = "The two password fields didn’t match.";
 
 export interface AdminAddUserInput {
   readonly staff: StaffMember;

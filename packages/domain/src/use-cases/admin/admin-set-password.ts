@@ -1,4 +1,4 @@
-import { passwordProblems } from "../../entities/password-policy.ts";
+import { PASSWORD_MISMATCH, passwordProblems } from "../../entities/password-policy.ts";
 import { assertMayManageUser, type StaffMember } from "../../entities/staff.ts";
 import type { User } from "../../entities/user.ts";
 import { UserNotFound } from "../../errors.ts";
@@ -8,7 +8,6 @@ import type { SessionRepository } from "../../ports/session-repository.ts";
 import type { UnitOfWork } from "../../ports/unit-of-work.ts";
 import type { UserRepository } from "../../ports/user-repository.ts";
 import { throwCollected } from "../collect-errors.ts";
-import { PASSWORD_MISMATCH } from "./admin-add-user.ts";
 import { findUserByIdOrFail } from "./find-user-by-id.ts";
 import { type HistoryDeps, recordHistory } from "./history.ts";
 
