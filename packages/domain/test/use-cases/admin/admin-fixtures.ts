@@ -23,15 +23,20 @@ export async function refusedWithoutWrites<E extends Error>(
   type: abstract new (...args: never[]) => E,
 ): Promise<E> {
   const writesBefore = ports.log.records.length;
-  const transactionsBefore = ports.unitOfWork.transactions.length;
   const error = await act().then(
     () => new Error("expected a refusal, got success"),
     (caught: unknown) => caught,
   );
   expect(error).toBeInstanceOf(type);
   expect(ports.log.records.slice(writesBefore)).toEqual([]);
-  expect(ports.unitOfWork.transactions.slice(transactionsBefore)).toEqual([]);
   return error as E;
+}
+
+/** The ValidationError the promise rejects with; any other outcome fails the test. */
+export async function failure(promise: Promise<unknown>): Promise<ValidationError> {
+  const error = await promise.catch((caught: unknown) => caught);
+  if (!(error instanceof ValidationError)) throw new Error(`expected a ValidationError, got ${String(error)}`);
+  return error;
 }
 
 /** The field errors of a refusal that wrote nothing. */
