@@ -123,8 +123,10 @@ describe("AdminAddUser", () => {
     ["a superuser", { isSuperuser: true }],
     ["a staff superuser", { isStaff: true, isSuperuser: true }],
   ])("refuses staff who add %s, hashing and writing nothing", async (_, flags) => {
+    const hashesBefore = ports.hasher.calls.length;
+
     await refusedWithoutWrites(ports, () => new AdminAddUser(ports).execute(alice(flags)), PermissionDenied);
-    expect(ports.hasher.callsOf("hash")).toHaveLength(2);
+    expect(ports.hasher.calls).toHaveLength(hashesBefore);
   });
 
   it("refuses staff before looking at the fields", async () => {
