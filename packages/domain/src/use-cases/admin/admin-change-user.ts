@@ -59,9 +59,11 @@ export class AdminChangeUser {
     assertMayManageUser(input.staff, { isStaff, isSuperuser });
     const errors: Record<string, readonly string[]> = {};
     const checked = collectErrors(errors, () => User.validate(input));
-    if (checked && canonicalUsername(checked.username) !== canonicalUsername(before.username)) {
-      const other = await users.findByUsername(checked.username);
-      if (other !== null && other.id !== before.id) Object.assign(errors, new UsernameTaken(checked.username).errors);
+    // A valid new username is looked up even when the email is not, so that a taken one is
+    // reported with the other fields' errors at once, as AdminAddUser reports it.
+    if (errors.username === undefined && canonicalUsername(input.username) !== canonicalUsername(before.username)) {
+      const other = await users.findByUsername(input.username);
+      if (other !== null && other.id !== before.id) Object.assign(errors, new UsernameTaken(input.username).errors);
     }
     throwCollected(errors);
 

@@ -24,12 +24,16 @@ export class AdminDeleteUsers {
     return unitOfWork.transaction(async () => {
       const found = await users.findByIds([...new Set(input.ids)]);
       for (const user of found) assertMayManageUser(input.staff, user);
+      // A superuser who deletes their own account is named by username alone, as the cascade
+      // names them in their other entries: no entry may keep the id of a user who is gone.
+      const deletesSelf = found.some((user) => user.id === input.staff.userId);
+      const author = deletesSelf ? { userId: null, username: input.staff.username } : input.staff;
       const deleted: User[] = [];
       for (const user of found) {
         if (!(await users.delete(user.id))) continue;
         await recordHistory(
           this.deps,
-          input.staff,
+          author,
           { type: "user", id: user.id, repr: user.username },
           "deletion",
           "Deleted.",

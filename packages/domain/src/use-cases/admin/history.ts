@@ -4,7 +4,6 @@ import {
   type HistoryObjectType,
   OBJECT_REPR_MAX_LENGTH,
 } from "../../entities/history-entry.ts";
-import type { StaffMember } from "../../entities/staff.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { HistoryRepository } from "../../ports/history-repository.ts";
 import type { IdGenerator } from "../../ports/id-generator.ts";
@@ -18,10 +17,13 @@ export interface HistoryObject {
   readonly repr: string;
 }
 
+/** Who an entry names: a staff member, or (`userId` null) one whose account is gone. */
+export type HistoryAuthor = Pick<HistoryEntry, "userId" | "username">;
+
 /** Adds one entry of the staff member's to the history. Callers run it in the transaction of the change itself. */
 export function recordHistory(
   deps: HistoryDeps,
-  staff: StaffMember,
+  staff: HistoryAuthor,
   object: HistoryObject,
   action: HistoryAction,
   changeMessage: string,
