@@ -28,10 +28,13 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from "fastify";
+import { ADMIN_PREFIX } from "./admin/paths.ts";
+import { adminSite } from "./admin/plugin.ts";
 import { registerAuthentication } from "./http/authentication.ts";
+import { BrowserSessions } from "./http/browser-sessions.ts";
 import { BrowserCookies } from "./http/cookies.ts";
 import { corsOptions, preflightCheck } from "./http/cors.ts";
-import { registerCsrfCheck } from "./http/csrf.ts";
+import { csrfCheck, registerCsrfCheck } from "./http/csrf.ts";
 import type { FastifyTypeBox } from "./http/fastify-typebox.ts";
 import { hostCheck } from "./http/hosts.ts";
 import { registerJsonParser } from "./http/json-body.ts";
@@ -78,6 +81,7 @@ export type AppConfig = Pick<
   | "production"
   | "corsOrigins"
   | "apiDocs"
+  | "adminSite"
   | "publicUrl"
   | "allowedHosts"
   | "trustProxy"
@@ -91,6 +95,8 @@ export interface AppDependencies {
   readonly useCases: UseCases;
   /** Where security events go (structured log lines). */
   readonly events: HttpSecurityEvents;
+  /** Signs the cookies the server must trust it wrote itself (the web admin's messages). */
+  readonly cookieSecret: string;
   readonly clock: Clock;
   /** For the readiness check. */
   readonly database: Pick<Database, "ping">;
@@ -181,18 +187,27 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
 
   const origins = allowedOrigins(deps.config.corsOrigins);
   await app.register(cors, corsOptions(origins));
-  await app.register(cookie);
+  await app.register(cookie, { secret: deps.cookieSecret });
   if (deps.config.apiDocs) await registerOpenApi(app);
   registerAuthentication(app, deps.useCases.resolveCaller);
-  registerCsrfCheck(app, originCheck(origins, deps.config.publicUrl), deps.events);
+  const checkCsrf = csrfCheck(originCheck(origins, deps.config.publicUrl), deps.events);
+  registerCsrfCheck(app, checkCsrf);
 
+  const cookies = new BrowserCookies(deps.config.production);
+  const browserSessions = new BrowserSessions({ ...deps.useCases, cookies, now: () => deps.clock.now() });
   healthRoutes(app, { ping: (timeoutMs) => deps.database.ping(timeoutMs), shutdown });
-  authRoutes(app, {
-    ...deps.useCases,
-    cookies: new BrowserCookies(deps.config.production),
-    now: () => deps.clock.now(),
-  });
+  authRoutes(app, { ...deps.useCases, cookies, browserSessions });
   taskRoutes(app, { ...deps.useCases, publicUrl: deps.config.publicUrl });
   if (deps.config.apiDocs) await registerDocsRoutes(app, deps.config.publicUrl);
+  if (deps.config.adminSite)
+    await app.register(adminSite, {
+      prefix: ADMIN_PREFIX,
+      resolveCaller: deps.useCases.resolveCaller,
+      browserSessions,
+      cookies,
+      csrfCheck: checkCsrf,
+      production: deps.config.production,
+      bodyLimit: BODY_LIMIT_BYTES,
+    });
   return app;
 }

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import {
   ChangePassword,
   type Clock,
@@ -105,6 +106,8 @@ export function createDependencies(input: ContainerInput): Dependencies {
     database,
     logger: input.logger,
     events,
+    // Its own key, derived from the one secret there is, so that no cookie is signed with the JWT key itself.
+    cookieSecret: createHmac("sha256", input.jwtSecret).update("cookie signing").digest("base64url"),
     clock,
     purgeEndedLogins: new PurgeEndedLogins({ sessions, clock }),
     useCases: {

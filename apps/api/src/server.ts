@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       "No users yet. Create the first one with `npm run taskctl -- createsuperuser` " +
         "(with pnpm: `pnpm taskctl createsuperuser`), or an ordinary user with " +
         "`npm run taskctl -- users create <username>` (`pnpm taskctl users create <username>`), " +
-        "then log in at POST /api/auth/login/.",
+        `then log in at POST /api/auth/login/${config.adminSite ? ` or, as a superuser or staff, at ${address}/admin/` : ""}.`,
     );
   logger.info(`Listening on ${address}.${docs}`);
 }

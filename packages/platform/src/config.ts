@@ -29,6 +29,7 @@ export const CONFIG_VARIABLES = [
   "REDIS_URL",
   "LOG_LEVEL",
   "API_DOCS",
+  "ADMIN_SITE",
   "PUBLIC_URL",
   "ALLOWED_HOSTS",
   "REFRESH_REUSE_WINDOW",
@@ -90,6 +91,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly logLevel: LogLevel;
   readonly apiDocs: boolean;
+  /** Whether the web admin is served at /admin/. */
+  readonly adminSite: boolean;
   /**
    * Where absolute links point (`next`, `previous`): scheme, host, port and any path
    * prefix, without a trailing slash. `undefined`: links use the request's (allowed) host.
@@ -273,6 +276,7 @@ export function loadConfig(env: Environment, cwd: string = process.cwd()): Confi
     redisUrl,
     logLevel,
     apiDocs: read("API_DOCS", true, boolean),
+    adminSite: read("ADMIN_SITE", true, boolean),
     publicUrl,
     allowedHosts: servedHosts(allowedHosts, publicUrl, production),
     refreshReuseWindowSeconds: read("REFRESH_REUSE_WINDOW", 10, duration),

@@ -1,5 +1,5 @@
-import type { ResolveCaller, Session, User } from "@tasks/domain";
-import type { FastifyInstance } from "fastify";
+import type { Credential, ResolveCaller, Session, User } from "@tasks/domain";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { SESSION_COOKIE } from "./cookies.ts";
 import { NotAuthenticated } from "./problems.ts";
 
@@ -41,11 +41,21 @@ export function registerAuthentication(app: FastifyInstance, resolveCaller: Reso
     const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
     if (token === undefined && sessionKey === undefined) return done(new NotAuthenticated());
     const credential = token !== undefined ? { accessToken: token } : { sessionKey: sessionKey as string };
-    resolveCaller.execute(credential).then((caller) => {
-      request.user = caller.user;
-      request.session = caller.session;
-      request.credential = token !== undefined ? "token" : "cookie";
-      done();
-    }, done);
+    identifyCaller(request, resolveCaller, credential).then(() => done(), done);
   });
+}
+
+/**
+ * Resolves `credential` to the caller and their login (refusing one that is not live) and
+ * sets them on the request. The guard's step, and the web admin's for its cookie.
+ */
+export async function identifyCaller(
+  request: FastifyRequest,
+  resolveCaller: ResolveCaller,
+  credential: Credential,
+): Promise<void> {
+  const caller = await resolveCaller.execute(credential);
+  request.user = caller.user;
+  request.session = caller.session;
+  request.credential = "accessToken" in credential ? "token" : "cookie";
 }

@@ -26,8 +26,12 @@ export class BrowserCookies {
   }
 
   private options(reply: FastifyReply, httpOnly: boolean, maxAge: number): CookieSerializeOptions {
-    const secure = this.production || schemeOf(reply.request) === "https";
-    return { path: "/", sameSite: "lax", secure, httpOnly, maxAge };
+    return { path: "/", sameSite: "lax", secure: this.secure(reply), httpOnly, maxAge };
+  }
+
+  /** Whether a cookie set on `reply` is `Secure`: in production, or when the request came over HTTPS. */
+  secure(reply: FastifyReply): boolean {
+    return this.production || schemeOf(reply.request) === "https";
   }
 
   /** Sets the session cookie, living until `expiresAt`, and a fresh CSRF token (Django rotates it at login). */

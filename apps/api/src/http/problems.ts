@@ -202,6 +202,11 @@ declare module "fastify" {
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 
+/** The methods `path` has routes for: none for an unknown path, others for a known path called with the wrong one (405). */
+export function allowedMethods(app: FastifyInstance, path: string): string[] {
+  return METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+}
+
 /**
  * One error handler for every layer (`stamp` sets the headers every answer carries), and a not-found handler that tells an unknown
  * path (404) from a known path called with the wrong method (405 with `Allow`).
@@ -223,7 +228,7 @@ export function registerProblemHandlers(
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split("?")[0] ?? "/";
-    const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    const allowed = allowedMethods(app, path);
     const instance = path;
     if (allowed.length === 0)
       return sendProblem(reply, {

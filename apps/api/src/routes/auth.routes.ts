@@ -11,6 +11,7 @@ import type {
 } from "@tasks/domain";
 import type { FastifyRequest } from "fastify";
 import Type from "typebox";
+import { type BrowserSessions, clientOf } from "../http/browser-sessions.ts";
 import { type BrowserCookies, CSRF_COOKIE, newCsrfToken } from "../http/cookies.ts";
 import type { FastifyTypeBox } from "../http/fastify-typebox.ts";
 import {
@@ -44,18 +45,13 @@ export interface AuthDependencies {
   /** Present only when REGISTRATION=open: otherwise its route does not exist (404). */
   readonly register: Register | null;
   readonly cookies: BrowserCookies;
-  readonly now: () => Date;
+  readonly browserSessions: BrowserSessions;
 }
 
 const NO_CONTENT = { 204: Type.Null({ description: "Done." }) };
 
 const WRONG_CREDENTIALS = "Wrong username or password: one and the same answer for an unknown or inactive user.";
 const BAD_REFRESH = "The refresh token is invalid, expired, or its login has ended.";
-
-/** The client as the login records it. */
-function clientOf(request: FastifyRequest) {
-  return { address: request.ip, userAgent: request.headers["user-agent"] ?? null };
-}
 
 /**
  * Logging in and out with tokens (our paths and simplejwt's default ones, which a
@@ -240,10 +236,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       },
     },
     async (request, reply) => {
-      const result = await deps.logIn.execute({ ...request.body, kind: "cookie", client: clientOf(request) });
-      if (result.kind !== "cookie") throw new Error("a cookie login answered no key");
-      deps.cookies.startSession(reply, result.key, result.session.expiresAt, deps.now());
-      return { user: toMeResource(result.user) };
+      return { user: toMeResource(await deps.browserSessions.start(request, reply, request.body)) };
     },
   );
 
@@ -273,8 +266,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
       },
     },
     async (request, reply) => {
-      await deps.endLogin.execute({ userId: request.user.id, sessionId: request.session.id, reason: "logout" });
-      deps.cookies.endSession(reply);
+      await deps.browserSessions.end(request, reply);
       return reply.code(204).send(null);
     },
   );

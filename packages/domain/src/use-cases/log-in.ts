@@ -18,6 +18,11 @@ export interface LogInInput {
   readonly kind: SessionKind;
   /** Where the login comes from: the address also keys the failed-login throttle. */
   readonly client: ClientInfo & { readonly address: string };
+  /**
+   * Only a staff user may log in (the web admin): anyone else is refused exactly like a
+   * wrong password, after the password is checked, and counts as a failed login.
+   */
+  readonly staffOnly?: boolean;
 }
 
 export type LogInResult =
@@ -38,7 +43,7 @@ type Deps = {
 
 /**
  * A login: checks the password (`PasswordCheck`: throttled, same error for every
- * refusal), then starts a Session of the kind asked for, recording the last login in the
+ * refusal, a user who is not staff refused too when `staffOnly`), then starts a Session of the kind asked for, recording the last login in the
  * same transaction. A token login answers its first pair; a cookie login answers the key
  * of its cookie, of which storage keeps only the hash.
  */

@@ -16,6 +16,14 @@ type Deps = {
   events: SecurityEvents;
 };
 
+export interface PasswordCheckInput {
+  readonly username: string;
+  readonly password: string;
+  readonly clientAddress: string;
+  /** Refuse a user who is not staff, as a wrong password is refused. */
+  readonly staffOnly?: boolean;
+}
+
 /**
  * Password checks of one username, or from one client address, that may run at once in
  * this process: a burst from one address cannot take every thread that hashes passwords.
@@ -30,7 +38,8 @@ const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
  * a username or an address that has used up its failures is refused before any password
  * is checked, right or wrong; a success gives the attempt back, a wrong password keeps it.
  * An unknown user costs the same hashing work as a known one, and an unknown user, an
- * inactive user and a wrong password all fail with the same error.
+ * inactive user, a wrong password and (when only staff may log in) a user who is not
+ * staff all fail with the same error, counted alike.
  */
 export class PasswordCheck {
   private dummyHash: Promise<string> | undefined;
@@ -41,8 +50,8 @@ export class PasswordCheck {
     this.deps = deps;
   }
 
-  /** The active user with this username and password; `InvalidCredentials` or `LoginThrottled` otherwise. */
-  async check(input: { username: string; password: string; clientAddress: string }): Promise<User> {
+  /** The active user (staff too, when `staffOnly`) with this username and password; `InvalidCredentials` or `LoginThrottled` otherwise. */
+  async check(input: PasswordCheckInput): Promise<User> {
     const keys = loginAttemptKeys(input.username, input.clientAddress);
     try {
       if (keys.some((key) => (this.inFlight.get(key) ?? 0) >= MAX_LOGIN_CHECKS_IN_FLIGHT))
@@ -65,13 +74,14 @@ export class PasswordCheck {
     }
   }
 
-  private async reservedCheck(input: { username: string; password: string }, keys: readonly string[]): Promise<User> {
+  private async reservedCheck(input: PasswordCheckInput, keys: readonly string[]): Promise<User> {
     const { users, hasher, throttle } = this.deps;
     const attempt = await throttle.reserve(keys);
     try {
       const found = couldBeUsername(input.username) ? await users.findByUsername(input.username) : null;
       const passwordMatches = await hasher.verify(found?.passwordHash ?? (await this.hashOfNothing()), input.password);
-      if (!found || !passwordMatches || !found.isActive) throw new InvalidCredentials();
+      if (!found || !passwordMatches || !found.isActive || (input.staffOnly === true && !found.isStaff))
+        throw new InvalidCredentials();
       await attempt.giveBack();
       return found;
     } catch (error) {

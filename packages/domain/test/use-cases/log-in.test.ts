@@ -253,6 +253,55 @@ describe("LogIn refusals", () => {
   });
 });
 
+describe("LogIn for staff only (the web admin)", () => {
+  const [usernameKey = "", addressKey = ""] = loginAttemptKeys("alice", CLIENT_ADDRESS);
+  const staffLogin = (username: string, password = GOOD_PASSWORD): LogInInput => ({
+    ...login(username, password, "cookie"),
+    staffOnly: true,
+  });
+
+  it("logs in a staff user", async () => {
+    const staff = await aStoredUser(ports, { username: "sam", isStaff: true });
+
+    const result = await new LogIn(ports).execute(staffLogin("sam"));
+
+    expect(result.user.id).toBe(staff.id);
+    expect(ports.sessions.all()).toHaveLength(1);
+  });
+
+  it("refuses a user who is not staff as a wrong password is refused, after checking the password, and starts no login", async () => {
+    const error = await new LogIn(ports).execute(staffLogin("alice")).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(InvalidCredentials);
+    expect((error as InvalidCredentials).message).toBe("No active account found with the given credentials.");
+    expect(ports.hasher.callsOf("verify")).toEqual([
+      expect.objectContaining({ password: GOOD_PASSWORD, result: true }),
+    ]);
+    expect(ports.sessions.all()).toEqual([]);
+    expect((await ports.users.findById(alice.id))?.lastLogin).toBeNull();
+  });
+
+  it("counts a refused user who is not staff as a failed login, with its security event", async () => {
+    await new LogIn(ports).execute(staffLogin("alice")).catch(() => undefined);
+
+    expect(ports.throttle.counts).toEqual(
+      new Map([
+        [usernameKey, 1],
+        [addressKey, 1],
+      ]),
+    );
+    expect(ports.events.recorded).toEqual([
+      { event: "login_failed", username: "alice", clientAddress: CLIENT_ADDRESS },
+    ]);
+  });
+
+  it("lets a user who is not staff log in when staff is not asked for", async () => {
+    const result = await new LogIn(ports).execute({ ...login("alice", GOOD_PASSWORD, "cookie"), staffOnly: false });
+
+    expect(result.user.id).toBe(alice.id);
+  });
+});
+
 describe("LogIn and the failed-login throttle", () => {
   const [usernameKey = "", addressKey = ""] = loginAttemptKeys("alice", CLIENT_ADDRESS);
 
