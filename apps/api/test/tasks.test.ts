@@ -289,7 +289,7 @@ describe("a change racing a delete", () => {
       },
       delete: (id, ownerId) => tasks.delete(id, ownerId),
       listForOwner: (ownerId, request) => tasks.listForOwner(ownerId, request),
-      list: (filter, page) => tasks.list(filter, page),
+      list: (filter, page, ordering) => tasks.list(filter, page, ordering),
       findById: (id) => tasks.findById(id),
     };
     const database: Database = {
@@ -297,6 +297,7 @@ describe("a change racing a delete", () => {
       users: real.users,
       tasks: racingTasks,
       sessions: real.sessions,
+      history: real.history,
       unitOfWork: real.unitOfWork,
       migrate: () => real.migrate(),
       migrationStatus: () => real.migrationStatus(),

@@ -1,15 +1,17 @@
 import {
   CreateTask,
+  DEFAULT_OPERATOR_TASK_ORDERING,
   DomainError,
   GetTask,
   ListTasks,
+  type OperatorTaskOrdering,
   type PageRequest,
   type Task,
-  type TaskFields,
   type TaskFilter,
   type TaskPage,
   type TaskPageRequest,
   type TaskRepository,
+  type TaskUpdate,
   taskStatusRank,
   userActor,
 } from "@tasks/domain";
@@ -20,10 +22,24 @@ const sortKeys = {
   updated_at: (a: Task, b: Task) => a.updatedAt.getTime() - b.updatedAt.getTime(),
   status: (a: Task, b: Task) => taskStatusRank(a.status) - taskStatusRank(b.status),
   title: (a: Task, b: Task) => titles.compare(a.title, b.title),
+  id: (a: Task, b: Task) => compareIds(a.id, b.id),
+  owner: (a: Task, b: Task) => compareIds(a.ownerId, b.ownerId),
 };
 
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The ordering's terms, then the port's tie-break: id, in the direction of the last term. */
+function sorted(tasks: Task[], ordering: OperatorTaskOrdering): Task[] {
+  const sign = (direction: "asc" | "desc") => (direction === "desc" ? -1 : 1);
+  return tasks.sort((a, b) => {
+    for (const { field, direction } of ordering) {
+      const order = sortKeys[field](a, b);
+      if (order !== 0) return sign(direction) * order;
+    }
+    return sign(ordering.at(-1)?.direction ?? "asc") * compareIds(a.id, b.id);
+  });
 }
 
 /** A TaskRepository over a Map: what the port's doc comments promise, in a few lines. */
@@ -36,10 +52,12 @@ export class MapTaskRepository implements TaskRepository {
   async findById(id: string) {
     return this.tasks.get(id) ?? null;
   }
-  async update(id: string, fields: Partial<TaskFields>, updatedAt: Date, ownerId?: string) {
+  async update(id: string, fields: TaskUpdate, updatedAt: Date, ownerId?: string) {
     const task = this.tasks.get(id);
     if (task === undefined || (ownerId !== undefined && task.ownerId !== ownerId)) return null;
-    const written = task.withFields(fields, updatedAt);
+    // A field given as undefined is not written, as an SQL UPDATE leaves out such a column.
+    const given = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+    const written = task.withFields(given, updatedAt);
     this.tasks.set(id, written);
     return written;
   }
@@ -49,28 +67,28 @@ export class MapTaskRepository implements TaskRepository {
   }
 
   async listForOwner(ownerId: string, { page, pageSize, ordering, statuses }: TaskPageRequest): Promise<TaskPage> {
-    const sign = (direction: "asc" | "desc") => (direction === "desc" ? -1 : 1);
-    const matching = [...this.tasks.values()]
-      .filter((task) => task.ownerId === ownerId && (statuses.length === 0 || statuses.includes(task.status)))
-      .sort((a, b) => {
-        for (const { field, direction } of ordering) {
-          const order = sortKeys[field](a, b);
-          if (order !== 0) return sign(direction) * order;
-        }
-        // The port's tie-break: id, in the direction of the last term.
-        return sign(ordering.at(-1)?.direction ?? "asc") * compareIds(a.id, b.id);
-      });
-    const start = (page - 1) * pageSize;
-    return { items: matching.slice(start, start + pageSize), count: matching.length };
+    const matching = sorted(
+      [...this.tasks.values()].filter(
+        (task) => task.ownerId === ownerId && (statuses.length === 0 || statuses.includes(task.status)),
+      ),
+      ordering,
+    );
+    return { items: matching.slice((page - 1) * pageSize, page * pageSize), count: matching.length };
   }
 
-  async list({ ownerId, statuses = [], search }: TaskFilter, { page, pageSize }: PageRequest): Promise<TaskPage> {
+  async list(
+    { ownerId, statuses = [], search }: TaskFilter,
+    { page, pageSize }: PageRequest,
+    ordering = DEFAULT_OPERATOR_TASK_ORDERING,
+  ): Promise<TaskPage> {
     const text = search?.toLowerCase();
-    const matching = [...this.tasks.values()]
-      .filter((task) => ownerId === undefined || task.ownerId === ownerId)
-      .filter((task) => statuses.length === 0 || statuses.includes(task.status))
-      .filter((task) => !text || [task.title, task.description].some((s) => s.toLowerCase().includes(text)))
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id));
+    const matching = sorted(
+      [...this.tasks.values()]
+        .filter((task) => ownerId === undefined || task.ownerId === ownerId)
+        .filter((task) => statuses.length === 0 || statuses.includes(task.status))
+        .filter((task) => !text || [task.title, task.description].some((s) => s.toLowerCase().includes(text))),
+      ordering,
+    );
     return { items: matching.slice((page - 1) * pageSize, page * pageSize), count: matching.length };
   }
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   anId,
   fakePorts,
+  historyRepositoryContract,
   sessionRepositoryContract,
   taskRepositoryContract,
   unitOfWorkContract,
@@ -15,5 +16,6 @@ describe("the in-memory fakes", () => {
     taskRepositoryContract(t, async () => ({ tasks: fakePorts().tasks, newOwner: async () => anId() })));
   describe("UserRepository", () => userRepositoryContract(t, async () => fakePorts()));
   describe("SessionRepository", () => sessionRepositoryContract(t, async () => fakePorts()));
+  describe("HistoryRepository", () => historyRepositoryContract(t, async () => fakePorts()));
   describe("UnitOfWork", () => unitOfWorkContract(t, async () => fakePorts()));
 });

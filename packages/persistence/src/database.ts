@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import {
+  type HistoryRepository,
   ServiceUnavailable,
   type SessionRepository,
   type TaskRepository,
@@ -14,6 +15,7 @@ import { serveOverSocket, socketPath } from "./embedded/embedded-server.ts";
 import { DatabaseInUse, toDomainError, translateErrors } from "./errors.ts";
 import { createOrm, type Orm, type OrmTarget } from "./orm.ts";
 import type { RecordsDatabase } from "./records/index.ts";
+import { KyselyHistoryRepository } from "./repositories/kysely-history.repository.ts";
 import { KyselySessionRepository } from "./repositories/kysely-session.repository.ts";
 import { KyselyTaskRepository } from "./repositories/kysely-task.repository.ts";
 import { KyselyUserRepository } from "./repositories/kysely-user.repository.ts";
@@ -59,6 +61,8 @@ export interface Database {
   readonly users: UserRepository;
   readonly tasks: TaskRepository;
   readonly sessions: SessionRepository;
+  /** The web admin's history of changes. */
+  readonly history: HistoryRepository;
   readonly unitOfWork: UnitOfWork;
   /** Applies pending migrations; applying none is fine. */
   migrate(): Promise<{ applied: string[] }>;
@@ -182,6 +186,7 @@ class MikroOrmDatabase implements Database {
   readonly users: UserRepository;
   readonly tasks: TaskRepository;
   readonly sessions: SessionRepository;
+  readonly history: HistoryRepository;
   readonly unitOfWork: UnitOfWork;
   readonly #orm: Orm;
   readonly #release: () => Promise<void>;
@@ -194,6 +199,7 @@ class MikroOrmDatabase implements Database {
     this.users = new KyselyUserRepository(db);
     this.tasks = new KyselyTaskRepository(db);
     this.sessions = new KyselySessionRepository(db);
+    this.history = new KyselyHistoryRepository(db);
     this.unitOfWork = new MikroOrmUnitOfWork(orm.em);
   }
 

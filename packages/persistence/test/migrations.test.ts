@@ -43,12 +43,21 @@ function migrationContract(engine: Engine): void {
       .em.fork()
       .execute(
         "select table_name, column_name, data_type, is_nullable from information_schema.columns " +
-          "where table_schema = 'public' and table_name in ('users', 'tasks', 'sessions') order by table_name, column_name",
+          "where table_schema = 'public' and table_name in ('users', 'tasks', 'sessions', 'history_entries') order by table_name, column_name",
       )) as { table_name: string; column_name: string; data_type: string; is_nullable: string }[];
     const described = columns.map(
       (c) => `${c.table_name}.${c.column_name} ${c.data_type} ${c.is_nullable === "YES" ? "null" : "not null"}`,
     );
     expect(described).toEqual([
+      "history_entries.action text not null",
+      "history_entries.action_time timestamp with time zone not null",
+      "history_entries.change_message text not null",
+      "history_entries.id uuid not null",
+      "history_entries.object_id text not null",
+      "history_entries.object_repr character varying not null",
+      "history_entries.object_type text not null",
+      "history_entries.user_id uuid null",
+      "history_entries.username text not null",
       "sessions.access_token_id uuid null",
       "sessions.created_at timestamp with time zone not null",
       "sessions.ends_at timestamp with time zone not null",

@@ -1,12 +1,16 @@
+/** What a history entry records was done to its object, as Django's ADDITION, CHANGE and DELETION. */
+export const HISTORY_ACTIONS = ["addition", "change", "deletion"] as const;
+export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
+/** The kinds of object the web admin changes. */
+export const HISTORY_OBJECT_TYPES = ["task", "user"] as const;
+export type HistoryObjectType = (typeof HISTORY_OBJECT_TYPES)[number];
+
 /**
  * One change made through the web admin, as Django's admin keeps a `LogEntry`: who, when,
  * what was done to which object, and a short message. The object's name and the staff
  * member's username are kept as they were, so the history still reads after either is
  * renamed or deleted.
  */
-export type HistoryAction = "addition" | "change" | "deletion";
-export type HistoryObjectType = "task" | "user";
-
 export interface HistoryEntry {
   readonly id: string;
   readonly actionTime: Date;

@@ -27,9 +27,10 @@ export interface TaskRepository {
   /**
    * Writes the given fields and `updatedAt` of a stored task in one step (never its
    * creation time; its owner only when `fields.ownerId` is given, the operator's
-   * reassignment) and returns the task as stored. `null` when there is none (a task
-   * deleted meanwhile is not brought back), when `id` cannot be an id, and, with
-   * `ownerId`, when the task belongs to someone else, who keeps it unchanged.
+   * reassignment; a member left out or `undefined` is not written) and returns the task
+   * as stored. `null` when there is none (a task deleted meanwhile is not brought back),
+   * when `id` cannot be an id, and, with `ownerId`, when the task belongs to someone
+   * else, who keeps it unchanged.
    */
   update(id: string, fields: TaskUpdate, updatedAt: Date, ownerId?: string): Promise<Task | null>;
   /** Returns whether there was one (of `ownerId`'s, when given) to delete. */

@@ -44,20 +44,25 @@ export interface UserRepository {
   deactivate(id: string): Promise<User | null>;
   /**
    * Writes the given profile fields and nothing else (never the password, `isActive` or
-   * `tokenVersion`). Throws `UsernameTaken` when another user has the new username's
-   * `canonicalUsername`. The user as stored afterwards, or `null` when there is none.
+   * `tokenVersion`); a member left out or `undefined` stays as it is. Throws
+   * `UsernameTaken` when another user has the new username's `canonicalUsername`. The
+   * user as stored afterwards, or `null` when there is none (whatever the username).
    */
   updateProfile(id: string, changes: UserProfileChanges): Promise<User | null>;
   /** Makes the user active; `tokenVersion` stays. The user as stored afterwards, or `null`. */
   activate(id: string): Promise<User | null>;
-  /** Deletes the user with its tasks and sessions. Returns whether there was one. */
+  /**
+   * Deletes the user with its tasks and sessions; its history entries stay, without it
+   * (`userId` null). Returns whether there was one.
+   */
   delete(id: string): Promise<boolean>;
   /**
    * One page of the users that match `filter`, with how many match, ordered by `ordering`
    * (default: date joined, oldest first) and then by id in the direction of the last term.
    * `username` orders by `canonicalUsername` and `email` by the lower-cased email, both in
-   * code-unit order; `false` comes before `true`; a user who never logged in comes after
-   * every other in ascending order of `last_login`, before them in descending order.
+   * code-point order (PostgreSQL's "C" collation); `false` comes before `true`; a user who
+   * never logged in comes after every other in ascending order of `last_login`, before
+   * them in descending order. The search folds case as `toLowerCase()` does.
    */
   list(page: PageRequest, filter?: UserFilter, ordering?: UserOrdering): Promise<UserPage>;
   /** The users of these ids that exist, in no particular order; a string that cannot be an id matches none. */

@@ -40,7 +40,9 @@ export class InMemoryTaskRepository implements TaskRepository, Transactional {
   async update(id: string, fields: TaskUpdate, updatedAt: Date, ownerId?: string): Promise<Task | null> {
     const task = this.owned(id, ownerId);
     if (task === undefined) return null;
-    const written = task.withFields(fields, updatedAt);
+    // Like SQL's UPDATE of the given columns: a member set to undefined is not written.
+    const given = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+    const written = task.withFields(given, updatedAt);
     this.table.rows.set(id, written);
     this.log.record("tasks", "update", id);
     return written;

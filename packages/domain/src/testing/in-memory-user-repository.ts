@@ -81,9 +81,12 @@ export class InMemoryUserRepository implements UserRepository, Transactional {
   }
 
   async updateProfile(id: string, changes: UserProfileChanges): Promise<User | null> {
-    const other = changes.username === undefined ? null : this.find(changes.username);
-    if (other !== null && other.id !== id) throw new UsernameTaken(changes.username as string);
-    return this.change(id, (user) => User.rehydrate({ ...user, ...changes }));
+    if (!this.table.rows.has(id)) return null;
+    const { username } = changes;
+    const other = username === undefined ? null : this.find(username);
+    if (username !== undefined && other !== null && other.id !== id) throw new UsernameTaken(username);
+    const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    return this.change(id, (user) => User.rehydrate({ ...user, ...given }));
   }
 
   async list(

@@ -13,6 +13,7 @@ export * from "./fake-password-hasher.ts";
 export * from "./fake-ports.ts";
 export * from "./fake-session-keys.ts";
 export * from "./fake-token-service.ts";
+export * from "./history-repository-contract.ts";
 export * from "./in-memory-history-repository.ts";
 export * from "./in-memory-session-repository.ts";
 export * from "./in-memory-task-repository.ts";

@@ -2,7 +2,6 @@ import {
   canonicalUsername,
   type OperatorTaskOrdering,
   type Task,
-  type TaskOrdering,
   taskStatusRank,
   type User,
   type UserOrdering,
@@ -18,6 +17,19 @@ export const TITLE_COLLATOR = new Intl.Collator("und");
 export function compareIds(a: string, b: string): number {
   if (a < b) return -1;
   return a > b ? 1 : 0;
+}
+
+/**
+ * Code-point order, as PostgreSQL's "C" collation orders UTF-8 text. It differs from
+ * code-unit order (`<`) only past U+FFFF: "\u{20000}" comes after "\uFA0E" here, before it there.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const [left, right] = [[...a], [...b]];
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const order = (left[index]?.codePointAt(0) ?? 0) - (right[index]?.codePointAt(0) ?? 0);
+    if (order !== 0) return order;
+  }
+  return left.length - right.length;
 }
 
 /**
@@ -46,7 +58,7 @@ export function compareTasks(ordering: OperatorTaskOrdering): (a: Task, b: Task)
   };
 }
 
-export function sortTasks(tasks: readonly Task[], ordering: TaskOrdering): Task[] {
+export function sortTasks(tasks: readonly Task[], ordering: OperatorTaskOrdering): Task[] {
   return [...tasks].sort(compareTasks(ordering));
 }
 
@@ -58,9 +70,9 @@ export function compareUsers(ordering: UserOrdering): (a: User, b: User) => numb
     for (const { field, direction } of ordering) {
       const order =
         field === "username"
-          ? compareIds(canonicalUsername(a.username), canonicalUsername(b.username))
+          ? compareCodePoints(canonicalUsername(a.username), canonicalUsername(b.username))
           : field === "email"
-            ? compareIds(a.email.toLowerCase(), b.email.toLowerCase())
+            ? compareCodePoints(a.email.toLowerCase(), b.email.toLowerCase())
             : field === "is_staff"
               ? Number(a.isStaff) - Number(b.isStaff)
               : field === "is_active"
@@ -72,6 +84,10 @@ export function compareUsers(ordering: UserOrdering): (a: User, b: User) => numb
     }
     return tieBreak * compareIds(a.id, b.id);
   };
+}
+
+export function sortUsers(users: readonly User[], ordering: UserOrdering): User[] {
+  return [...users].sort(compareUsers(ordering));
 }
 
 /** `a - b` that is also right for two infinities. */

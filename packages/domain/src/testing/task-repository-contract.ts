@@ -1,4 +1,6 @@
 import {
+  OPERATOR_TASK_ORDERING_FIELDS,
+  type OperatorTaskOrdering,
   TASK_ORDERING_FIELDS,
   TASK_STATUSES,
   Task,
@@ -108,6 +110,34 @@ export function taskRepositoryContract(t: ContractTestApi, open: () => Promise<T
     expect(await tasks.delete(task.id)).toBe(false);
     expect(await tasks.delete(NOT_AN_ID)).toBe(false);
     expect(await tasks.delete(NOT_AN_ID, task.ownerId)).toBe(false);
+  });
+
+  it("gives a task to another owner when the update names one, moving it between the owners' lists", async () => {
+    const task = await stored({ status: "doing" });
+    const newOwner = await subject.newOwner();
+    const expected = Task.rehydrate({ ...task, ownerId: newOwner, title: "Handed over", updatedAt: at(5) });
+    expect(await tasks.update(task.id, { title: "Handed over", ownerId: newOwner }, at(5), task.ownerId)).toEqual(
+      expected,
+    );
+    expect(await tasks.findById(task.id)).toEqual(expected);
+    const request: TaskPageRequest = {
+      page: 1,
+      pageSize: 10,
+      ordering: [{ field: "created_at", direction: "desc" }],
+      statuses: ["doing"],
+    };
+    expect(await tasks.listForOwner(newOwner, request)).toEqual({ items: [expected], count: 1 });
+    expect(await tasks.listForOwner(task.ownerId, request)).toEqual({ items: [], count: 0 });
+  });
+
+  it("keeps the owner when the update's new owner is undefined, and refuses a move scoped to a stranger", async () => {
+    const task = await stored();
+    expect(await tasks.update(task.id, { ownerId: undefined, status: "done" }, at(5))).toEqual(
+      Task.rehydrate({ ...task, status: "done", updatedAt: at(5) }),
+    );
+    const stranger = await subject.newOwner();
+    expect(await tasks.update(task.id, { ownerId: stranger }, at(6), stranger)).toBeNull();
+    expect((await tasks.findById(task.id))?.ownerId).toBe(task.ownerId);
   });
 
   describe("listForOwner", () => {
@@ -304,6 +334,67 @@ export function taskRepositoryContract(t: ContractTestApi, open: () => Promise<T
       expect(await tasks.list({ ownerId: alice, statuses: ["done"] }, { page: 1, pageSize: 1 })).toEqual({
         items: [aliceTasks[2]],
         count: 1,
+      });
+    });
+
+    describe("ordered", () => {
+      // Every task of these tests has `marker` in its title, so that searching for it lists
+      // them alone: three owners, creation times in pairs, repeated titles, every status.
+      const marker = `zq${anId().slice(-5)}`;
+      const titles = ["banana", "Apple", "cherry", "apple pie", "banana"];
+      let own: Task[];
+
+      beforeAll(async () => {
+        const owners = [await subject.newOwner(), await subject.newOwner(), await subject.newOwner()];
+        own = Array.from({ length: 11 }, (_, i) =>
+          aTask({
+            ownerId: owners[(i * 2) % 3] ?? "",
+            title: `${titles[i % titles.length]} ${marker}`,
+            status: TASK_STATUSES[i % 3] ?? "todo",
+            createdAt: at(200 + Math.floor(i / 2)),
+            updatedAt: at(300 - ((i * 4) % 11)),
+          }),
+        );
+        for (const task of own) await tasks.add(task);
+      });
+
+      const allPages = async (ordering: OperatorTaskOrdering, pageSize: number): Promise<Task[]> => {
+        const seen: Task[] = [];
+        for (let page = 1; page <= own.length; page++)
+          seen.push(...(await tasks.list({ search: marker }, { page, pageSize }, ordering)).items);
+        return seen;
+      };
+
+      it("lists newest first when no ordering is given", async () => {
+        expect(ids((await tasks.list({ search: marker }, { page: 1, pageSize: 100 })).items)).toEqual(
+          ids(sortTasks(own, [{ field: "created_at", direction: "desc" }])),
+        );
+      });
+
+      for (const field of OPERATOR_TASK_ORDERING_FIELDS)
+        for (const direction of ["asc", "desc"] as const)
+          it(`orders by ${direction === "desc" ? "-" : ""}${field}, ties broken by id, across pages that never overlap or skip`, async () => {
+            const ordering: OperatorTaskOrdering = [{ field, direction }];
+            expect(ids(await allPages(ordering, 3))).toEqual(ids(sortTasks(own, ordering)));
+          });
+
+      it("orders by owner, then by several terms, the id following the direction of the last", async () => {
+        for (const ordering of [
+          [
+            { field: "owner", direction: "asc" },
+            { field: "title", direction: "desc" },
+          ],
+          [
+            { field: "status", direction: "desc" },
+            { field: "owner", direction: "asc" },
+          ],
+        ] as const)
+          expect(ids(await allPages(ordering, 4))).toEqual(ids(sortTasks(own, ordering)));
+        const byOwner = (
+          await tasks.list({ search: marker }, { page: 1, pageSize: 100 }, [{ field: "owner", direction: "asc" }])
+        ).items;
+        const owners = byOwner.map((task) => task.ownerId);
+        expect(owners).toEqual([...owners].sort());
       });
     });
   });

@@ -1,14 +1,31 @@
 import {
+  DEFAULT_OPERATOR_TASK_ORDERING,
+  type OperatorTaskOrdering,
+  type OperatorTaskOrderingField,
   type PageRequest,
   Task,
-  type TaskFields,
   type TaskFilter,
   type TaskPage,
   type TaskPageRequest,
   type TaskRepository,
+  type TaskUpdate,
 } from "@tasks/domain";
 import { isUuid, translateErrors } from "../errors.ts";
+import { containsPattern } from "./like-pattern.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
+
+/**
+ * The column each of the operator's ordering fields sorts by. `title` sorts under its
+ * column's ICU collation and `status` in the enum's workflow order, as in listForOwner.
+ */
+const OPERATOR_ORDER_KEYS = {
+  created_at: "created_at",
+  updated_at: "updated_at",
+  status: "status",
+  title: "title",
+  id: "id",
+  owner: "owner_id",
+} as const satisfies Record<OperatorTaskOrderingField, keyof Row<"tasks">>;
 
 export class KyselyTaskRepository implements TaskRepository {
   readonly #db: QuerySource;
@@ -31,13 +48,15 @@ export class KyselyTaskRepository implements TaskRepository {
     });
   }
 
-  update(id: string, fields: Partial<TaskFields>, updatedAt: Date, ownerId?: string): Promise<Task | null> {
+  update(id: string, fields: TaskUpdate, updatedAt: Date, ownerId?: string): Promise<Task | null> {
     if (!isUuid(id)) return Promise.resolve(null);
     return translateErrors(async () => {
-      // The owner and the creation time never change.
+      // The creation time never changes; the owner only when a new one is given. Kysely
+      // leaves out a column whose value is undefined.
+      const { title, description, status, ownerId: newOwnerId } = fields;
       let update = this.#db()
         .updateTable("tasks")
-        .set({ ...fields, updated_at: updatedAt })
+        .set({ title, description, status, owner_id: newOwnerId, updated_at: updatedAt })
         .where("id", "=", id);
       if (ownerId !== undefined) update = update.where("owner_id", "=", ownerId);
       const row = await update.returning(COLUMNS.tasks).executeTakeFirst();
@@ -80,7 +99,11 @@ export class KyselyTaskRepository implements TaskRepository {
     });
   }
 
-  list(filter: TaskFilter, request: PageRequest): Promise<TaskPage> {
+  list(
+    filter: TaskFilter,
+    request: PageRequest,
+    ordering: OperatorTaskOrdering = DEFAULT_OPERATOR_TASK_ORDERING,
+  ): Promise<TaskPage> {
     if (filter.ownerId !== undefined && !isUuid(filter.ownerId)) return Promise.resolve({ items: [], count: 0 });
     return translateErrors(async () => {
       let matching = this.#db().selectFrom("tasks");
@@ -88,26 +111,21 @@ export class KyselyTaskRepository implements TaskRepository {
       if (filter.statuses !== undefined && filter.statuses.length > 0)
         matching = matching.where("status", "in", [...filter.statuses]);
       if (filter.search !== undefined && filter.search !== "") {
-        const pattern = `%${escapeLike(filter.search)}%`;
+        const pattern = containsPattern(filter.search);
         matching = matching.where((eb) => eb.or([eb("title", "ilike", pattern), eb("description", "ilike", pattern)]));
       }
       // One after the other, as in the user repository's list (taskctl runs these).
       const counted = await matching.select((eb) => eb.fn.countAll().as("count")).executeTakeFirstOrThrow();
-      const rows = await matching
-        .select(COLUMNS.tasks)
-        .orderBy("created_at", "desc")
-        .orderBy("id", "desc")
+      let page = matching.select(COLUMNS.tasks);
+      for (const term of ordering) page = page.orderBy(OPERATOR_ORDER_KEYS[term.field], term.direction);
+      const rows = await page
+        .orderBy("id", ordering.at(-1)?.direction ?? "desc")
         .limit(request.pageSize)
         .offset((request.page - 1) * request.pageSize)
         .execute();
       return { items: rows.map(toTask), count: Number(counted.count) };
     });
   }
-}
-
-/** `%`, `_` and the escape character itself match literally (PostgreSQL's LIKE escape is `\`). */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 function toRow(task: Task): Row<"tasks"> {

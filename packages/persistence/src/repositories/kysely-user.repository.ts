@@ -1,15 +1,41 @@
 import {
   canonicalUsername,
+  DEFAULT_USER_ORDERING,
   type PageRequest,
   User,
+  type UserFilter,
   UsernameTaken,
+  type UserOrdering,
+  type UserOrderingField,
   type UserPage,
+  type UserProfileChanges,
   type UserRepository,
 } from "@tasks/domain";
+import { type Expression, sql } from "kysely";
 import { isUniqueViolation, isUuid, translateErrors } from "../errors.ts";
+import { containsPattern } from "./like-pattern.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 const USERNAME_UNIQUE_INDEX = "users_username_key_unique";
+
+// A column under an explicit collation rather than the database's default, which differs
+// between servers (PGlite's is C, which lower-cases ASCII only): under ICU's root locale,
+// lower() and ILIKE fold case as JavaScript's toLowerCase() does.
+const icu = (column: "username" | "email") => sql<string>`${sql.ref(column)} collate "und-x-icu"`;
+
+/**
+ * What each ordering field sorts by: text under "C", code point by code point, whatever the
+ * database's default collation; false before true; nulls last ascending, first descending
+ * (PostgreSQL's defaults, which the port's order is).
+ */
+const ORDER_KEYS: Record<UserOrderingField, Expression<unknown> | keyof Row<"users">> = {
+  username: sql`${sql.ref("username_key")} collate "C"`,
+  email: sql`lower(${icu("email")}) collate "C"`,
+  is_staff: "is_staff",
+  is_active: "is_active",
+  date_joined: "date_joined",
+  last_login: "last_login",
+};
 
 export class KyselyUserRepository implements UserRepository {
   readonly #db: QuerySource;
@@ -23,7 +49,7 @@ export class KyselyUserRepository implements UserRepository {
       try {
         await this.#db().insertInto("users").values(toRow(user)).execute();
       } catch (error) {
-        throw usernameTakenOr(error, user);
+        throw usernameTakenOr(error, user.username);
       }
     });
   }
@@ -111,20 +137,59 @@ export class KyselyUserRepository implements UserRepository {
     });
   }
 
-  list(request: PageRequest): Promise<UserPage> {
+  updateProfile(id: string, changes: UserProfileChanges): Promise<User | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    const { username, email, isStaff, isSuperuser } = changes;
+    // Kysely leaves out a column whose value is undefined: only the given fields are written.
+    const values = {
+      username,
+      username_key: username === undefined ? undefined : canonicalUsername(username),
+      email,
+      is_staff: isStaff,
+      is_superuser: isSuperuser,
+    };
+    if (Object.values(values).every((value) => value === undefined)) return this.findById(id);
     return translateErrors(async () => {
+      try {
+        const row = await this.#db()
+          .updateTable("users")
+          .set(values)
+          .where("id", "=", id)
+          .returning(COLUMNS.users)
+          .executeTakeFirst();
+        return row === undefined ? null : toUser(row);
+      } catch (error) {
+        throw usernameTakenOr(error, username);
+      }
+    });
+  }
+
+  list(
+    request: PageRequest,
+    filter: UserFilter = {},
+    ordering: UserOrdering = DEFAULT_USER_ORDERING,
+  ): Promise<UserPage> {
+    return translateErrors(async () => {
+      let matching = this.#db().selectFrom("users");
+      if (filter.isStaff !== undefined) matching = matching.where("is_staff", "=", filter.isStaff);
+      if (filter.isActive !== undefined) matching = matching.where("is_active", "=", filter.isActive);
+      if (filter.search !== undefined && filter.search !== "") {
+        const pattern = containsPattern(filter.search);
+        matching = matching.where((eb) =>
+          eb.or([eb(icu("username"), "ilike", pattern), eb(icu("email"), "ilike", pattern)]),
+        );
+      }
       // One after the other: the operator's lists run in taskctl, which closes the pool when
       // a query fails, and pg-pool keeps a connection that was still opening for the other open.
-      const count = await this.count();
-      const rows = await this.#db()
-        .selectFrom("users")
-        .select(COLUMNS.users)
-        .orderBy("date_joined")
-        .orderBy("id")
+      const counted = await matching.select((eb) => eb.fn.countAll().as("count")).executeTakeFirstOrThrow();
+      let page = matching.select(COLUMNS.users);
+      for (const term of ordering) page = page.orderBy(ORDER_KEYS[term.field], term.direction);
+      const rows = await page
+        .orderBy("id", ordering.at(-1)?.direction ?? "desc")
         .limit(request.pageSize)
         .offset((request.page - 1) * request.pageSize)
         .execute();
-      return { items: rows.map(toUser), count };
+      return { items: rows.map(toUser), count: Number(counted.count) };
     });
   }
 
@@ -148,8 +213,10 @@ export class KyselyUserRepository implements UserRepository {
   }
 }
 
-function usernameTakenOr(error: unknown, user: User): unknown {
-  return isUniqueViolation(error, USERNAME_UNIQUE_INDEX) ? new UsernameTaken(user.username) : error;
+function usernameTakenOr(error: unknown, username: string | undefined): unknown {
+  return username !== undefined && isUniqueViolation(error, USERNAME_UNIQUE_INDEX)
+    ? new UsernameTaken(username)
+    : error;
 }
 
 function toRow(user: User): Row<"users"> {

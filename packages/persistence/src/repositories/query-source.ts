@@ -52,6 +52,17 @@ export const COLUMNS = {
     "revoked_at",
     "revocation_reason",
   ],
+  history_entries: [
+    "id",
+    "action_time",
+    "user_id",
+    "username",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "action",
+    "change_message",
+  ],
 } as const satisfies { readonly [Table in keyof RecordsDatabase]?: readonly (keyof Row<Table>)[] };
 
 /**
