@@ -28,6 +28,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from "fastify";
+import type { AdminUseCases } from "./admin/admin-use-cases.ts";
 import { ADMIN_PREFIX } from "./admin/paths.ts";
 import { adminSite } from "./admin/plugin.ts";
 import { registerAuthentication } from "./http/authentication.ts";
@@ -55,7 +56,8 @@ import { SHARED_SCHEMAS } from "./schemas/shared.ts";
 /** Request bodies larger than this are refused with 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-export interface UseCases {
+/** Every use case the server calls: the JSON API's, and the web admin's (which shares some). */
+export interface UseCases extends AdminUseCases {
   /** The guard's check of every request to a protected route. */
   readonly resolveCaller: ResolveCaller;
   readonly logIn: LogIn;
@@ -203,6 +205,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
     await app.register(adminSite, {
       prefix: ADMIN_PREFIX,
       resolveCaller: deps.useCases.resolveCaller,
+      useCases: deps.useCases,
       browserSessions,
       cookies,
       csrfCheck: checkCsrf,

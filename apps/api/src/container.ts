@@ -1,5 +1,14 @@
 import { createHmac } from "node:crypto";
 import {
+  AdminAddTask,
+  AdminAddUser,
+  AdminChangeTask,
+  AdminChangeUser,
+  AdminDeleteTasks,
+  AdminDeleteUsers,
+  AdminGetUser,
+  AdminRevokeLogins,
+  AdminSetPassword,
   ChangePassword,
   type Clock,
   CreateTask,
@@ -7,16 +16,21 @@ import {
   DeleteTask,
   EndLogin,
   GetTask,
+  GetTaskWithOwner,
   type IdGenerator,
+  ListAllTasks,
   ListLogins,
   ListTasks,
+  ListUsers,
   LogIn,
   type LoginSettings,
   type LoginThrottle,
   LogOut,
+  ObjectHistory,
   PasswordCheck,
   type PasswordHasher,
   PurgeEndedLogins,
+  RecentActions,
   RefreshSession,
   Register,
   ReplaceTask,
@@ -91,7 +105,7 @@ export function createDependencies(input: ContainerInput): Dependencies {
         recovered: () => logger.info("redis answers again: failed logins are counted in redis"),
       })
     : local;
-  const { users, tasks, sessions, unitOfWork } = database;
+  const { users, tasks, sessions, history, unitOfWork } = database;
   const keys = new RandomSessionKeys();
   const events = logSecurityEvents(logger);
   const settings: LoginSettings = {
@@ -129,6 +143,20 @@ export function createDependencies(input: ContainerInput): Dependencies {
       updateTask: new UpdateTask({ tasks, clock }),
       replaceTask: new ReplaceTask({ tasks, clock }),
       deleteTask: new DeleteTask({ tasks }),
+      listAllTasks: new ListAllTasks({ tasks, users }),
+      getTaskWithOwner: new GetTaskWithOwner({ tasks, users }),
+      adminAddTask: new AdminAddTask({ tasks, users, unitOfWork, history, clock, ids }),
+      adminChangeTask: new AdminChangeTask({ tasks, users, unitOfWork, history, clock, ids }),
+      adminDeleteTasks: new AdminDeleteTasks({ tasks, unitOfWork, history, clock, ids }),
+      listUsers: new ListUsers({ users }),
+      adminGetUser: new AdminGetUser({ users }),
+      adminAddUser: new AdminAddUser({ users, hasher, unitOfWork, history, clock, ids }),
+      adminChangeUser: new AdminChangeUser({ users, sessions, unitOfWork, events, history, clock, ids }),
+      adminSetPassword: new AdminSetPassword({ users, sessions, hasher, unitOfWork, events, history, clock, ids }),
+      adminRevokeLogins: new AdminRevokeLogins({ users, sessions, unitOfWork, events, history, clock, ids }),
+      adminDeleteUsers: new AdminDeleteUsers({ users, unitOfWork, history, clock, ids }),
+      objectHistory: new ObjectHistory({ history }),
+      recentActions: new RecentActions({ history }),
     },
   };
 }

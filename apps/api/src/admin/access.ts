@@ -2,7 +2,7 @@ import { InvalidSession, type ResolveCaller } from "@tasks/domain";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { identifyCaller } from "../http/authentication.ts";
 import { SESSION_COOKIE } from "../http/cookies.ts";
-import { PermissionDenied } from "./errors.ts";
+import { NotStaff } from "./errors.ts";
 import { loginUrl } from "./paths.ts";
 
 declare module "fastify" {
@@ -44,6 +44,6 @@ export function registerStaffGuard(admin: FastifyInstance, resolveCaller: Resolv
   admin.addHook("onRequest", async (request, reply) => {
     if (request.is404 || request.routeOptions.config.adminAccess === "anyone") return;
     if (!(await identifyFromCookie(request, resolveCaller))) return reply.redirect(loginUrl(request.url), 302);
-    if (!request.user.isStaff) throw new PermissionDenied();
+    if (!request.user.isStaff) throw new NotStaff();
   });
 }

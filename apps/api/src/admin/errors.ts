@@ -1,12 +1,11 @@
+import { ValidationError } from "@tasks/domain";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { allowedMethods, CsrfFailed, problemFor, SERVER_ERROR } from "../http/problems.ts";
 import { setAdminHeaders } from "./headers.ts";
 import type { AdminPages } from "./render.ts";
 
 /** A signed-in user who is not staff opened an admin page. */
-export class PermissionDenied extends Error {
-  readonly code = "PERMISSION_DENIED";
-
+export class NotStaff extends Error {
   constructor() {
     super("You are not authorized to access this page.");
   }
@@ -34,7 +33,7 @@ function errorPageFor(error: unknown, request: FastifyRequest, bodyLimit: number
       paragraphs: ["CSRF verification failed. Request aborted."],
       headers: {},
     };
-  if (error instanceof PermissionDenied)
+  if (error instanceof NotStaff)
     return {
       status: 403,
       title: "Forbidden (403)",
@@ -59,7 +58,8 @@ function errorPageFor(error: unknown, request: FastifyRequest, bodyLimit: number
   return {
     status: problem.status,
     title: `${problem.title} (${problem.status})`,
-    paragraphs: [problem.detail],
+    // A query the change list cannot take (an unknown ordering, a status that is none) says what is wrong with it.
+    paragraphs: error instanceof ValidationError ? Object.values(error.errors).flat() : [problem.detail],
     headers: kept,
   };
 }

@@ -1,6 +1,10 @@
+import { type HistoryEntry, staffMember } from "@tasks/domain";
 import type { FastifyInstance } from "fastify";
+import type { AdminUseCases } from "./admin-use-cases.ts";
 import { INDEX_PATH } from "./paths.ts";
 import type { AdminPages } from "./render.ts";
+import { taskUrl } from "./task-pages.ts";
+import { userUrl } from "./user-pages.ts";
 
 /** A model the index lists, with its change list and add page. */
 export interface AdminModel {
@@ -21,9 +25,28 @@ export const ADMIN_APPS: readonly { readonly name: string; readonly models: read
   },
 ];
 
-/** The index, "Site administration": every model with its links. */
-export function indexPage(admin: FastifyInstance, deps: { readonly pages: AdminPages }): void {
-  admin.get("/", async (request, reply) =>
-    deps.pages.render(request, reply, "index", { title: "Site administration", apps: ADMIN_APPS }),
-  );
+/** One line of "Recent actions": what was done to which object, linked unless it was deleted. */
+function recentAction(entry: HistoryEntry) {
+  const url = entry.objectType === "task" ? taskUrl(entry.objectId) : userUrl(entry.objectId);
+  return {
+    repr: entry.objectRepr,
+    kind: entry.objectType === "task" ? "Task" : "User",
+    action: entry.action,
+    href: entry.action === "deletion" ? null : url,
+  };
+}
+
+/** The index, "Site administration": every model with its links, and the signed-in staff member's recent actions. */
+export function indexPage(
+  admin: FastifyInstance,
+  deps: { readonly pages: AdminPages; readonly useCases: Pick<AdminUseCases, "recentActions"> },
+): void {
+  admin.get("/", async (request, reply) => {
+    const recent = await deps.useCases.recentActions.execute({ staff: staffMember(request.user) });
+    return deps.pages.render(request, reply, "index", {
+      title: "Site administration",
+      apps: ADMIN_APPS,
+      recentActions: recent.map(recentAction),
+    });
+  });
 }

@@ -8,17 +8,22 @@ import type { BrowserSessions } from "../http/browser-sessions.ts";
 import type { BrowserCookies } from "../http/cookies.ts";
 import type { CsrfCheck } from "../http/csrf.ts";
 import { registerStaffGuard } from "./access.ts";
+import type { AdminUseCases } from "./admin-use-cases.ts";
 import { FormCsrfTokens, registerFormCsrfCheck } from "./csrf.ts";
 import { registerErrorPages } from "./errors.ts";
 import { setAdminHeaders } from "./headers.ts";
 import { indexPage } from "./index-routes.ts";
 import { loginPages } from "./login-routes.ts";
 import { Messages } from "./messages.ts";
+import { ownPasswordPages } from "./own-password-pages.ts";
 import { AdminPages } from "./render.ts";
 import { stylesheet } from "./stylesheet.ts";
+import { taskPages } from "./task-pages.ts";
+import { userPages } from "./user-pages.ts";
 
 export interface AdminSiteOptions {
   readonly resolveCaller: ResolveCaller;
+  readonly useCases: AdminUseCases;
   readonly browserSessions: BrowserSessions;
   readonly cookies: BrowserCookies;
   /** The API's CSRF check, applied to every form the admin receives. */
@@ -67,5 +72,8 @@ export async function adminSite(admin: FastifyInstance, options: AdminSiteOption
 
   stylesheet(admin);
   loginPages(admin, { pages, browserSessions: options.browserSessions, resolveCaller: options.resolveCaller });
-  indexPage(admin, { pages });
+  indexPage(admin, { pages, useCases: options.useCases });
+  taskPages(admin, { pages, useCases: options.useCases });
+  userPages(admin, { pages, useCases: options.useCases });
+  ownPasswordPages(admin, { pages, useCases: options.useCases });
 }

@@ -31,7 +31,7 @@ export interface AdminUserView {
   readonly id: string;
   readonly username: string;
   readonly isSuperuser: boolean;
-  /** Their own set-password page, for the "Change password" link. */
+  /** Their own password page (with the old password), for the "Change password" link. */
   readonly passwordChangeUrl: string;
 }
 
@@ -83,7 +83,7 @@ export class AdminPages {
         id: staff.id,
         username: staff.username,
         isSuperuser: staff.isSuperuser,
-        passwordChangeUrl: `${INDEX_PATH}auth/user/${encodeURIComponent(staff.id)}/password/`,
+        passwordChangeUrl: `${INDEX_PATH}password_change/`,
       },
       messages: this.messages.take(request, reply),
       csrfToken: () => this.csrfTokens.tokenFor(request, reply),

@@ -1,0 +1,114 @@
+import type { OrderingTerm } from "@tasks/domain";
+
+/** The query parameters of a change list, as Django names them: search `q`, ordering `o`, page `p`, and its filters. */
+export type ListParams = Readonly<Record<string, string | undefined>>;
+
+/** A link to the change list at `base` with `params` changed (an `undefined` value drops that parameter). */
+export function listUrl(base: string, params: ListParams, changes: ListParams = {}): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries({ ...params, ...changes }))
+    if (value !== undefined && value !== "") query.set(name, value);
+  const text = query.toString();
+  return text === "" ? base : `${base}?${text}`;
+}
+
+/** The string members of a query, as a change list reads them (a repeated parameter counts once, its last value). */
+export function listParams(query: unknown, names: readonly string[]): ListParams {
+  const params: Record<string, string | undefined> = {};
+  const record = (query ?? {}) as Record<string, unknown>;
+  for (const name of names) {
+    const value = record[name];
+    params[name] = Array.isArray(value) ? String(value.at(-1)) : typeof value === "string" ? value : undefined;
+  }
+  return params;
+}
+
+/** A column of a change list; `field` makes its header a link that orders by it. */
+export interface Column {
+  readonly label: string;
+  readonly field?: string;
+}
+
+/** A header as the template draws it. */
+export interface Header {
+  readonly label: string;
+  readonly href: string | null;
+  readonly sorted: "ascending" | "descending" | null;
+}
+
+/**
+ * The headers, each linking to the list ordered by its column: ascending first, and
+ * descending when the list is already ordered by it ascending, as Django's headers toggle.
+ */
+export function headers(
+  base: string,
+  params: ListParams,
+  columns: readonly Column[],
+  ordering: readonly OrderingTerm<string>[],
+): Header[] {
+  const first = ordering[0];
+  return columns.map((column) => {
+    if (column.field === undefined) return { label: column.label, href: null, sorted: null };
+    const sorted = first?.field === column.field ? (first.direction === "asc" ? "ascending" : "descending") : null;
+    const next = sorted === "ascending" ? `-${column.field}` : column.field;
+    return { label: column.label, href: listUrl(base, params, { o: next, p: undefined }), sorted };
+  });
+}
+
+/** One choice of a sidebar filter. */
+export interface FilterChoice {
+  readonly label: string;
+  readonly href: string;
+  readonly selected: boolean;
+}
+
+/** A sidebar filter ("By status"): "All" and one choice per value, each a link keeping the other parameters. */
+export function filter(
+  base: string,
+  params: ListParams,
+  title: string,
+  name: string,
+  choices: readonly { readonly value: string; readonly label: string }[],
+): { title: string; choices: FilterChoice[] } {
+  const current = params[name];
+  return {
+    title,
+    choices: [
+      {
+        label: "All",
+        href: listUrl(base, params, { [name]: undefined, p: undefined }),
+        selected: current === undefined,
+      },
+      ...choices.map((choice) => ({
+        label: choice.label,
+        href: listUrl(base, params, { [name]: choice.value, p: undefined }),
+        selected: current === choice.value,
+      })),
+    ],
+  };
+}
+
+/** The paginator's links: every page when there are few, else the first and last two and those around the current one. */
+export function pageLinks(
+  base: string,
+  params: ListParams,
+  page: number,
+  pageCount: number,
+): ({ number: number; href: string; current: boolean } | null)[] {
+  const shown = [...Array(pageCount).keys()]
+    .map((index) => index + 1)
+    .filter((number) => pageCount <= 10 || number <= 2 || number > pageCount - 2 || Math.abs(number - page) <= 3);
+  return shown.flatMap((number, index) => {
+    const link = {
+      number,
+      href: listUrl(base, params, { p: number === 1 ? undefined : String(number) }),
+      current: number === page,
+    };
+    return index > 0 && number - (shown[index - 1] as number) > 1 ? [null, link] : [link];
+  });
+}
+
+/** A page number from `p`: a positive whole number, or `undefined` for the first page; anything else is left to the use case to refuse. */
+export function pageNumber(raw: string | undefined): number | undefined {
+  return raw === undefined ? undefined : Number(raw);
+}
