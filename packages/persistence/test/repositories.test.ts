@@ -3,6 +3,7 @@ import { canonicalUsername, type User } from "@tasks/domain";
 import {
   aSession,
   aUser,
+  historyRepositoryContract,
   START,
   sessionRepositoryContract,
   taskRepositoryContract,
@@ -41,6 +42,7 @@ describeOnEngines(await postgresAvailability(), "repositories", (engine) => {
       };
     }));
   describe("SessionRepository", () => sessionRepositoryContract(t, database));
+  describe("HistoryRepository", () => historyRepositoryContract(t, database));
   describe("UnitOfWork", () => unitOfWorkContract(t, database));
 
   describe("the database itself", () => {

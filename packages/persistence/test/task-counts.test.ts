@@ -31,7 +31,7 @@ describeOnEngines(await postgresAvailability(), "the per-owner task counts", (en
       )) as CountRow[]
     ).map((row) => ({ ...row, count: Number(row.count) }));
 
-  it("never drift under concurrent creates, status changes, deletes and bulk writes", async () => {
+  it("never drift under concurrent creates, status and owner changes, deletes and bulk writes", async () => {
     const owners = [aUser(), aUser(), aUser(), aUser()];
     for (const owner of owners) await db.users.add(owner);
     const live = owners.map(() => [] as string[]);
@@ -53,8 +53,14 @@ describeOnEngines(await postgresAvailability(), "the per-owner task counts", (en
         const task = aTask({ ownerId: owner.id, status: status() });
         ids.push(task.id);
         await db.tasks.add(task);
-      } else if (kind < 7) await db.tasks.update(id, { status: status() }, new Date(), owner.id);
-      else if (kind < 9) {
+      } else if (kind < 6) await db.tasks.update(id, { status: status() }, new Date(), owner.id);
+      else if (kind < 7) {
+        // The operator gives the task, in a status maybe new, to another owner.
+        const to = random(owners.length);
+        ids.splice(ids.indexOf(id), 1);
+        live[to]?.push(id);
+        await db.tasks.update(id, { status: status(), ownerId: owners[to]?.id }, new Date(), owner.id);
+      } else if (kind < 9) {
         ids.splice(ids.indexOf(id), 1);
         await db.tasks.delete(id, owner.id);
       } else await sql("update tasks set status = ? where owner_id = ?", [status(), owner.id]);
@@ -80,6 +86,19 @@ describeOnEngines(await postgresAvailability(), "the per-owner task counts", (en
 
     await db.users.delete(alice.id);
     expect((await kept()).filter((row) => row.owner_id === alice.id)).toEqual([]);
+    expect(await kept()).toEqual(await counted());
+  });
+
+  it("move a task's count to its new owner, dropping the old owner's row that reaches zero", async () => {
+    const [from, to] = [aUser(), aUser()];
+    for (const user of [from, to]) await db.users.add(user);
+    const task = aTask({ ownerId: from.id, status: "doing" });
+    await db.tasks.add(task);
+
+    await db.tasks.update(task.id, { ownerId: to.id, status: "done" }, new Date());
+
+    const rows = (await kept()).filter((row) => row.owner_id === from.id || row.owner_id === to.id);
+    expect(rows).toEqual([{ owner_id: to.id, status: "done", count: 1 }]);
     expect(await kept()).toEqual(await counted());
   });
 

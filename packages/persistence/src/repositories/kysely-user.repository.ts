@@ -18,9 +18,10 @@ import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-sou
 
 const USERNAME_UNIQUE_INDEX = "users_username_key_unique";
 
-// A column under an explicit collation rather than the database's default, which differs
-// between servers (PGlite's is C, which lower-cases ASCII only): under ICU's root locale,
-// lower() and ILIKE fold case as JavaScript's toLowerCase() does.
+// Collations named rather than left to the database's default, which a server may set to
+// a language's order ("é" before "f", not after as by code point) or to C, whose lower()
+// and ILIKE fold ASCII letters only: under ICU's root locale, lower() and ILIKE fold case
+// as JavaScript's toLowerCase() does, and "C" orders code point by code point.
 const icu = (column: "username" | "email") => sql<string>`${sql.ref(column)} collate "und-x-icu"`;
 
 /**
