@@ -71,6 +71,8 @@ describe("web admin: the site", () => {
         expect(response.headers["cache-control"], url).toBe("no-store");
         expect(response.headers["x-content-type-options"], url).toBe("nosniff");
         expect(response.headers["x-frame-options"], url).toBe("DENY");
+        // Not the API's no-referrer: under it, browsers post forms with `Origin: null`.
+        expect(response.headers["referrer-policy"], url).toBe("same-origin");
         expect(response.headers["x-request-id"], url).toEqual(expect.any(String));
         expect(response.body, url).not.toMatch(/<script|style="|<style/);
       }
@@ -80,6 +82,7 @@ describe("web admin: the site", () => {
       const response = await api.app.inject({ method: "GET", url: "/api/health/" });
 
       expect(response.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers["referrer-policy"]).toBe("no-referrer");
       expect(response.headers["cache-control"]).toBeUndefined();
     });
   });
