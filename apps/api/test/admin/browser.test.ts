@@ -57,9 +57,15 @@ describeWith(testChromium)("web admin in Chromium", () => {
       expect(await page.locator("h1").textContent()).toBe("Site administration");
       expect(await page.locator("#user-tools strong").textContent()).toBe(user.username);
       // The stylesheet applied: the header bar is dark, as only admin.css makes it.
-      expect(await page.locator("#header").evaluate((header) => getComputedStyle(header).backgroundColor)).toBe(
-        "rgb(38, 75, 93)",
-      );
+      const background = await page
+        .locator("#header")
+        .evaluate(
+          (header) =>
+            (
+              globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string } }
+            ).getComputedStyle(header).backgroundColor,
+        );
+      expect(background).toBe("rgb(38, 75, 93)");
       const cookies = await context.cookies(origin);
       expect(cookies.find((cookie) => cookie.name === "sessionid")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
 
