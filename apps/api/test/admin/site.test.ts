@@ -169,11 +169,13 @@ describe("web admin: the site", () => {
   });
 
   describe("error pages", () => {
-    it("answers an unknown admin path with the admin's 404 page, not the API's problem", async () => {
-      const response = await new AdminBrowser(api).get("/admin/no/such/page/");
-
-      expect(response.statusCode).toBe(404);
-      expect(response.body).toContain("<h1>Page not found</h1>");
+    it("answers an unknown admin path with the admin's 404 page, not the API's problem, whatever the method", async () => {
+      const admin = new AdminBrowser(api);
+      for (const response of [await admin.get("/admin/no/such/page/"), await admin.post("/admin/no/such/page/", {})]) {
+        expect(response.statusCode).toBe(404);
+        expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
+        expect(response.body).toContain("<h1>Page not found</h1>");
+      }
     });
 
     it("answers a known admin path called with the wrong method with 405 and Allow", async () => {
