@@ -13,7 +13,8 @@ export const CSRF_FIELD = "csrfmiddlewaretoken";
  */
 export function registerFormCsrfCheck(admin: FastifyInstance, check: CsrfCheck): void {
   admin.addHook("preValidation", (request, _reply, done) => {
-    if (isSafeMethod(request.method)) return done();
+    // An unknown path is a 404 (or 405) page, whatever the form holds.
+    if (isSafeMethod(request.method) || request.is404) return done();
     done(check(request, submittedToken(request)) ?? undefined);
   });
 }

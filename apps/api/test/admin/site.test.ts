@@ -72,6 +72,8 @@ describe("web admin: the site", () => {
         expect(response.headers["cache-control"], url).toBe("no-store");
         expect(response.headers["x-content-type-options"], url).toBe("nosniff");
         expect(response.headers["x-frame-options"], url).toBe("DENY");
+        // Not the API's no-referrer: under it, browsers post forms with `Origin: null`.
+        expect(response.headers["referrer-policy"], url).toBe("same-origin");
         expect(response.headers["x-request-id"], url).toEqual(expect.any(String));
         expect(response.body, url).not.toMatch(/<script|style="|<style/);
       }
@@ -81,6 +83,7 @@ describe("web admin: the site", () => {
       const response = await api.app.inject({ method: "GET", url: "/api/health/" });
 
       expect(response.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers["referrer-policy"]).toBe("no-referrer");
       expect(response.headers["cache-control"]).toBeUndefined();
     });
   });
@@ -167,11 +170,13 @@ describe("web admin: the site", () => {
   });
 
   describe("error pages", () => {
-    it("answers an unknown admin path with the admin's 404 page, not the API's problem", async () => {
-      const response = await new AdminBrowser(api).get("/admin/no/such/page/");
-
-      expect(response.statusCode).toBe(404);
-      expect(response.body).toContain("<h1>Page not found</h1>");
+    it("answers an unknown admin path with the admin's 404 page, not the API's problem, whatever the method", async () => {
+      const admin = new AdminBrowser(api);
+      for (const response of [await admin.get("/admin/no/such/page/"), await admin.post("/admin/no/such/page/", {})]) {
+        expect(response.statusCode).toBe(404);
+        expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
+        expect(response.body).toContain("<h1>Page not found</h1>");
+      }
     });
 
     it("answers a known admin path called with the wrong method with 405 and Allow", async () => {
