@@ -10,14 +10,16 @@ import {
   unitOfWorkContract,
   userRepositoryContract,
 } from "@tasks/domain/testing";
-import { postgresAvailability } from "@tasks/testing";
+import { createTestDatabase, describeWith, postgresAvailability } from "@tasks/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, ormOf } from "../src/database.ts";
+import { type Database, openDatabase, ormOf } from "../src/database.ts";
 import { describeOnEngines, openTestDatabase, type TestDatabase } from "../testing/index.ts";
 
 const t = { describe, it, beforeAll, afterAll, expect };
 
-describeOnEngines(await postgresAvailability(), "repositories", (engine) => {
+const postgres = await postgresAvailability();
+
+describeOnEngines(postgres, "repositories", (engine) => {
   let test: Promise<TestDatabase> | undefined;
   /** One database for the whole file, opened by whichever suite asks first. */
   const database = async (): Promise<Database> => {
@@ -113,3 +115,41 @@ describeOnEngines(await postgresAvailability(), "repositories", (engine) => {
     });
   });
 });
+
+// The test servers' default collation is C, under which a query that forgets to name its
+// collation orders and folds text as the port says by chance. On a database whose default
+// is a language's ("zed" before "äa", not after as by code point) it would not.
+describeWith(postgres)(
+  "the user and task lists on a PostgreSQL database whose default collation is ICU's en-US",
+  () => {
+    let opened: Promise<{ database: Database; drop: () => Promise<void> }> | undefined;
+    const database = async (): Promise<Database> => {
+      opened ??= (async () => {
+        const server = await createTestDatabase({ icuLocale: "en-US" });
+        const db = await openDatabase({ url: server.url, poolSize: 5 });
+        await db.migrate();
+        return { database: db, drop: () => server.drop() };
+      })();
+      return (await opened).database;
+    };
+    afterAll(async () => {
+      const test = await opened;
+      await test?.database.close();
+      await test?.drop();
+    });
+
+    describe("UserRepository", () => userRepositoryContract(t, database));
+    describe("TaskRepository", () =>
+      taskRepositoryContract(t, async () => {
+        const db = await database();
+        return {
+          tasks: db.tasks,
+          newOwner: async () => {
+            const owner = aUser();
+            await db.users.add(owner);
+            return owner.id;
+          },
+        };
+      }));
+  },
+);

@@ -6,5 +6,5 @@ export {
   type PostgresServer,
 } from "./postgres-server.ts";
 export { type Availability, describeWith, postgresAvailability } from "./services.ts";
-export { createTestDatabase, type TestDatabase } from "./test-database.ts";
+export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from "./test-database.ts";
 export { connectTestRedis, type TestRedis } from "./test-redis.ts";

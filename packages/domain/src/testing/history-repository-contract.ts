@@ -67,6 +67,13 @@ export function historyRepositoryContract(t: ContractTestApi, open: () => Promis
     expect(await history.listForObject("user", user.id)).toEqual([entry]);
   });
 
+  it("refuses a second entry of the same id, keeping the first", async () => {
+    const entry = anEntry({ userId: (await staff()).id });
+    await history.add(entry);
+    await expect(history.add({ ...entry, changeMessage: "Changed Status." })).rejects.toBeInstanceOf(Error);
+    expect(await history.listForObject(entry.objectType, entry.objectId)).toEqual([entry]);
+  });
+
   it("lists an object's entries oldest first, the id breaking ties, and no other object's", async () => {
     const user = await staff();
     const objectId = anId();

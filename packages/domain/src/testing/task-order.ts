@@ -24,12 +24,14 @@ export function compareIds(a: string, b: string): number {
  * code-unit order (`<`) only past U+FFFF: "\u{20000}" comes after "\uFA0E" here, before it there.
  */
 export function compareCodePoints(a: string, b: string): number {
-  const [left, right] = [[...a], [...b]];
-  for (let index = 0; index < Math.min(left.length, right.length); index++) {
-    const order = (left[index]?.codePointAt(0) ?? 0) - (right[index]?.codePointAt(0) ?? 0);
-    if (order !== 0) return order;
-  }
+  const [left, right] = [codePoints(a), codePoints(b)];
+  for (let index = 0; index < Math.min(left.length, right.length); index++)
+    if (left[index] !== right[index]) return (left[index] as number) - (right[index] as number);
   return left.length - right.length;
+}
+
+function codePoints(text: string): number[] {
+  return Array.from(text, (character) => character.codePointAt(0) as number);
 }
 
 /**

@@ -348,9 +348,9 @@ export function taskRepositoryContract(t: ContractTestApi, open: () => Promise<T
         const owners = [await subject.newOwner(), await subject.newOwner(), await subject.newOwner()];
         own = Array.from({ length: 11 }, (_, i) =>
           aTask({
-            ownerId: owners[(i * 2) % 3] ?? "",
+            ownerId: owners[(i * 2) % 3] as string,
             title: `${titles[i % titles.length]} ${marker}`,
-            status: TASK_STATUSES[i % 3] ?? "todo",
+            status: TASK_STATUSES[i % 3] as TaskStatus,
             createdAt: at(200 + Math.floor(i / 2)),
             updatedAt: at(300 - ((i * 4) % 11)),
           }),
