@@ -26,8 +26,8 @@ export const taskUrl = (id: string, page: "change" | "delete" | "history" = "cha
   `${TASKS_PATH}${encodeURIComponent(id)}/${page}/`;
 
 const COLUMNS: readonly Column[] = [
+  { label: "ID", field: "id" },
   { label: "Title", field: "title" },
-  { label: "Id", field: "id" },
   { label: "Owner", field: "owner" },
   { label: "Status", field: "status" },
   { label: "Created", field: "created_at" },
@@ -90,8 +90,8 @@ export function taskPages(admin: FastifyInstance, deps: Deps): void {
         id: task.id,
         name: task.title,
         cells: [
+          { field: "id", text: task.id, href: taskUrl(task.id) },
           { field: "title", text: task.title, href: taskUrl(task.id) },
-          { field: "id", text: task.id },
           { field: "owner", text: ownerUsername },
           { field: "status", text: STATUS_LABELS[task.status] },
           { field: "created_at", text: formatTime(task.createdAt) },

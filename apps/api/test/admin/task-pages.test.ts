@@ -73,8 +73,8 @@ describe("web admin: tasks", () => {
       for (const heading of ["By status", "By owner"]) expect(response.body).toContain(`<summary>${heading}</summary>`);
       expect(rows(response.body)).toEqual([
         [
-          "Water the plants",
           task.id,
+          "Water the plants",
           owner.username,
           "Doing",
           expect.stringMatching(/ UTC$/),
@@ -93,13 +93,13 @@ describe("web admin: tasks", () => {
       await aTask(other, "Milk the cow", { status: "done" });
 
       const done = await admin.get(`/admin/tasks/task/?owner=${owner.username}&status=done`);
-      expect(rows(done.body).map((row) => row[0])).toEqual(["Paint the fence"]);
+      expect(rows(done.body).map((row) => row[1])).toEqual(["Paint the fence"]);
       expect(done.body).toContain(`href="/admin/tasks/task/?status=todo&amp;owner=${owner.username}"`);
 
       const search = await admin.get(`/admin/tasks/task/?owner=${owner.username}&q=MILK`);
       expect(
         rows(search.body)
-          .map((row) => row[0])
+          .map((row) => row[1])
           .sort(),
       ).toEqual(["Buy milk", "Paint the fence"]);
       expect(search.body).toMatch(/2 results \(<a href="[^"]*">\d+ total<\/a>\)/);
@@ -114,12 +114,12 @@ describe("web admin: tasks", () => {
       const base = `/admin/tasks/task/?owner=${owner.username}`;
 
       const byTitle = await admin.get(`${base}&o=title`);
-      expect(rows(byTitle.body).map((row) => row[0])).toEqual(["Apple", "banana", "cherry"]);
+      expect(rows(byTitle.body).map((row) => row[1])).toEqual(["Apple", "banana", "cherry"]);
       expect(byTitle.body).toContain(
         `<th scope="col" class="sorted ascending"><a href="/admin/tasks/task/?o=-title&amp;owner=${owner.username}">Title</a>`,
       );
       const descending = await admin.get(`${base}&o=-title`);
-      expect(rows(descending.body).map((row) => row[0])).toEqual(["cherry", "banana", "Apple"]);
+      expect(rows(descending.body).map((row) => row[1])).toEqual(["cherry", "banana", "Apple"]);
     });
 
     it("shows 100 tasks a page with links to the others, and answers 404 past the last", async () => {
@@ -129,11 +129,11 @@ describe("web admin: tasks", () => {
 
       const first = await admin.get(base);
       expect(rows(first.body)).toHaveLength(100);
-      expect(rows(first.body)[0]?.[0]).toBe("Task 0");
+      expect(rows(first.body)[0]?.[1]).toBe("Task 0");
       expect(first.body).toContain(`<a href="/admin/tasks/task/?p=2&amp;owner=${owner.username}">2</a>`);
       expect(first.body).toMatch(/102 tasks\s*<\/p>/);
       const second = await admin.get(`${base}&p=2`);
-      expect(rows(second.body).map((row) => row[0])).toEqual(["Task 100", "Task 101"]);
+      expect(rows(second.body).map((row) => row[1])).toEqual(["Task 100", "Task 101"]);
       const past = await admin.get(`${base}&p=3`);
       expect(past.statusCode).toBe(404);
       expect(past.headers["content-type"]).toBe("text/html; charset=utf-8");
