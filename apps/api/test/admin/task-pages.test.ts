@@ -146,6 +146,19 @@ describe("web admin: tasks", () => {
       expect(response.body).toContain("&quot;password&quot; is not a field you can order by.");
     });
 
+    it("answers a search or a history id holding a NUL, which nothing stored can hold, with a 400 or an empty page, not a 500", async () => {
+      for (const url of ["/admin/tasks/task/?q=a%00b", "/admin/auth/user/?q=%00"]) {
+        const response = await admin.get(url);
+        expect(response.statusCode, url).toBe(400);
+        expect(response.body, url).toContain("Null characters are not allowed.");
+      }
+      for (const url of ["/admin/tasks/task/%00/history/", "/admin/auth/user/a%00b/history/"]) {
+        const response = await admin.get(url);
+        expect(response.statusCode, url).toBe(200);
+        expect(response.body, url).toContain("This object doesn’t have a change history.");
+      }
+    });
+
     it("shows a hostile title as text wherever it appears", async () => {
       const owner = await aUser(api, { prefix: "xss" });
       const task = await aTask(owner, "<script>alert(1)</script>");
