@@ -1,4 +1,4 @@
-import { ValidationError } from "@tasks/domain";
+import { TaskNotFound, UserNotFound, ValidationError } from "@tasks/domain";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { allowedMethods, CsrfFailed, problemFor, SERVER_ERROR } from "../http/problems.ts";
 import { setAdminHeaders } from "./headers.ts";
@@ -9,6 +9,16 @@ export class NotStaff extends Error {
   constructor() {
     super("You are not authorized to access this page.");
   }
+}
+
+/**
+ * For a look-up whose object may be gone (a history page, a confirmation page listing what
+ * still exists): `null` when it is, while any other error (a database outage) goes on up
+ * to its error page rather than leaving the object quietly out.
+ */
+export function nullIfNotFound(error: unknown): null {
+  if (error instanceof TaskNotFound || error instanceof UserNotFound) return null;
+  throw error;
 }
 
 /** What templates/error.eta shows. */

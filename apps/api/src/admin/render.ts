@@ -97,9 +97,4 @@ export class AdminPages {
   flash(request: FastifyRequest, reply: FastifyReply, level: MessageLevel, text: string): void {
     this.messages.add(request, reply, level, text);
   }
-
-  /** The CSRF token for a form (also given to templates as `it.csrfToken()`). */
-  csrfToken(request: FastifyRequest, reply: FastifyReply): string {
-    return this.csrfTokens.tokenFor(request, reply);
-  }
 }

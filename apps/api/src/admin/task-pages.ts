@@ -14,6 +14,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AdminUseCases } from "./admin-use-cases.ts";
 import { type Column, filter, headers, listParams, listUrl, pageLinks, pageNumber } from "./change-list.ts";
+import { nullIfNotFound } from "./errors.ts";
 import { type FormField, formFields, formList, splitErrors } from "./forms.ts";
 import { countOf, formatTime, STATUS_LABELS } from "./labels.ts";
 import { INDEX_PATH } from "./paths.ts";
@@ -205,7 +206,7 @@ export function taskPages(admin: FastifyInstance, deps: Deps): void {
     const task = await useCases.getTaskWithOwner
       .execute({ actor: OPERATOR, id: request.params.id })
       .then(({ task }) => task)
-      .catch(() => null);
+      .catch(nullIfNotFound);
     const name = task?.title ?? entries.at(-1)?.objectRepr ?? request.params.id;
     return pages.render(request, reply, "history", {
       title: `Change history: ${name}`,
@@ -227,7 +228,7 @@ async function findTasks(useCases: AdminUseCases, ids: readonly string[]): Promi
       useCases.getTaskWithOwner
         .execute({ actor: OPERATOR, id })
         .then(({ task }) => task)
-        .catch(() => null),
+        .catch(nullIfNotFound),
     ),
   );
   return found.filter((task): task is Task => task !== null);

@@ -14,6 +14,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AdminUseCases } from "./admin-use-cases.ts";
 import { type Column, filter, headers, listParams, listUrl, pageLinks, pageNumber } from "./change-list.ts";
+import { nullIfNotFound } from "./errors.ts";
 import { checked, type FormField, formFields, formList, splitErrors } from "./forms.ts";
 import { countOf, formatTime, yesNo } from "./labels.ts";
 import { INDEX_PATH } from "./paths.ts";
@@ -128,7 +129,7 @@ export function userPages(admin: FastifyInstance, deps: Deps): void {
       return reply.redirect(USERS_PATH, 303);
     }
     const users = (
-      await Promise.all([...new Set(ids)].map((id) => useCases.adminGetUser.execute({ id }).catch(() => null)))
+      await Promise.all([...new Set(ids)].map((id) => useCases.adminGetUser.execute({ id }).catch(nullIfNotFound)))
     ).filter((user): user is User => user !== null);
     if (users.some((user) => !mayManageUser(staff, user)))
       throw new PermissionDenied("Only a superuser may delete staff users and superusers.");
@@ -255,7 +256,7 @@ export function userPages(admin: FastifyInstance, deps: Deps): void {
 
   admin.get<{ Params: { id: string } }>("/auth/user/:id/history/", async (request, reply) => {
     const entries = await useCases.objectHistory.execute({ objectType: "user", objectId: request.params.id });
-    const user = await useCases.adminGetUser.execute({ id: request.params.id }).catch(() => null);
+    const user = await useCases.adminGetUser.execute({ id: request.params.id }).catch(nullIfNotFound);
     const name = user?.username ?? entries.at(-1)?.objectRepr ?? request.params.id;
     return pages.render(request, reply, "history", {
       title: `Change history: ${name}`,

@@ -1,6 +1,6 @@
-import { Task, type User } from "@tasks/domain";
+import { ServiceUnavailable, Task, type User } from "@tasks/domain";
 import { UuidV7IdGenerator } from "@tasks/platform";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openTestApi, type TestApi } from "../support/test-api.ts";
 import { AdminBrowser, aUser, formToken } from "./support.ts";
 
@@ -144,6 +144,19 @@ describe("web admin: tasks", () => {
 
       expect(response.statusCode).toBe(400);
       expect(response.body).toContain("&quot;password&quot; is not a field you can order by.");
+    });
+
+    it("answers a search or a history id holding a NUL, which nothing stored can hold, with a 400 or an empty page, not a 500", async () => {
+      for (const url of ["/admin/tasks/task/?q=a%00b", "/admin/auth/user/?q=%00"]) {
+        const response = await admin.get(url);
+        expect(response.statusCode, url).toBe(400);
+        expect(response.body, url).toContain("Null characters are not allowed.");
+      }
+      for (const url of ["/admin/tasks/task/%00/history/", "/admin/auth/user/a%00b/history/"]) {
+        const response = await admin.get(url);
+        expect(response.statusCode, url).toBe(200);
+        expect(response.body, url).toContain("This object doesn’t have a change history.");
+      }
     });
 
     it("shows a hostile title as text wherever it appears", async () => {
@@ -390,5 +403,20 @@ describe("web admin: tasks", () => {
     expect(index.body).not.toContain("None available");
     const others = await admin.get("/admin/");
     expect(others.body).not.toContain("After &lt;i&gt;");
+  });
+
+  it("answers 503 when the database fails to look a task up, rather than a page that leaves the task out", async () => {
+    const task = await aTask(await aUser(api, { prefix: "outage" }), "Unreachable");
+    const findById = api.database.tasks.findById.bind(api.database.tasks);
+    const spy = vi
+      .spyOn(api.database.tasks, "findById")
+      .mockImplementation((id) => (id === task.id ? Promise.reject(new ServiceUnavailable("test")) : findById(id)));
+    try {
+      expect((await admin.get(`/admin/tasks/task/${task.id}/history/`)).statusCode).toBe(503);
+      const selection = { action: "delete_selected", _selected_action: [task.id] };
+      expect((await submit("/admin/tasks/task/", selection, "/admin/tasks/task/")).statusCode).toBe(503);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,6 +1,6 @@
-import { Task, type User } from "@tasks/domain";
+import { ServiceUnavailable, Task, type User } from "@tasks/domain";
 import { UuidV7IdGenerator } from "@tasks/platform";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openTestApi, PASSWORD, type TestApi } from "../support/test-api.ts";
 import { AdminBrowser, aUser, formToken } from "./support.ts";
 
@@ -293,5 +293,20 @@ describe("web admin: users", () => {
       expect(await api.database.users.findById(plain.id)).not.toBeNull();
       expect(await api.database.users.findById(colleague.id)).not.toBeNull();
     });
+  });
+
+  it("answers 503 when the database fails to look a user up, rather than a page that leaves the user out", async () => {
+    const user = await aUser(api, { prefix: "outage" });
+    const findById = api.database.users.findById.bind(api.database.users);
+    const spy = vi
+      .spyOn(api.database.users, "findById")
+      .mockImplementation((id) => (id === user.id ? Promise.reject(new ServiceUnavailable("test")) : findById(id)));
+    try {
+      expect((await clerk.get(`/admin/auth/user/${user.id}/history/`)).statusCode).toBe(503);
+      const selection = { action: "delete_selected", _selected_action: [user.id] };
+      expect((await submit(clerk, "/admin/auth/user/", selection, "/admin/auth/user/")).statusCode).toBe(503);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,5 +1,7 @@
+import { ValidationError } from "../errors.ts";
 import type { OrderingTerm } from "./task-query.ts";
 import { TASK_ORDERING_FIELDS } from "./task-query.ts";
+import { unstorableTextProblem } from "./text.ts";
 
 /**
  * What the operator's lists (taskctl, the web admin's change lists) may be ordered by: a
@@ -30,4 +32,16 @@ export interface UserFilter {
   readonly isActive?: boolean;
   /** Case-insensitive substring of the username or the email. */
   readonly search?: string;
+}
+
+/**
+ * The search text of an operator's list, trimmed; `undefined` when blank. Text that storage
+ * cannot hold (a NUL, a lone surrogate) is refused, naming `search`: nothing stored could
+ * contain it, and PostgreSQL refuses a query that holds a NUL.
+ */
+export function parseSearch(raw: string | undefined): string | undefined {
+  const search = raw?.trim() || undefined;
+  const problem = search === undefined ? null : unstorableTextProblem(search);
+  if (problem !== null) throw new ValidationError({ search: [problem] });
+  return search;
 }

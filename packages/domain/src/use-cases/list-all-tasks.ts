@@ -1,4 +1,8 @@
-import { DEFAULT_OPERATOR_TASK_ORDERING, OPERATOR_TASK_ORDERING_FIELDS } from "../entities/operator-query.ts";
+import {
+  DEFAULT_OPERATOR_TASK_ORDERING,
+  OPERATOR_TASK_ORDERING_FIELDS,
+  parseSearch,
+} from "../entities/operator-query.ts";
 import type { OperatorActor } from "../entities/ownership.ts";
 import type { Task } from "../entities/task.ts";
 import { assertPageExists, parseOperatorPaging, parseOrdering, parseTaskStatuses } from "../entities/task-query.ts";
@@ -40,8 +44,8 @@ export class ListAllTasks {
     const request = parseOperatorPaging(input.page, input.limit);
     const ordering = parseOrdering(input.ordering, OPERATOR_TASK_ORDERING_FIELDS, DEFAULT_OPERATOR_TASK_ORDERING);
     const statuses = parseTaskStatuses(input.status);
+    const search = parseSearch(input.search);
     const owner = input.username === undefined ? undefined : await findUserOrFail(this.deps.users, input.username);
-    const search = input.search?.trim() || undefined;
     const { items, count } = await this.deps.tasks.list({ ownerId: owner?.id, statuses, search }, request, ordering);
     assertPageExists(request, count);
     const owners = owner ? [owner] : await this.deps.users.findByIds([...new Set(items.map((task) => task.ownerId))]);

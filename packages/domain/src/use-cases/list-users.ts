@@ -1,4 +1,4 @@
-import { DEFAULT_USER_ORDERING, USER_ORDERING_FIELDS } from "../entities/operator-query.ts";
+import { DEFAULT_USER_ORDERING, parseSearch, USER_ORDERING_FIELDS } from "../entities/operator-query.ts";
 import { assertPageExists, parseOperatorPaging, parseOrdering } from "../entities/task-query.ts";
 import type { User } from "../entities/user.ts";
 import type { UserRepository } from "../ports/user-repository.ts";
@@ -38,7 +38,7 @@ export class ListUsers {
   ): Promise<OperatorPage<User>> {
     const request = parseOperatorPaging(input.page, input.limit);
     const ordering = parseOrdering(input.ordering, USER_ORDERING_FIELDS, DEFAULT_USER_ORDERING);
-    const filter = { isStaff: input.isStaff, isActive: input.isActive, search: input.search?.trim() || undefined };
+    const filter = { isStaff: input.isStaff, isActive: input.isActive, search: parseSearch(input.search) };
     const { items, count } = await this.deps.users.list(request, filter, ordering);
     assertPageExists(request, count);
     return { count, ...request, results: items };

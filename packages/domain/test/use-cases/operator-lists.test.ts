@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ListAllTasks, ListUsers, OPERATOR, type User, ValidationError } from "../../src/index.ts";
 import { aStoredTask, aStoredUser, type FakePorts, fakePorts, minutes, START } from "../../src/testing/index.ts";
 
@@ -16,7 +16,7 @@ function names(users: readonly User[]): string[] {
   return users.map((user) => user.username);
 }
 
-async function orderingError(promise: Promise<unknown>): Promise<ValidationError["errors"]> {
+async function validationErrors(promise: Promise<unknown>): Promise<ValidationError["errors"]> {
   const error = await promise.catch((caught: unknown) => caught);
   if (!(error instanceof ValidationError)) throw new Error(`expected a ValidationError, got ${String(error)}`);
   return error.errors;
@@ -78,6 +78,15 @@ describe("ListUsers for the web admin", () => {
     expect((await list({ search: "nobody" })).count).toBe(0);
   });
 
+  it("refuses a search that storage cannot hold, naming search, without asking the repository", async () => {
+    const list = vi.spyOn(ports.users, "list");
+
+    expect(await validationErrors(new ListUsers(ports).execute({ search: "a\u0000" }))).toEqual({
+      search: ["Null characters are not allowed."],
+    });
+    expect(list).not.toHaveBeenCalled();
+  });
+
   it("combines a filter with a search", async () => {
     expect(names((await list({ isStaff: true, search: "dave" })).results)).toEqual(["dave"]);
   });
@@ -114,7 +123,7 @@ describe("ListUsers for the web admin", () => {
   });
 
   it("refuses an unknown ordering field, naming the field `ordering` and the choices", async () => {
-    const errors = await orderingError(list({ ordering: "username,-password" }));
+    const errors = await validationErrors(list({ ordering: "username,-password" }));
 
     expect(errors).toEqual({
       ordering: [
@@ -152,12 +161,20 @@ describe("ListAllTasks ordering for the web admin", () => {
   });
 
   it("refuses an unknown ordering field, naming the field `ordering` and the choices", async () => {
-    const errors = await orderingError(new ListAllTasks(ports).execute({ actor: OPERATOR, ordering: "priority" }));
+    const errors = await validationErrors(new ListAllTasks(ports).execute({ actor: OPERATOR, ordering: "priority" }));
 
     expect(errors).toEqual({
       ordering: [
         '"priority" is not a field you can order by. Choose among: created_at, updated_at, status, title, id, owner.',
       ],
     });
+  });
+  it("refuses a search that storage cannot hold, naming search, without asking the repository", async () => {
+    const list = vi.spyOn(ports.tasks, "list");
+
+    expect(await validationErrors(new ListAllTasks(ports).execute({ actor: OPERATOR, search: "\ud800" }))).toEqual({
+      search: ["Enter valid Unicode text: this contains a lone surrogate."],
+    });
+    expect(list).not.toHaveBeenCalled();
   });
 });

@@ -1,4 +1,5 @@
 import type { HistoryEntry, HistoryObjectType } from "../../entities/history-entry.ts";
+import { unstorableTextProblem } from "../../entities/text.ts";
 import type { HistoryRepository } from "../../ports/history-repository.ts";
 
 type Deps = { history: HistoryRepository };
@@ -12,6 +13,8 @@ export class ObjectHistory {
   }
 
   execute(input: { objectType: HistoryObjectType; objectId: string }): Promise<HistoryEntry[]> {
+    // No entry can be about an id that storage cannot hold (PostgreSQL refuses a NUL even in a query).
+    if (unstorableTextProblem(input.objectId) !== null) return Promise.resolve([]);
     return this.deps.history.listForObject(input.objectType, input.objectId);
   }
 }

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import {
   AdminAddTask,
   AdminChangeTask,
@@ -92,6 +92,13 @@ describe("ObjectHistory", () => {
     const history = await new ObjectHistory(ports).execute({ objectType: "user", objectId: "some-user-id" });
 
     expect(history.map((entry) => entry.changeMessage)).toEqual(["First.", "Second."]);
+  });
+
+  it("answers an id that storage cannot hold (a NUL) with no entries, without asking the repository", async () => {
+    const listForObject = vi.spyOn(ports.history, "listForObject");
+
+    expect(await new ObjectHistory(ports).execute({ objectType: "task", objectId: "a\u0000b" })).toEqual([]);
+    expect(listForObject).not.toHaveBeenCalled();
   });
 
   it("tells a task's history from a user's of the same id", async () => {
