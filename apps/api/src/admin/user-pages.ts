@@ -1,9 +1,7 @@
 import {
   DEFAULT_USER_ORDERING,
   EMAIL_MAX_LENGTH,
-  mayManageUser,
   OPERATOR,
-  PermissionDenied,
   parseOrdering,
   staffMember,
   USER_ORDERING_FIELDS,
@@ -48,13 +46,9 @@ type Deps = { readonly pages: AdminPages; readonly useCases: AdminUseCases };
 export function userPages(admin: FastifyInstance, deps: Deps): void {
   const { pages, useCases } = deps;
 
-  /** The user of the page's id, if the signed-in staff member may change them; else the 403 page. */
-  const manageable = async (request: FastifyRequest<{ Params: { id: string } }>): Promise<User> => {
-    const user = await useCases.adminGetUser.execute({ id: request.params.id });
-    if (!mayManageUser(staffMember(request.user), user))
-      throw new PermissionDenied("Only a superuser may change staff users and superusers.");
-    return user;
-  };
+  /** The user of the page's id, if the signed-in staff member may manage them; else the 403 page. */
+  const manageable = (request: FastifyRequest<{ Params: { id: string } }>): Promise<User> =>
+    useCases.adminGetUser.execute({ staff: staffMember(request.user), id: request.params.id });
 
   admin.get("/auth/user/", async (request, reply) => {
     const params = listParams(request.query, ["q", "o", "p", "is_staff", "is_active"]);
@@ -129,10 +123,10 @@ export function userPages(admin: FastifyInstance, deps: Deps): void {
       return reply.redirect(USERS_PATH, 303);
     }
     const users = (
-      await Promise.all([...new Set(ids)].map((id) => useCases.adminGetUser.execute({ id }).catch(nullIfNotFound)))
+      await Promise.all(
+        [...new Set(ids)].map((id) => useCases.adminGetUser.execute({ staff, id }).catch(nullIfNotFound)),
+      )
     ).filter((user): user is User => user !== null);
-    if (users.some((user) => !mayManageUser(staff, user)))
-      throw new PermissionDenied("Only a superuser may delete staff users and superusers.");
     return confirmDeletion(request, reply, deps, users, {
       action: USERS_PATH,
       hidden: [
@@ -256,7 +250,7 @@ export function userPages(admin: FastifyInstance, deps: Deps): void {
 
   admin.get<{ Params: { id: string } }>("/auth/user/:id/history/", async (request, reply) => {
     const entries = await useCases.objectHistory.execute({ objectType: "user", objectId: request.params.id });
-    const user = await useCases.adminGetUser.execute({ id: request.params.id }).catch(nullIfNotFound);
+    const user = await manageable(request).catch(nullIfNotFound);
     const name = user?.username ?? entries.at(-1)?.objectRepr ?? request.params.id;
     return pages.render(request, reply, "history", {
       title: `Change history: ${name}`,

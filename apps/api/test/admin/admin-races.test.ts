@@ -16,6 +16,7 @@ const STAFF = 4;
 describeOnEngines(await postgresAvailability(), "the web admin under concurrent staff", (engine) => {
   let api: TestApi;
   let browsers: AdminBrowser[];
+  let root: AdminBrowser;
 
   beforeAll(async () => {
     api = await openTestApi(engine, { config: { loginMaxFailures: 100_000 } });
@@ -27,6 +28,9 @@ describeOnEngines(await postgresAvailability(), "the web admin under concurrent 
       expect((await browser.logIn(staff.username)).statusCode).toBe(303);
       browsers.push(browser);
     }
+    const superuser = await aUser(api, { prefix: "root", isSuperuser: true });
+    root = new AdminBrowser(api);
+    expect((await root.logIn(superuser.username)).statusCode).toBe(303);
   });
   afterAll(async () => {
     await api?.close();
@@ -111,6 +115,39 @@ describeOnEngines(await postgresAvailability(), "the web admin under concurrent 
         headers: { authorization: `Bearer ${access}` },
       });
       expect(me.statusCode).toBe(401);
+    }
+  });
+
+  it("never lets a staff member's change undo a superuser's promotion made while it was in flight", async () => {
+    const [clerk] = browsers as [AdminBrowser];
+    for (let round = 0; round < 12; round += 1) {
+      const user: User = await aUser(api, { prefix: "promoted" });
+      const url = `/admin/auth/user/${user.id}/change/`;
+      const [clerkForm, rootForm] = await Promise.all([clerk.get(url), root.get(url)]);
+
+      const [byClerk, byRoot] = await Promise.all([
+        clerk.post(url, {
+          csrfmiddlewaretoken: formToken(clerkForm.body),
+          username: user.username,
+          email: `r${round}@example.com`,
+          is_active: "on",
+        }),
+        root.post(url, {
+          csrfmiddlewaretoken: formToken(rootForm.body),
+          username: user.username,
+          email: "",
+          is_active: "on",
+          is_staff: "on",
+          is_superuser: "on",
+        }),
+      ]);
+
+      expect(byRoot.statusCode).toBe(303);
+      // Either the clerk's change came first (and the promotion after it), or the clerk was refused.
+      expect([303, 403]).toContain(byClerk.statusCode);
+      expect(await api.database.users.findById(user.id)).toMatchObject({ isStaff: true, isSuperuser: true });
+      const entries = await api.database.history.listForObject("user", user.id);
+      expect(entries).toHaveLength(byClerk.statusCode === 303 ? 2 : 1);
     }
   });
 });

@@ -65,6 +65,14 @@ export interface UserRepository {
    * them in descending order. The search folds case as `toLowerCase()` does.
    */
   list(page: PageRequest, filter?: UserFilter, ordering?: UserOrdering): Promise<UserPage>;
+  /**
+   * Inside a transaction: the users of these ids that exist, ordered by id, each row locked
+   * until the transaction ends (taken in id order, so that two such transactions never wait
+   * on each other in a circle). A check made on them then holds for the writes that
+   * follow: no concurrent change to those users can come in between. A string that cannot
+   * be an id matches none.
+   */
+  lockByIds(ids: readonly string[]): Promise<User[]>;
   /** The users of these ids that exist, in no particular order; a string that cannot be an id matches none. */
   findByIds(ids: readonly string[]): Promise<User[]>;
   count(): Promise<number>;

@@ -13,7 +13,7 @@ import {
 import type { InMemoryHistoryRepository } from "./in-memory-history-repository.ts";
 import type { InMemorySessionRepository } from "./in-memory-session-repository.ts";
 import type { InMemoryTaskRepository } from "./in-memory-task-repository.ts";
-import { compareUsers } from "./task-order.ts";
+import { compareIds, compareUsers } from "./task-order.ts";
 import { Table, type Transactional, WriteLog } from "./write-log.ts";
 
 /**
@@ -107,6 +107,10 @@ export class InMemoryUserRepository implements UserRepository, Transactional {
       .sort(compareUsers(ordering));
     const start = (request.page - 1) * request.pageSize;
     return { items: matching.slice(start, start + request.pageSize), count: matching.length };
+  }
+
+  async lockByIds(ids: readonly string[]): Promise<User[]> {
+    return (await this.findByIds([...new Set(ids)])).sort((a, b) => compareIds(a.id, b.id));
   }
 
   async findByIds(ids: readonly string[]): Promise<User[]> {

@@ -12,7 +12,7 @@ import {
 import { anId, aSession, aTask, aUser } from "./builders.ts";
 import type { ContractTestApi } from "./contract-test-api.ts";
 import { START } from "./fake-clock.ts";
-import { sortUsers } from "./task-order.ts";
+import { compareIds, sortUsers } from "./task-order.ts";
 
 /** The repositories one storage offers: the user contract needs all of them (deleting a user deletes the rest). */
 export interface StorageUnderTest {
@@ -198,6 +198,14 @@ export function userRepositoryContract(t: ContractTestApi, open: () => Promise<S
     const found = await users.findByIds([b.id, NOT_AN_ID, a.id, anId()]);
     expect(found.map((user) => user.id).sort()).toEqual([a.id, b.id].sort());
     expect(await users.findByIds([])).toEqual([]);
+  });
+
+  it("locks the users of a list of ids inside a transaction, answering them by id and leaving out the unknown and the malformed", async () => {
+    const [a, b] = [await stored(), await stored()];
+    const locked = await storage.unitOfWork.transaction(() => users.lockByIds([b.id, NOT_AN_ID, a.id, anId(), b.id]));
+    expect(locked.map((user) => user.id)).toEqual([a.id, b.id].sort(compareIds));
+    expect(locked.find((user) => user.id === a.id)).toEqual(a);
+    expect(await users.lockByIds([])).toEqual([]);
   });
 
   describe("updateProfile", () => {

@@ -194,6 +194,21 @@ export class KyselyUserRepository implements UserRepository {
     });
   }
 
+  lockByIds(ids: readonly string[]): Promise<User[]> {
+    const valid = [...new Set(ids.filter(isUuid))];
+    if (valid.length === 0) return Promise.resolve([]);
+    return translateErrors(async () => {
+      const rows = await this.#db()
+        .selectFrom("users")
+        .select(COLUMNS.users)
+        .where("id", "in", valid)
+        .orderBy("id")
+        .forUpdate()
+        .execute();
+      return rows.map(toUser);
+    });
+  }
+
   findByIds(ids: readonly string[]): Promise<User[]> {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return Promise.resolve([]);

@@ -7,7 +7,7 @@ import type { SessionRepository } from "../../ports/session-repository.ts";
 import type { UnitOfWork } from "../../ports/unit-of-work.ts";
 import type { UserProfileChanges, UserRepository } from "../../ports/user-repository.ts";
 import { collectErrors, throwCollected } from "../collect-errors.ts";
-import { findUserByIdOrFail } from "./find-user-by-id.ts";
+import { lockUserOrFail } from "./find-user-by-id.ts";
 import { changedFieldsMessage, changedLabels, type HistoryDeps, recordHistory } from "./history.ts";
 
 /** The labels the user's change form and its history use. */
@@ -52,27 +52,30 @@ export class AdminChangeUser {
 
   async execute(input: AdminChangeUserInput): Promise<User> {
     const { users, sessions, unitOfWork, events, clock } = this.deps;
-    const before = await findUserByIdOrFail(users, input.id);
-    const isSuperuser = input.isSuperuser ?? before.isSuperuser;
-    const isStaff = isSuperuser || input.isStaff;
-    assertMayManageUser(input.staff, before);
-    assertMayManageUser(input.staff, { isStaff, isSuperuser });
-    const errors: Record<string, readonly string[]> = {};
-    const checked = collectErrors(errors, () => User.validate(input));
-    // A valid new username is looked up even when the email is not, so that a taken one is
-    // reported with the other fields' errors at once, as AdminAddUser reports it.
-    if (errors.username === undefined && canonicalUsername(input.username) !== canonicalUsername(before.username)) {
-      const other = await users.findByUsername(input.username);
-      if (other !== null && other.id !== before.id) Object.assign(errors, new UsernameTaken(input.username).errors);
-    }
-    throwCollected(errors);
+    // Everything is read, checked and written on the user locked in one transaction, so
+    // that a change made meanwhile (a superuser promoting the user, say) is neither
+    // written over with what was read before it nor slips past the permission check.
+    const { changed, before, deactivating } = await unitOfWork.transaction(async () => {
+      const before = await lockUserOrFail(users, input.id);
+      const isSuperuser = input.isSuperuser ?? before.isSuperuser;
+      const isStaff = isSuperuser || input.isStaff;
+      assertMayManageUser(input.staff, before);
+      assertMayManageUser(input.staff, { isStaff, isSuperuser });
+      const errors: Record<string, readonly string[]> = {};
+      const checked = collectErrors(errors, () => User.validate(input));
+      // A valid new username is looked up even when the email is not, so that a taken one is
+      // reported with the other fields' errors at once, as AdminAddUser reports it.
+      if (errors.username === undefined && canonicalUsername(input.username) !== canonicalUsername(before.username)) {
+        const other = await users.findByUsername(input.username);
+        if (other !== null && other.id !== before.id) Object.assign(errors, new UsernameTaken(input.username).errors);
+      }
+      throwCollected(errors);
 
-    const profile: UserProfileChanges = { ...(checked as { username: string; email: string }), isStaff, isSuperuser };
-    const message = changedFieldsMessage(
-      changedLabels(before, { ...profile, isActive: input.isActive }, USER_FIELD_LABELS),
-    );
-    const deactivating = before.isActive && !input.isActive;
-    const changed = await unitOfWork.transaction(async () => {
+      const profile: UserProfileChanges = { ...(checked as { username: string; email: string }), isStaff, isSuperuser };
+      const message = changedFieldsMessage(
+        changedLabels(before, { ...profile, isActive: input.isActive }, USER_FIELD_LABELS),
+      );
+      const deactivating = before.isActive && !input.isActive;
       let stored = await users.updateProfile(before.id, profile);
       if (stored !== null && deactivating) {
         stored = await users.deactivate(before.id);
@@ -86,7 +89,7 @@ export class AdminChangeUser {
         "change",
         message,
       );
-      return stored;
+      return { changed: stored, before, deactivating };
     });
     if (deactivating) {
       events.record({ event: "user_deactivated", userId: before.id });

@@ -22,7 +22,8 @@ export class AdminDeleteUsers {
   execute(input: { staff: StaffMember; ids: readonly string[] }): Promise<User[]> {
     const { users, unitOfWork } = this.deps;
     return unitOfWork.transaction(async () => {
-      const found = await users.findByIds([...new Set(input.ids)]);
+      // Locked, so that none of them can be made staff between this check and the deletion.
+      const found = await users.lockByIds(input.ids);
       for (const user of found) assertMayManageUser(input.staff, user);
       // A superuser who deletes their own account is named by username alone, as the cascade
       // names them in their other entries: no entry may keep the id of a user who is gone.

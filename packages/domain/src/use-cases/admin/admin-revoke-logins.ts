@@ -3,7 +3,7 @@ import type { SecurityEvents } from "../../ports/security-events.ts";
 import type { SessionRepository } from "../../ports/session-repository.ts";
 import type { UnitOfWork } from "../../ports/unit-of-work.ts";
 import type { UserRepository } from "../../ports/user-repository.ts";
-import { findUserByIdOrFail } from "./find-user-by-id.ts";
+import { lockUserOrFail } from "./find-user-by-id.ts";
 import { type HistoryDeps, recordHistory } from "./history.ts";
 
 type Deps = HistoryDeps & {
@@ -23,9 +23,9 @@ export class AdminRevokeLogins {
 
   async execute(input: { staff: StaffMember; id: string }): Promise<number> {
     const { users, sessions, unitOfWork, events, clock } = this.deps;
-    const user = await findUserByIdOrFail(users, input.id);
-    assertMayManageUser(input.staff, user);
-    const revoked = await unitOfWork.transaction(async () => {
+    const { user, revoked } = await unitOfWork.transaction(async () => {
+      const user = await lockUserOrFail(users, input.id);
+      assertMayManageUser(input.staff, user);
       const count = await sessions.revokeAllOf(user.id, "admin", clock.now());
       const message = `Revoked all logins (${count}).`;
       await recordHistory(
@@ -35,7 +35,7 @@ export class AdminRevokeLogins {
         "change",
         message,
       );
-      return count;
+      return { user, revoked: count };
     });
     if (revoked > 0) events.record({ event: "login_revoked", userId: user.id, sessionId: null, by: "admin" });
     return revoked;

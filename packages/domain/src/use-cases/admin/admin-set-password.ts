@@ -8,7 +8,7 @@ import type { SessionRepository } from "../../ports/session-repository.ts";
 import type { UnitOfWork } from "../../ports/unit-of-work.ts";
 import type { UserRepository } from "../../ports/user-repository.ts";
 import { throwCollected } from "../collect-errors.ts";
-import { findUserByIdOrFail } from "./find-user-by-id.ts";
+import { findUserByIdOrFail, lockUserOrFail } from "./find-user-by-id.ts";
 import { type HistoryDeps, recordHistory } from "./history.ts";
 
 type Deps = HistoryDeps & {
@@ -47,6 +47,8 @@ export class AdminSetPassword {
 
     const passwordHash = await hasher.hash(input.password);
     const changed = await unitOfWork.transaction(async () => {
+      // Checked again on the locked user: the user may have been made staff while the password was hashed.
+      assertMayManageUser(input.staff, await lockUserOrFail(users, user.id));
       const stored = await users.changePassword(user.id, passwordHash);
       if (stored === null) throw new UserNotFound(input.id);
       await sessions.revokeAllOf(user.id, "password_change", clock.now());

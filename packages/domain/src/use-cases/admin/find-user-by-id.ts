@@ -8,3 +8,14 @@ export async function findUserByIdOrFail(users: UserRepository, id: string): Pro
   if (user === null) throw new UserNotFound(id);
   return user;
 }
+
+/**
+ * Inside a transaction: the user of this id, locked until it ends, or `UserNotFound`. What
+ * a permission check reads, so that no concurrent change (a promotion to staff, say) can
+ * come between the check and the write it allows.
+ */
+export async function lockUserOrFail(users: UserRepository, id: string): Promise<User> {
+  const [user] = await users.lockByIds([id]);
+  if (user === undefined) throw new UserNotFound(id);
+  return user;
+}

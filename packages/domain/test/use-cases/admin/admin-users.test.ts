@@ -71,12 +71,22 @@ function liveLoginsOf(user: User) {
 }
 
 /** The next look-up by id finds the user, who is deleted right after it. */
+/**
+ * Deletes each user right after it is read, by id or under a lock: what storage without
+ * row locks would let a concurrent deletion do; the use cases must still write nothing.
+ */
 function deleteAfterLookup(): void {
   const find = ports.users.findById.bind(ports.users);
   ports.users.findById = async (id) => {
     const user = await find(id);
     if (user !== null) await ports.users.delete(user.id);
     return user;
+  };
+  const lock = ports.users.lockByIds.bind(ports.users);
+  ports.users.lockByIds = async (ids) => {
+    const locked = await lock(ids);
+    for (const user of locked) await ports.users.delete(user.id);
+    return locked;
   };
 }
 
@@ -714,9 +724,9 @@ describe("AdminDeleteUsers", () => {
   it("skips, without a history entry, a user deleted by someone else between read and deletion", async () => {
     const alice = await aStoredUser(ports, { username: "alice" });
     const bob = await aStoredUser(ports, { username: "bob" });
-    const findByIds = ports.users.findByIds.bind(ports.users);
-    ports.users.findByIds = async (ids) => {
-      const found = await findByIds(ids);
+    const lockByIds = ports.users.lockByIds.bind(ports.users);
+    ports.users.lockByIds = async (ids) => {
+      const found = await lockByIds(ids);
       await ports.users.delete(alice.id);
       return found;
     };
@@ -730,10 +740,19 @@ describe("AdminGetUser", () => {
   it("finds a user by id, and reports an unknown id as UserNotFound naming it", async () => {
     const alice = await aStoredUser(ports, { username: "alice" });
 
-    expect(await new AdminGetUser(ports).execute({ id: alice.id })).toBe(alice);
-    await expect(new AdminGetUser(ports).execute({ id: "no-such-id" })).rejects.toMatchObject({
+    expect(await new AdminGetUser(ports).execute({ staff: sam, id: alice.id })).toBe(alice);
+    await expect(new AdminGetUser(ports).execute({ staff: sam, id: "no-such-id" })).rejects.toMatchObject({
       code: "USER_NOT_FOUND",
       username: "no-such-id",
     });
+  });
+
+  it.each(PRIVILEGED)("shows %s to a superuser only", async (_, flags) => {
+    const target = await aStoredUser(ports, { username: "target", ...flags });
+
+    await expect(new AdminGetUser(ports).execute({ staff: sam, id: target.id })).rejects.toBeInstanceOf(
+      PermissionDenied,
+    );
+    expect(await new AdminGetUser(ports).execute({ staff: root, id: target.id })).toBe(target);
   });
 });
