@@ -85,7 +85,7 @@ describeWith(testChromium)("the web admin in Chromium", () => {
   });
 
   /** The titles in the change list's rows, top to bottom. */
-  const listedTitles = () => page.locator("#result_list tbody th.field-title").allTextContents();
+  const listedTitles = () => page.locator("#result_list tbody .field-title").allTextContents();
   const message = () => page.locator(".messagelist li");
   const heading = () => page.getByRole("heading", { level: 1 });
   const recentActions = async () =>
@@ -200,6 +200,17 @@ describeWith(testChromium)("the web admin in Chromium", () => {
     expect((await listedTitles()).sort()).toEqual(["Buy milk", "Renew the passport"]);
     await expectNoScriptOrInlineStyle();
     await screenshot("task-change-list");
+
+    // Laid out as Django's: the filter beside the list, at its right, and the "Select" column
+    // heading there for screen readers only.
+    const [list, filters, select] = await Promise.all(
+      ["#changelist .changelist-form-container", "#changelist-filter", "#result_list thead .visually-hidden"].map(
+        async (selector) => page.locator(selector).boundingBox(),
+      ),
+    );
+    expect(filters?.x).toBeGreaterThanOrEqual((list?.x ?? 0) + (list?.width ?? 0));
+    expect(Math.abs((filters?.y ?? 0) - (list?.y ?? 0))).toBeLessThan(1);
+    expect(select?.width).toBeLessThanOrEqual(1);
   });
 
   it("filters the task list by status and searches it", async () => {
