@@ -244,6 +244,15 @@ describeWith(testChromium)("the web admin in Chromium", () => {
     await expect(heading().textContent()).resolves.toBe("Are you sure?");
     await expect(page.locator("#content-main > p").first().textContent()).resolves.toContain("“Buy milk”");
     await expectNoScriptOrInlineStyle();
+    // The way back is drawn as a button, and readable as one: white on the buttons' blue.
+    const back = await page.getByRole("link", { name: "No, take me back" }).evaluate((link) => {
+      const { getComputedStyle } = globalThis as unknown as {
+        getComputedStyle(element: unknown): { color: string; backgroundColor: string };
+      };
+      const { color, backgroundColor } = getComputedStyle(link);
+      return { color, backgroundColor };
+    });
+    expect(back).toEqual({ color: "rgb(255, 255, 255)", backgroundColor: "rgb(65, 118, 144)" });
     await follow(page.getByRole("button", { name: "Yes, I'm sure" }));
     await expect(message().textContent()).resolves.toBe("The task “Buy milk” was deleted successfully.");
     expect(await listedTitles()).toEqual(["Renew the passport"]);
