@@ -173,9 +173,7 @@ describeWith(testChromium)("the web admin in Chromium", () => {
     expectFormRefusedAt("/admin/tasks/task/add/");
     const rowOf = (label: string) => page.locator(".form-row", { has: page.getByLabel(label) });
     await expect(rowOf("Title").locator(".errorlist").textContent()).resolves.toBe("This field may not be blank.");
-    await expect(rowOf("Owner").locator(".errorlist").textContent()).resolves.toBe(
-      "Select a valid choice. That choice is not one of the available choices.",
-    );
+    await expect(rowOf("Owner").locator(".errorlist").textContent()).resolves.toBe('No user named "nobody_here".');
     for (const label of ["Description", "Status"]) expect(await rowOf(label).locator(".errorlist").count()).toBe(0);
     await expect(page.getByLabel("Title").inputValue()).resolves.toBe("");
     await expect(page.getByLabel("Description").inputValue()).resolves.toBe("Photos, the old passport and the form.");

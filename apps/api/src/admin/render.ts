@@ -93,6 +93,12 @@ export class AdminPages {
     return reply.code(status).type("text/html; charset=utf-8").send(html);
   }
 
+  /** Sends the browser to the index with a warning: Django's answer to a change page whose object is gone. */
+  goneToIndex(request: FastifyRequest, reply: FastifyReply, text: string): FastifyReply {
+    this.flash(request, reply, "warning", text);
+    return reply.redirect(INDEX_PATH, 302);
+  }
+
   /** Adds a message for the next page this browser is shown (Django's `messages.success(...)`). */
   flash(request: FastifyRequest, reply: FastifyReply, level: MessageLevel, text: string): void {
     this.messages.add(request, reply, level, text);

@@ -162,8 +162,17 @@ export function taskPages(admin: FastifyInstance, deps: Deps): void {
   );
 
   admin.get<{ Params: { id: string } }>("/tasks/task/:id/change/", async (request, reply) => {
-    const { task, ownerUsername } = await useCases.getTaskWithOwner.execute({ actor: OPERATOR, id: request.params.id });
-    return renderForm(request, reply, pages, task, { ...task, owner: ownerUsername });
+    const found = await useCases.getTaskWithOwner
+      .execute({ actor: OPERATOR, id: request.params.id })
+      .catch(nullIfNotFound);
+    // As Django's admin does, for a link (in Recent actions, say) to a task deleted since.
+    if (found === null)
+      return pages.goneToIndex(
+        request,
+        reply,
+        `Task with ID “${request.params.id}” doesn’t exist. Perhaps it was deleted?`,
+      );
+    return renderForm(request, reply, pages, found.task, { ...found.task, owner: found.ownerUsername });
   });
 
   admin.post<{ Params: { id: string } }>("/tasks/task/:id/change/", async (request, reply) => {

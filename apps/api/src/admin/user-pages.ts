@@ -173,7 +173,13 @@ export function userPages(admin: FastifyInstance, deps: Deps): void {
   );
 
   admin.get<{ Params: { id: string } }>("/auth/user/:id/change/", async (request, reply) => {
-    const user = await manageable(request);
+    const user = await manageable(request).catch(nullIfNotFound);
+    if (user === null)
+      return pages.goneToIndex(
+        request,
+        reply,
+        `User with ID “${request.params.id}” doesn’t exist. Perhaps it was deleted?`,
+      );
     return renderChangeForm(request, reply, deps, user, user);
   });
 

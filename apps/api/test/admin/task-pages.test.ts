@@ -223,7 +223,7 @@ describe("web admin: tasks", () => {
         /field-title errors">\s*<ul class="errorlist" id="id_title_error"><li>This field may not be blank.<\/li>/,
       );
       expect(response.body).toMatch(
-        /field-owner errors">\s*<ul class="errorlist" id="id_owner_error"><li>Select a valid choice. That choice is not one of the available choices.<\/li>/,
+        /field-owner errors">\s*<ul class="errorlist" id="id_owner_error"><li>No user named &quot;nobody_by_that_name&quot;.<\/li>/,
       );
       expect(response.body).toContain("kept &lt;b&gt;as typed&lt;/b&gt;</textarea>");
       expect(response.body).toContain('<option value="done" selected>Done</option>');
@@ -254,12 +254,27 @@ describe("web admin: tasks", () => {
       expect(page.body).toContain(staff.username);
     });
 
-    it("answers 404 for a task that does not exist", async () => {
-      for (const url of [`/admin/tasks/task/${ids.newId()}/change/`, "/admin/tasks/task/not-an-id/change/"]) {
-        const response = await admin.get(url);
-        expect(response.statusCode).toBe(404);
-        expect(response.body).toContain("No task matches the given query.");
+    it("sends a change page of a task that does not exist to the index, saying so as Django does", async () => {
+      for (const id of [ids.newId(), "not-an-id"]) {
+        const response = await admin.get(`/admin/tasks/task/${id}/change/`);
+        expect(response.statusCode).toBe(302);
+        expect(response.headers.location).toBe("/admin/");
+        expect((await admin.get("/admin/")).body).toContain(
+          `Task with ID “${id}” doesn’t exist. Perhaps it was deleted?`,
+        );
       }
+    });
+
+    it("answers 404 to a form posted for a task that does not exist, changing nothing", async () => {
+      const page = await admin.get("/admin/tasks/task/add/");
+      const response = await admin.post(`/admin/tasks/task/${ids.newId()}/change/`, {
+        csrfmiddlewaretoken: formToken(page.body),
+        title: "Ghost",
+        status: "todo",
+        owner: staff.username,
+      });
+      expect(response.statusCode).toBe(404);
+      expect(response.body).toContain("No task matches the given query.");
     });
   });
 

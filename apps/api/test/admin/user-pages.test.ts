@@ -159,6 +159,17 @@ describe("web admin: users", () => {
       expect(history.body).toContain("Changed Email address and Active.");
     });
 
+    it("sends a change page of a user who does not exist to the index, saying so as Django does", async () => {
+      const id = ids.newId();
+      const response = await clerk.get(`/admin/auth/user/${id}/change/`);
+
+      expect(response.statusCode).toBe(302);
+      expect(response.headers.location).toBe("/admin/");
+      expect((await clerk.get("/admin/")).body).toContain(
+        `User with ID “${id}” doesn’t exist. Perhaps it was deleted?`,
+      );
+    });
+
     it("lists the user's tasks on their change page", async () => {
       const user = await aUser(api, { prefix: "tasks" });
       const task = Task.create({ id: ids.newId(), ownerId: user.id, title: "Feed <the> cat", now: new Date() });

@@ -1,10 +1,16 @@
 import type { User } from "../../entities/user.ts";
 import { couldBeUsername } from "../../entities/user.ts";
+import { UserNotFound } from "../../errors.ts";
 import { FIELD_MESSAGES } from "../../field-messages.ts";
 import type { UserRepository } from "../../ports/user-repository.ts";
 
-/** Django's words for a choice that names nothing, as its admin says for an unknown owner. */
-export const INVALID_OWNER = "Select a valid choice. That choice is not one of the available choices.";
+/**
+ * What the owner field says of a username no user has. The owner is typed, not chosen
+ * from a list, so the field says what a look-up by username says (`UserNotFound`).
+ */
+export function unknownOwner(username: string): string {
+  return new UserNotFound(username.trim()).message;
+}
 
 /**
  * The owner a task form names by username: the user, or the field's error. A form's
@@ -16,5 +22,5 @@ export async function findOwner(
 ): Promise<{ owner: User; error?: undefined } | { owner?: undefined; error: string }> {
   if (username.trim() === "") return { error: FIELD_MESSAGES.required };
   const owner = couldBeUsername(username) ? await users.findByUsername(username) : null;
-  return owner ? { owner } : { error: INVALID_OWNER };
+  return owner ? { owner } : { error: unknownOwner(username) };
 }

@@ -3,10 +3,10 @@ import {
   AdminAddTask,
   AdminChangeTask,
   AdminDeleteTasks,
-  INVALID_OWNER,
   ObjectHistory,
   type StaffMember,
   TaskNotFound,
+  unknownOwner,
 } from "../../../src/index.ts";
 import {
   aStoredTask,
@@ -104,12 +104,13 @@ describe("AdminAddTask", () => {
     ["a username nobody has", "nobody"],
     ["a name no user can have", "no spaces allowed"],
     ["a name past any username's length", text(151)],
-  ])("refuses %s as owner with Django's words, writing nothing", async (_, owner) => {
+  ])("refuses %s as owner, naming it, writing nothing", async (_, owner) => {
     const errors = await invalidWithoutWrites(ports, () =>
       new AdminAddTask(ports).execute({ staff: sam, owner, changes: { title: "x" } }),
     );
 
-    expect(errors).toEqual({ owner: [INVALID_OWNER] });
+    expect(errors).toEqual({ owner: [`No user named "${owner}".`] });
+    expect(unknownOwner(` ${owner} `)).toBe(`No user named "${owner}".`);
   });
 
   it("treats an owner of only white space as missing", async () => {
@@ -195,7 +196,7 @@ describe("AdminChangeTask", () => {
 
     expect(errors).toEqual({
       title: ["Ensure this field has no more than 200 characters."],
-      owner: [INVALID_OWNER],
+      owner: ['No user named "nobody".'],
     });
     expect(await ports.tasks.findById(task.id)).toBe(task);
   });
