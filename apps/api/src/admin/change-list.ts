@@ -1,4 +1,7 @@
 import type { OrderingTerm } from "@tasks/domain";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { formList } from "./forms.ts";
+import type { AdminPages } from "./render.ts";
 
 /** The query parameters of a change list, as Django names them: search `q`, ordering `o`, page `p`, and its filters. */
 export type ListParams = Readonly<Record<string, string | undefined>>;
@@ -111,4 +114,29 @@ export function pageLinks(
 /** A page number from `p`: a positive whole number, or `undefined` for the first page; anything else is left to the use case to refuse. */
 export function pageNumber(raw: string | undefined): number | undefined {
   return raw === undefined ? undefined : Number(raw);
+}
+
+/**
+ * What the change list's action form asks: the ids selected for "Delete selected", and
+ * whether the confirmation page said "Yes, I'm sure". Without a selection or an action,
+ * the browser goes back to the list with Django's message, and `null` is answered.
+ */
+export function selectedForDeletion(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  pages: AdminPages,
+  listPath: string,
+): { ids: string[]; confirmed: boolean } | null {
+  const [action] = formList(request.body, "action");
+  const ids = formList(request.body, "_selected_action");
+  const refusal =
+    ids.length === 0
+      ? "Items must be selected in order to perform actions on them. No items have been changed."
+      : action !== "delete_selected"
+        ? "No action selected."
+        : null;
+  if (refusal === null) return { ids, confirmed: formList(request.body, "post")[0] === "yes" };
+  pages.flash(request, reply, "warning", refusal);
+  reply.redirect(listPath, 303);
+  return null;
 }

@@ -1,7 +1,7 @@
 import { type HistoryEntry, staffMember } from "@tasks/domain";
 import type { FastifyInstance } from "fastify";
 import type { AdminUseCases } from "./admin-use-cases.ts";
-import { INDEX_PATH } from "./paths.ts";
+import { TASKS_PATH, USERS_PATH } from "./paths.ts";
 import type { AdminPages } from "./render.ts";
 import { taskUrl } from "./task-pages.ts";
 import { userUrl } from "./user-pages.ts";
@@ -17,11 +17,11 @@ export interface AdminModel {
 export const ADMIN_APPS: readonly { readonly name: string; readonly models: readonly AdminModel[] }[] = [
   {
     name: "Authentication and authorization",
-    models: [{ name: "Users", changeUrl: `${INDEX_PATH}auth/user/`, addUrl: `${INDEX_PATH}auth/user/add/` }],
+    models: [{ name: "Users", changeUrl: USERS_PATH, addUrl: `${USERS_PATH}add/` }],
   },
   {
     name: "Tasks",
-    models: [{ name: "Tasks", changeUrl: `${INDEX_PATH}tasks/task/`, addUrl: `${INDEX_PATH}tasks/task/add/` }],
+    models: [{ name: "Tasks", changeUrl: TASKS_PATH, addUrl: `${TASKS_PATH}add/` }],
   },
 ];
 

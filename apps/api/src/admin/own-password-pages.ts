@@ -2,10 +2,9 @@ import { ValidationError } from "@tasks/domain";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AdminUseCases } from "./admin-use-cases.ts";
 import { type FormField, formFields, splitErrors } from "./forms.ts";
-import { INDEX_PATH } from "./paths.ts";
+import { INDEX_PATH, PASSWORD_CHANGE_PATH } from "./paths.ts";
 import type { AdminPages } from "./render.ts";
 
-export const PASSWORD_CHANGE_PATH = `${INDEX_PATH}password_change/`;
 const FIELDS = ["old_password", "new_password", "new_password_confirmation"] as const;
 
 type Deps = { readonly pages: AdminPages; readonly useCases: Pick<AdminUseCases, "changePassword"> };

@@ -4,6 +4,11 @@ export const INDEX_PATH = "/admin/";
 export const LOGIN_PATH = "/admin/login/";
 export const LOGOUT_PATH = "/admin/logout/";
 export const STYLESHEET_PATH = "/admin/static/admin.css";
+/** The change lists, at Django's addresses (app label, then model name). */
+export const USERS_PATH = "/admin/auth/user/";
+export const TASKS_PATH = "/admin/tasks/task/";
+/** The signed-in staff member's own password page. */
+export const PASSWORD_CHANGE_PATH = "/admin/password_change/";
 
 // Resolves `next` as a browser would against this site, to see where it really points.
 const THIS_SITE = "http://admin.invalid";

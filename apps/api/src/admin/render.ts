@@ -2,7 +2,7 @@ import type { User } from "@tasks/domain";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FormCsrfTokens } from "./csrf.ts";
 import type { MessageLevel, Messages } from "./messages.ts";
-import { INDEX_PATH, LOGOUT_PATH, STYLESHEET_PATH } from "./paths.ts";
+import { INDEX_PATH, LOGOUT_PATH, PASSWORD_CHANGE_PATH, STYLESHEET_PATH } from "./paths.ts";
 
 /** Django's site header, on every page. */
 export const SITE_HEADER = "Tasks administration";
@@ -83,7 +83,7 @@ export class AdminPages {
         id: staff.id,
         username: staff.username,
         isSuperuser: staff.isSuperuser,
-        passwordChangeUrl: `${INDEX_PATH}password_change/`,
+        passwordChangeUrl: PASSWORD_CHANGE_PATH,
       },
       messages: this.messages.take(request, reply),
       csrfToken: () => this.csrfTokens.tokenFor(request, reply),

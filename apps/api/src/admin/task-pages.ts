@@ -13,14 +13,22 @@ import {
 } from "@tasks/domain";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AdminUseCases } from "./admin-use-cases.ts";
-import { type Column, filter, headers, listParams, listUrl, pageLinks, pageNumber } from "./change-list.ts";
+import {
+  type Column,
+  filter,
+  headers,
+  listParams,
+  listUrl,
+  pageLinks,
+  pageNumber,
+  selectedForDeletion,
+} from "./change-list.ts";
 import { nullIfNotFound } from "./errors.ts";
-import { type FormField, formFields, formList, splitErrors } from "./forms.ts";
+import { type FormField, formFields, splitErrors } from "./forms.ts";
 import { countOf, formatTime, STATUS_LABELS } from "./labels.ts";
-import { INDEX_PATH } from "./paths.ts";
+import { TASKS_PATH } from "./paths.ts";
 import type { AdminPages } from "./render.ts";
 
-export const TASKS_PATH = `${INDEX_PATH}tasks/task/`;
 const TASKS_CRUMB = { label: "Tasks", href: TASKS_PATH };
 
 export const taskUrl = (id: string, page: "change" | "delete" | "history" = "change") =>
@@ -106,22 +114,10 @@ export function taskPages(admin: FastifyInstance, deps: Deps): void {
   });
 
   admin.post("/tasks/task/", async (request, reply) => {
-    const [action] = formList(request.body, "action");
-    const ids = formList(request.body, "_selected_action");
-    if (ids.length === 0) {
-      pages.flash(
-        request,
-        reply,
-        "warning",
-        "Items must be selected in order to perform actions on them. No items have been changed.",
-      );
-      return reply.redirect(TASKS_PATH, 303);
-    }
-    if (action !== "delete_selected") {
-      pages.flash(request, reply, "warning", "No action selected.");
-      return reply.redirect(TASKS_PATH, 303);
-    }
-    if (formList(request.body, "post")[0] === "yes") {
+    const selected = selectedForDeletion(request, reply, pages, TASKS_PATH);
+    if (selected === null) return reply;
+    const { ids } = selected;
+    if (selected.confirmed) {
       const deleted = await useCases.adminDeleteTasks.execute({ staff: staffMember(request.user), ids });
       pages.flash(request, reply, "success", `Successfully deleted ${countOf(deleted.length, "task", "tasks")}.`);
       return reply.redirect(TASKS_PATH, 303);

@@ -11,15 +11,23 @@ import {
 } from "@tasks/domain";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AdminUseCases } from "./admin-use-cases.ts";
-import { type Column, filter, headers, listParams, listUrl, pageLinks, pageNumber } from "./change-list.ts";
+import {
+  type Column,
+  filter,
+  headers,
+  listParams,
+  listUrl,
+  pageLinks,
+  pageNumber,
+  selectedForDeletion,
+} from "./change-list.ts";
 import { nullIfNotFound } from "./errors.ts";
-import { checked, type FormField, formFields, formList, splitErrors } from "./forms.ts";
+import { checked, type FormField, formFields, splitErrors } from "./forms.ts";
 import { countOf, formatTime, yesNo } from "./labels.ts";
-import { INDEX_PATH } from "./paths.ts";
+import { TASKS_PATH, USERS_PATH } from "./paths.ts";
 import type { AdminPages } from "./render.ts";
-import { TASKS_PATH, taskUrl } from "./task-pages.ts";
+import { taskUrl } from "./task-pages.ts";
 
-export const USERS_PATH = `${INDEX_PATH}auth/user/`;
 const USERS_CRUMB = { label: "Users", href: USERS_PATH };
 
 export const userUrl = (id: string, page: "change" | "delete" | "history" | "password" | "revoke-logins" = "change") =>
@@ -101,23 +109,11 @@ export function userPages(admin: FastifyInstance, deps: Deps): void {
   });
 
   admin.post("/auth/user/", async (request, reply) => {
-    const [action] = formList(request.body, "action");
-    const ids = formList(request.body, "_selected_action");
-    if (ids.length === 0) {
-      pages.flash(
-        request,
-        reply,
-        "warning",
-        "Items must be selected in order to perform actions on them. No items have been changed.",
-      );
-      return reply.redirect(USERS_PATH, 303);
-    }
-    if (action !== "delete_selected") {
-      pages.flash(request, reply, "warning", "No action selected.");
-      return reply.redirect(USERS_PATH, 303);
-    }
+    const selected = selectedForDeletion(request, reply, pages, USERS_PATH);
+    if (selected === null) return reply;
+    const { ids } = selected;
     const staff = staffMember(request.user);
-    if (formList(request.body, "post")[0] === "yes") {
+    if (selected.confirmed) {
       const deleted = await useCases.adminDeleteUsers.execute({ staff, ids });
       pages.flash(request, reply, "success", `Successfully deleted ${countOf(deleted.length, "user", "users")}.`);
       return reply.redirect(USERS_PATH, 303);
