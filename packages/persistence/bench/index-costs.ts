@@ -14,6 +14,10 @@
  * with every index a change to the table that alters nothing takes the drop's place.
  * The writes are timed inside those transactions too, so their times leave out the commit;
  * the commit's own cost (one WAL flush, whatever the indexes) is measured on its own.
+ *
+ * On PostgreSQL the server sends the list as a named prepared statement (see src/orm.ts),
+ * which PostgreSQL may run with a generic plan, made without the parameters' values, after
+ * five executions: the lists are measured that way too, with and without the index.
  */
 import { randomUUID } from "node:crypto";
 import type { PGlite } from "@electric-sql/pglite";
@@ -49,7 +53,8 @@ const COMMITTED_WRITES = 200;
 
 const COLUMNS = `"id", "owner_id", "title", "description", "status", "created_at", "updated_at"`;
 
-type Query = (sql: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+/** Sends a statement; with a name, as a named prepared statement (PostgreSQL only). */
+type Query = (sql: string, params?: unknown[], name?: string) => Promise<{ rows: Record<string, unknown>[] }>;
 
 /** Whose tasks a list shows. */
 type Owner = "1,000 tasks" | "100,000 tasks" | "100,000 tasks, 2% doing" | "all owners";
@@ -243,43 +248,63 @@ function shortName(index: string): string {
   return index.replace(/^tasks_/, "").replace(/_index$/, "");
 }
 
-interface ReadRow {
-  readonly case: ReadCase;
+/** A page's median time and plan with the index and without it. */
+interface Compared {
   readonly with: number;
   readonly without: number;
   readonly planWith: string;
   readonly planWithout: string;
 }
 
-async function measureRead(query: Query, owners: Owners, each: ReadCase): Promise<ReadRow> {
+interface ReadRow {
+  readonly case: ReadCase;
+  /** Planned for its parameters at each execution (an unnamed statement). */
+  readonly custom: Compared;
+  /** PostgreSQL only: the generic plan of a named prepared statement, which the server's connections may settle on. */
+  readonly generic?: Compared;
+}
+
+async function measureRead(query: Query, owners: Owners, each: ReadCase, prepared: boolean): Promise<ReadRow> {
   const { sql, params } = pageQuery(each, owners);
-  const count = `select count(*)::int as count from "tasks"${each.owner === "all owners" ? "" : ' where "owner_id" = $1'}`;
-  const run = async () => {
-    if (each.withCount === true) await query(count);
-    const rows = await query(sql, params);
-    if (rows.rows.length !== each.pageSize) throw new Error(`${each.list}: ${rows.rows.length} rows`);
-  };
-  const explain = async () =>
-    planSummary((await query(`explain (format json) ${sql}`, params)).rows[0]?.["QUERY PLAN"]);
-  const variants = [undefined, each.index] as const;
-  const times: number[][] = [[], []];
-  const plans: string[] = ["", ""];
+  const name = `bench_${READ_CASES.indexOf(each)}`;
+  const literals = params.map((value) => (typeof value === "number" ? String(value) : `'${String(value)}'`));
+  const variants = [
+    { dropped: undefined, generic: false },
+    { dropped: each.index, generic: false },
+    ...(prepared
+      ? [true, false].map((withIndex) => ({ dropped: withIndex ? undefined : each.index, generic: true }))
+      : []),
+  ];
+  const times: number[][] = variants.map(() => []);
+  const plans: string[] = variants.map(() => "");
   for (let round = 0; round < READ_ROUNDS; round++)
     for (let turn = 0; turn < variants.length; turn++) {
       const which = (round + turn) % variants.length;
-      await inTransaction(query, variants[which], async () => {
+      const { dropped, generic } = variants[which] ?? {};
+      const run = async () => {
+        if (each.withCount === true) await query(`select count(*)::int as count from "tasks"`);
+        const rows = await query(sql, params, generic ? name : undefined);
+        if (rows.rows.length !== each.pageSize) throw new Error(`${each.list}: ${rows.rows.length} rows`);
+      };
+      await inTransaction(query, dropped, async () => {
+        if (generic) await query("set local plan_cache_mode = force_generic_plan");
         await run();
-        if (round === 0) plans[which] = await explain();
+        if (round === 0) {
+          const explained = generic
+            ? await query(`explain (format json) execute ${name}(${literals.join(", ")})`)
+            : await query(`explain (format json) ${sql}`, params);
+          plans[which] = planSummary(explained.rows[0]?.["QUERY PLAN"]);
+        }
         for (let i = 0; i < READS_PER_ROUND; i++) times[which]?.push(await timed(run));
       });
     }
-  return {
-    case: each,
-    with: median(times[0] ?? []),
-    without: median(times[1] ?? []),
-    planWith: plans[0] ?? "",
-    planWithout: plans[1] ?? "",
-  };
+  const compared = (first: number): Compared => ({
+    with: median(times[first] ?? []),
+    without: median(times[first + 1] ?? []),
+    planWith: plans[first] ?? "",
+    planWithout: plans[first + 1] ?? "",
+  });
+  return { case: each, custom: compared(0), ...(prepared ? { generic: compared(2) } : {}) };
 }
 
 interface WriteRow {
@@ -375,13 +400,13 @@ interface EngineResult {
   readonly committed: { insert: number; update: number };
 }
 
-async function bench(engine: string, query: Query): Promise<EngineResult> {
+async function bench(engine: string, query: Query, prepared: boolean): Promise<EngineResult> {
   const started = performance.now();
   const owners = await seed(query);
   const sizes = await checkIndexes(query);
   console.error(`${engine}: seeded ${owners.total.toLocaleString("en")} tasks in ${elapsed(started)}`);
   const reads: ReadRow[] = [];
-  for (const each of READ_CASES) reads.push(await measureRead(query, owners, each));
+  for (const each of READ_CASES) reads.push(await measureRead(query, owners, each, prepared));
   console.error(`${engine}: reads measured at ${elapsed(started)}`);
   const writes = await measureWrites(query, owners);
   const committed = await measureCommitted(query, owners);
@@ -398,7 +423,15 @@ async function benchPostgres(): Promise<EngineResult> {
   const client = new pg.Client({ connectionString: test.options.url });
   await client.connect();
   try {
-    return await bench("PostgreSQL", async (sql, params) => ({ rows: (await client.query(sql, params)).rows }));
+    return await bench(
+      "PostgreSQL",
+      async (sql, params, name) => ({
+        rows: (
+          await (name === undefined ? client.query(sql, params) : client.query({ name, text: sql, values: params }))
+        ).rows,
+      }),
+      true,
+    );
   } finally {
     await client.end();
     await test.close();
@@ -410,9 +443,13 @@ async function benchPglite(): Promise<EngineResult> {
   try {
     const connection = ormOf(test.database).driver.getConnection() as PgliteConnection;
     const pglite: PGlite = await connection.getNativeClient();
-    return await bench("PGlite (in memory)", async (sql, params) => ({
-      rows: (await pglite.query<Record<string, unknown>>(sql, params)).rows,
-    }));
+    return await bench(
+      "PGlite (in memory)",
+      async (sql, params) => ({
+        rows: (await pglite.query<Record<string, unknown>>(sql, params)).rows,
+      }),
+      false,
+    );
   } finally {
     await test.close();
   }
@@ -421,15 +458,30 @@ async function benchPglite(): Promise<EngineResult> {
 function print(result: EngineResult): void {
   const ms = (value: number) => value.toFixed(2);
   const times = (value: number) => `${value.toFixed(1)}x`;
-  console.log(
-    `\n${result.engine}, ${result.total.toLocaleString("en")} tasks: list pages with and without the index that serves them (median of ${READ_ROUNDS * READS_PER_ROUND}, ms)\n`,
-  );
-  console.log("| list | owner | page | index | with | without | without / with | plan with | plan without |");
-  console.log("| --- | --- | ---: | --- | ---: | ---: | ---: | --- | --- |");
-  for (const row of result.reads)
+  const printReads = (title: string, compared: (row: ReadRow) => Compared | undefined) => {
+    const rows = result.reads.flatMap((row) => {
+      const found = compared(row);
+      return found === undefined ? [] : [{ row, found }];
+    });
+    if (rows.length === 0) return;
     console.log(
-      `| ${row.case.list} | ${row.case.owner} | ${row.case.page} of ${row.case.pageSize} | ${shortName(row.case.index)} | ${ms(row.with)} | ${ms(row.without)} | ${times(row.without / row.with)} | ${row.planWith} | ${row.planWithout} |`,
+      `\n${result.engine}, ${result.total.toLocaleString("en")} tasks: ${title} (median of ${READ_ROUNDS * READS_PER_ROUND}, ms)\n`,
     );
+    console.log("| list | owner | page | index | with | without | without / with | plan with | plan without |");
+    console.log("| --- | --- | ---: | --- | ---: | ---: | ---: | --- | --- |");
+    for (const { row, found } of rows)
+      console.log(
+        `| ${row.case.list} | ${row.case.owner} | ${row.case.page} of ${row.case.pageSize} | ${shortName(row.case.index)} | ${ms(found.with)} | ${ms(found.without)} | ${times(found.without / found.with)} | ${found.planWith} | ${found.planWithout} |`,
+      );
+  };
+  printReads(
+    "list pages with and without the index that serves them, planned for their parameters",
+    (row) => row.custom,
+  );
+  printReads(
+    "the same with the generic plans of named prepared statements, which the server's connections may settle on",
+    (row) => row.generic,
+  );
   const all = result.writes.find((row) => row.without === undefined);
   if (all === undefined) return;
   console.log(
