@@ -6,11 +6,13 @@ import {
   type SessionWithUser,
 } from "@tasks/domain";
 import { isUuid, translateErrors } from "../errors.ts";
+import { CompiledQueries } from "./compiled-queries.ts";
 import { toUser } from "./kysely-user.repository.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 export class KyselySessionRepository implements SessionRepository {
   readonly #db: QuerySource;
+  readonly #compiled = new CompiledQueries();
 
   constructor(db: QuerySource) {
     this.#db = db;
@@ -38,24 +40,33 @@ export class KyselySessionRepository implements SessionRepository {
   findWithUser(by: { readonly id: string } | { readonly keyHash: string }): Promise<SessionWithUser | null> {
     if ("id" in by && !isUuid(by.id)) return Promise.resolve(null);
     return translateErrors(async () => {
-      let query = this.#db()
-        .selectFrom("sessions as s")
-        .innerJoin("users as u", "u.id", "s.user_id")
-        .select(COLUMNS.sessions.map((column) => `s.${column}` as const))
-        .select([
-          "u.username as u_username",
-          "u.username_key as u_username_key",
-          "u.email as u_email",
-          "u.password_hash as u_password_hash",
-          "u.is_staff as u_is_staff",
-          "u.is_superuser as u_is_superuser",
-          "u.is_active as u_is_active",
-          "u.date_joined as u_date_joined",
-          "u.last_login as u_last_login",
-          "u.token_version as u_token_version",
-        ]);
-      query = "id" in by ? query.where("s.id", "=", by.id) : query.where("s.key_hash", "=", by.keyHash);
-      const row = await query.executeTakeFirst();
+      // The guard's query, on every request: built once for each of its two shapes.
+      const byId = "id" in by;
+      const { rows } = await this.#compiled.run(
+        this.#db(),
+        byId ? "with-user-by-id" : "with-user-by-key",
+        [byId ? by.id : by.keyHash] as const,
+        (db, [value]) => {
+          const query = db
+            .selectFrom("sessions as s")
+            .innerJoin("users as u", "u.id", "s.user_id")
+            .select(COLUMNS.sessions.map((column) => `s.${column}` as const))
+            .select([
+              "u.username as u_username",
+              "u.username_key as u_username_key",
+              "u.email as u_email",
+              "u.password_hash as u_password_hash",
+              "u.is_staff as u_is_staff",
+              "u.is_superuser as u_is_superuser",
+              "u.is_active as u_is_active",
+              "u.date_joined as u_date_joined",
+              "u.last_login as u_last_login",
+              "u.token_version as u_token_version",
+            ]);
+          return byId ? query.where("s.id", "=", value) : query.where("s.key_hash", "=", value);
+        },
+      );
+      const [row] = rows;
       if (row === undefined) return null;
       const user = toUser({
         id: row.user_id,

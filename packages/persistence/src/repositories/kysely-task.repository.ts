@@ -8,9 +8,11 @@ import {
   type TaskPage,
   type TaskPageRequest,
   type TaskRepository,
+  type TaskStatus,
   type TaskUpdate,
 } from "@tasks/domain";
 import { isUuid, translateErrors } from "../errors.ts";
+import { CompiledQueries } from "./compiled-queries.ts";
 import { containsPattern } from "./like-pattern.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
@@ -29,6 +31,7 @@ const OPERATOR_ORDER_KEYS = {
 
 export class KyselyTaskRepository implements TaskRepository {
   readonly #db: QuerySource;
+  readonly #compiled = new CompiledQueries();
 
   constructor(db: QuerySource) {
     this.#db = db;
@@ -36,14 +39,33 @@ export class KyselyTaskRepository implements TaskRepository {
 
   add(task: Task): Promise<void> {
     return translateErrors(async () => {
-      await this.#db().insertInto("tasks").values(toRow(task)).execute();
+      const row = toRow(task);
+      const args = [
+        row.id,
+        row.owner_id,
+        row.title,
+        row.description,
+        row.status,
+        row.created_at,
+        row.updated_at,
+      ] as const;
+      await this.#compiled.run(
+        this.#db(),
+        "add",
+        args,
+        (db, [id, owner_id, title, description, status, created_at, updated_at]) =>
+          db.insertInto("tasks").values({ id, owner_id, title, description, status, created_at, updated_at }),
+      );
     });
   }
 
   findById(id: string): Promise<Task | null> {
     if (!isUuid(id)) return Promise.resolve(null);
     return translateErrors(async () => {
-      const row = await this.#db().selectFrom("tasks").select(COLUMNS.tasks).where("id", "=", id).executeTakeFirst();
+      const { rows } = await this.#compiled.run(this.#db(), "by-id", [id] as const, (db, [taskId]) =>
+        db.selectFrom("tasks").select(COLUMNS.tasks).where("id", "=", taskId),
+      );
+      const [row] = rows;
       return row === undefined ? null : toTask(row);
     });
   }
@@ -54,12 +76,21 @@ export class KyselyTaskRepository implements TaskRepository {
       // The creation time never changes; the owner only when a new one is given. Kysely
       // leaves out a column whose value is undefined.
       const { title, description, status, ownerId: newOwnerId } = fields;
-      let update = this.#db()
-        .updateTable("tasks")
-        .set({ title, description, status, owner_id: newOwnerId, updated_at: updatedAt })
-        .where("id", "=", id);
-      if (ownerId !== undefined) update = update.where("owner_id", "=", ownerId);
-      const row = await update.returning(COLUMNS.tasks).executeTakeFirst();
+      const given = { title, description, status, owner_id: newOwnerId };
+      const written = (Object.keys(given) as (keyof typeof given)[]).filter((column) => given[column] !== undefined);
+      const scoped = ownerId !== undefined;
+      const args = [...written.map((column) => given[column]), updatedAt, id, ...(scoped ? [ownerId] : [])];
+      const shape = `update:${written.join(",")}:${scoped ? "scoped" : "any"}`;
+      const { rows } = await this.#compiled.run(this.#db(), shape, args, (db, values) => {
+        const changes = Object.fromEntries(written.map((column, index) => [column, values[index]]));
+        const [at, taskId, owner] = values.slice(written.length) as [Date, string, string];
+        const update = db
+          .updateTable("tasks")
+          .set({ ...changes, updated_at: at })
+          .where("id", "=", taskId);
+        return (scoped ? update.where("owner_id", "=", owner) : update).returning(COLUMNS.tasks);
+      });
+      const [row] = rows;
       return row === undefined ? null : toTask(row);
     });
   }
@@ -78,24 +109,41 @@ export class KyselyTaskRepository implements TaskRepository {
     if (!isUuid(ownerId)) return Promise.resolve({ items: [], count: 0 });
     return translateErrors(async () => {
       const statuses = [...request.statuses];
-      let page = this.#db().selectFrom("tasks").select(COLUMNS.tasks).where("owner_id", "=", ownerId);
-      if (statuses.length > 0) page = page.where("status", "in", statuses);
-      for (const term of request.ordering) page = page.orderBy(term.field, term.direction);
+      const ordering = request.ordering.map((term) => `${term.direction === "desc" ? "-" : ""}${term.field}`).join(",");
+      const page = this.#compiled.run(
+        this.#db(),
+        `list-for-owner:${statuses.length}:${ordering}`,
+        [ownerId, request.pageSize, (request.page - 1) * request.pageSize, ...statuses] as [
+          string,
+          number,
+          number,
+          ...TaskStatus[],
+        ],
+        (db, [owner, limit, offset, ...only]) => {
+          let query = db.selectFrom("tasks").select(COLUMNS.tasks).where("owner_id", "=", owner);
+          if (only.length > 0) query = query.where("status", "in", only);
+          for (const term of request.ordering) query = query.orderBy(term.field, term.direction);
+          return query
+            .orderBy("id", request.ordering.at(-1)?.direction ?? "desc")
+            .limit(limit)
+            .offset(offset);
+        },
+      );
       // The exact count, from the owner's per-status counts (at most three rows).
-      let counts = this.#db()
-        .selectFrom("task_counts")
-        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("count"), eb.lit(0)).as("count"))
-        .where("owner_id", "=", ownerId);
-      if (statuses.length > 0) counts = counts.where("status", "in", statuses);
-      const [rows, counted] = await Promise.all([
-        page
-          .orderBy("id", request.ordering.at(-1)?.direction ?? "desc")
-          .limit(request.pageSize)
-          .offset((request.page - 1) * request.pageSize)
-          .execute(),
-        counts.executeTakeFirstOrThrow(),
-      ]);
-      return { items: rows.map(toTask), count: Number(counted.count) };
+      const counts = this.#compiled.run(
+        this.#db(),
+        `count-for-owner:${statuses.length}`,
+        [ownerId, ...statuses] as [string, ...TaskStatus[]],
+        (db, [owner, ...only]) => {
+          const query = db
+            .selectFrom("task_counts")
+            .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("count"), eb.lit(0)).as("count"))
+            .where("owner_id", "=", owner);
+          return only.length > 0 ? query.where("status", "in", only) : query;
+        },
+      );
+      const [{ rows }, counted] = await Promise.all([page, counts]);
+      return { items: rows.map(toTask), count: Number(counted.rows[0]?.count ?? 0) };
     });
   }
 
