@@ -140,3 +140,51 @@ export function selectedForDeletion(
   reply.redirect(listPath, 303);
   return null;
 }
+
+/** One model's change list as templates/change-list.eta draws it. */
+export function changeListPage(list: {
+  readonly path: string;
+  readonly params: ListParams;
+  /** The filters' parameter names, kept by the search form. */
+  readonly filterNames: readonly string[];
+  readonly singular: string;
+  readonly plural: string;
+  readonly page: { readonly count: number; readonly page: number; readonly pageSize: number };
+  /** How many there are in all, shown beside a search's results. */
+  readonly total: number;
+  readonly columns: readonly Column[];
+  readonly ordering: readonly OrderingTerm<string>[];
+  readonly filters: readonly { title: string; choices: FilterChoice[] }[];
+  readonly filterNote?: string | null;
+  readonly rows: readonly {
+    id: string;
+    name: string;
+    cells: readonly { field: string; text: string; href?: string }[];
+  }[];
+}) {
+  const { path, params, page } = list;
+  const title = list.plural.charAt(0).toUpperCase() + list.plural.slice(1);
+  return {
+    title: `Select ${list.singular} to change`,
+    breadcrumbs: [{ label: title }],
+    baseUrl: path,
+    addUrl: `${path}add/`,
+    addLabel: `Add ${list.singular}`,
+    search: params.q ?? "",
+    searchHidden: [...list.filterNames, "o"].flatMap((name) => {
+      const value = params[name];
+      return value ? [{ name, value }] : [];
+    }),
+    clearSearchUrl: listUrl(path, params, { q: undefined, p: undefined }),
+    count: page.count,
+    total: list.total,
+    filters: list.filters,
+    filterNote: list.filterNote ?? null,
+    actions: [{ value: "delete_selected", label: `Delete selected ${list.plural}` }],
+    headers: headers(path, params, list.columns, list.ordering),
+    rows: list.rows,
+    pages: pageLinks(path, params, page.page, Math.max(1, Math.ceil(page.count / page.pageSize))),
+    singularName: list.singular,
+    pluralName: list.plural,
+  };
+}

@@ -13,16 +13,7 @@ import {
 } from "@tasks/domain";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AdminUseCases } from "./admin-use-cases.ts";
-import {
-  type Column,
-  filter,
-  headers,
-  listParams,
-  listUrl,
-  pageLinks,
-  pageNumber,
-  selectedForDeletion,
-} from "./change-list.ts";
+import { type Column, changeListPage, filter, listParams, pageNumber, selectedForDeletion } from "./change-list.ts";
 import { nullIfNotFound } from "./errors.ts";
 import { type FormField, formFields, splitErrors } from "./forms.ts";
 import { countOf, formatTime, STATUS_LABELS } from "./labels.ts";
@@ -67,50 +58,46 @@ export function taskPages(admin: FastifyInstance, deps: Deps): void {
     });
     const total = params.q ? (await useCases.listAllTasks.execute({ actor: OPERATOR, limit: 1 })).count : page.count;
     const owners = await useCases.listUsers.execute({ ordering: "username", limit: OWNER_CHOICES });
-    return pages.render(request, reply, "change-list", {
-      title: "Select task to change",
-      breadcrumbs: [{ label: "Tasks" }],
-      baseUrl: TASKS_PATH,
-      addUrl: `${TASKS_PATH}add/`,
-      addLabel: "Add task",
-      search: params.q ?? "",
-      searchHidden: ["status", "owner", "o"].flatMap((name) => {
-        const value = params[name];
-        return value ? [{ name, value }] : [];
-      }),
-      clearSearchUrl: listUrl(TASKS_PATH, params, { q: undefined, p: undefined }),
-      count: page.count,
-      total,
-      filters: [
-        filter(TASKS_PATH, params, "By status", "status", STATUS_CHOICES),
-        filter(
-          TASKS_PATH,
-          params,
-          "By owner",
-          "owner",
-          owners.results.map((user) => ({ value: user.username, label: user.username })),
-        ),
-      ],
-      filterNote:
-        owners.count > OWNER_CHOICES ? `By owner lists the first ${OWNER_CHOICES} of ${owners.count} users.` : null,
-      actions: [{ value: "delete_selected", label: "Delete selected tasks" }],
-      headers: headers(TASKS_PATH, params, COLUMNS, ordering),
-      rows: page.results.map(({ task, ownerUsername }) => ({
-        id: task.id,
-        name: task.title,
-        cells: [
-          { field: "id", text: task.id, href: taskUrl(task.id) },
-          { field: "title", text: task.title, href: taskUrl(task.id) },
-          { field: "owner", text: ownerUsername },
-          { field: "status", text: STATUS_LABELS[task.status] },
-          { field: "created_at", text: formatTime(task.createdAt) },
-          { field: "updated_at", text: formatTime(task.updatedAt) },
+    return pages.render(
+      request,
+      reply,
+      "change-list",
+      changeListPage({
+        path: TASKS_PATH,
+        params,
+        filterNames: ["status", "owner"],
+        singular: "task",
+        plural: "tasks",
+        page,
+        total,
+        columns: COLUMNS,
+        ordering,
+        filters: [
+          filter(TASKS_PATH, params, "By status", "status", STATUS_CHOICES),
+          filter(
+            TASKS_PATH,
+            params,
+            "By owner",
+            "owner",
+            owners.results.map((user) => ({ value: user.username, label: user.username })),
+          ),
         ],
-      })),
-      pages: pageLinks(TASKS_PATH, params, page.page, Math.max(1, Math.ceil(page.count / page.pageSize))),
-      singularName: "task",
-      pluralName: "tasks",
-    });
+        filterNote:
+          owners.count > OWNER_CHOICES ? `By owner lists the first ${OWNER_CHOICES} of ${owners.count} users.` : null,
+        rows: page.results.map(({ task, ownerUsername }) => ({
+          id: task.id,
+          name: task.title,
+          cells: [
+            { field: "id", text: task.id, href: taskUrl(task.id) },
+            { field: "title", text: task.title, href: taskUrl(task.id) },
+            { field: "owner", text: ownerUsername },
+            { field: "status", text: STATUS_LABELS[task.status] },
+            { field: "created_at", text: formatTime(task.createdAt) },
+            { field: "updated_at", text: formatTime(task.updatedAt) },
+          ],
+        })),
+      }),
+    );
   });
 
   admin.post("/tasks/task/", async (request, reply) => {

@@ -13,11 +13,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AdminUseCases } from "./admin-use-cases.ts";
 import {
   type Column,
+  changeListPage,
   filter,
-  headers,
   listParams,
   listUrl,
-  pageLinks,
   pageNumber,
   selectedForDeletion,
 } from "./change-list.ts";
@@ -69,43 +68,38 @@ export function userPages(admin: FastifyInstance, deps: Deps): void {
       page: pageNumber(params.p),
     });
     const total = params.q ? (await useCases.listUsers.execute({ limit: 1 })).count : page.count;
-    return pages.render(request, reply, "change-list", {
-      title: "Select user to change",
-      breadcrumbs: [{ label: "Users" }],
-      baseUrl: USERS_PATH,
-      addUrl: `${USERS_PATH}add/`,
-      addLabel: "Add user",
-      search: params.q ?? "",
-      searchHidden: ["is_staff", "is_active", "o"].flatMap((name) => {
-        const value = params[name];
-        return value ? [{ name, value }] : [];
-      }),
-      clearSearchUrl: listUrl(USERS_PATH, params, { q: undefined, p: undefined }),
-      count: page.count,
-      total,
-      filters: [
-        filter(USERS_PATH, params, "By staff status", "is_staff", YES_NO),
-        filter(USERS_PATH, params, "By active", "is_active", YES_NO),
-      ],
-      filterNote: null,
-      actions: [{ value: "delete_selected", label: "Delete selected users" }],
-      headers: headers(USERS_PATH, params, COLUMNS, ordering),
-      rows: page.results.map((user) => ({
-        id: user.id,
-        name: user.username,
-        cells: [
-          { field: "username", text: user.username, href: userUrl(user.id) },
-          { field: "email", text: user.email },
-          { field: "is_staff", text: yesNo(user.isStaff) },
-          { field: "is_active", text: yesNo(user.isActive) },
-          { field: "date_joined", text: formatTime(user.dateJoined) },
-          { field: "last_login", text: formatTime(user.lastLogin) },
+    return pages.render(
+      request,
+      reply,
+      "change-list",
+      changeListPage({
+        path: USERS_PATH,
+        params,
+        filterNames: ["is_staff", "is_active"],
+        singular: "user",
+        plural: "users",
+        page,
+        total,
+        columns: COLUMNS,
+        ordering,
+        filters: [
+          filter(USERS_PATH, params, "By staff status", "is_staff", YES_NO),
+          filter(USERS_PATH, params, "By active", "is_active", YES_NO),
         ],
-      })),
-      pages: pageLinks(USERS_PATH, params, page.page, Math.max(1, Math.ceil(page.count / page.pageSize))),
-      singularName: "user",
-      pluralName: "users",
-    });
+        rows: page.results.map((user) => ({
+          id: user.id,
+          name: user.username,
+          cells: [
+            { field: "username", text: user.username, href: userUrl(user.id) },
+            { field: "email", text: user.email },
+            { field: "is_staff", text: yesNo(user.isStaff) },
+            { field: "is_active", text: yesNo(user.isActive) },
+            { field: "date_joined", text: formatTime(user.dateJoined) },
+            { field: "last_login", text: formatTime(user.lastLogin) },
+          ],
+        })),
+      }),
+    );
   });
 
   admin.post("/auth/user/", async (request, reply) => {
@@ -326,52 +320,9 @@ function renderAddForm(
   ]);
   const errorsOf = (name: string) => byField[name] ?? [];
   const fields: FormField[] = [
-    {
-      name: "username",
-      label: "Username",
-      kind: "text",
-      value: form.username,
-      required: true,
-      maxLength: USERNAME_MAX_LENGTH,
-      help: "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
-      errors: errorsOf("username"),
-    },
-    {
-      name: "email",
-      label: "Email address",
-      kind: "email",
-      value: form.email,
-      maxLength: EMAIL_MAX_LENGTH,
-      errors: errorsOf("email"),
-    },
-    {
-      name: "password",
-      label: "Password",
-      kind: "password",
-      value: "",
-      required: true,
-      autocomplete: "new-password",
-      errors: errorsOf("password"),
-    },
-    {
-      name: "password_confirmation",
-      label: "Password confirmation",
-      kind: "password",
-      value: "",
-      required: true,
-      autocomplete: "new-password",
-      help: "Enter the same password as before, for verification.",
-      errors: errorsOf("password_confirmation"),
-    },
-    {
-      name: "is_staff",
-      label: "Staff status",
-      kind: "checkbox",
-      value: "",
-      checked: form.isStaff,
-      help: "Designates whether the user can log into this admin site.",
-      errors: [],
-    },
+    ...profileFields(form, errorsOf),
+    ...passwordFields("Password confirmation", errorsOf),
+    staffField(form.isStaff),
     ...superuserField(request, form.isSuperuser),
   ];
   return pages.render(
@@ -391,6 +342,71 @@ function renderAddForm(
     },
     error ? 400 : 200,
   );
+}
+
+/** The username and email fields, as the add and change forms show them. */
+function profileFields(
+  form: { username: string; email: string },
+  errorsOf: (name: string) => readonly string[],
+): FormField[] {
+  return [
+    {
+      name: "username",
+      label: "Username",
+      kind: "text",
+      value: form.username,
+      required: true,
+      maxLength: USERNAME_MAX_LENGTH,
+      help: "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+      errors: errorsOf("username"),
+    },
+    {
+      name: "email",
+      label: "Email address",
+      kind: "email",
+      value: form.email,
+      maxLength: EMAIL_MAX_LENGTH,
+      errors: errorsOf("email"),
+    },
+  ];
+}
+
+/** A new password typed twice, as the add form and the password form ask for it. */
+function passwordFields(confirmationLabel: string, errorsOf: (name: string) => readonly string[]): FormField[] {
+  return [
+    {
+      name: "password",
+      label: "Password",
+      kind: "password",
+      value: "",
+      required: true,
+      autocomplete: "new-password",
+      errors: errorsOf("password"),
+    },
+    {
+      name: "password_confirmation",
+      label: confirmationLabel,
+      kind: "password",
+      value: "",
+      required: true,
+      autocomplete: "new-password",
+      help: "Enter the same password as before, for verification.",
+      errors: errorsOf("password_confirmation"),
+    },
+  ];
+}
+
+/** The staff box, as the add and change forms show it. */
+function staffField(isStaff: boolean): FormField {
+  return {
+    name: "is_staff",
+    label: "Staff status",
+    kind: "checkbox",
+    value: "",
+    checked: isStaff,
+    help: "Designates whether the user can log into this admin site.",
+    errors: [],
+  };
 }
 
 /** The superuser box, shown only to superusers (only they may make one). */
@@ -420,24 +436,7 @@ async function renderChangeForm(
   const { byField, other } = splitErrors(error?.errors ?? {}, ["username", "email"]);
   const errorsOf = (name: string) => byField[name] ?? [];
   const fields: FormField[] = [
-    {
-      name: "username",
-      label: "Username",
-      kind: "text",
-      value: form.username,
-      required: true,
-      maxLength: USERNAME_MAX_LENGTH,
-      help: "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
-      errors: errorsOf("username"),
-    },
-    {
-      name: "email",
-      label: "Email address",
-      kind: "email",
-      value: form.email,
-      maxLength: EMAIL_MAX_LENGTH,
-      errors: errorsOf("email"),
-    },
+    ...profileFields(form, errorsOf),
     {
       name: "is_active",
       label: "Active",
@@ -447,15 +446,7 @@ async function renderChangeForm(
       help: "Designates whether this user should be treated as active. Unselect this instead of deleting accounts: every login of theirs ends at once.",
       errors: [],
     },
-    {
-      name: "is_staff",
-      label: "Staff status",
-      kind: "checkbox",
-      value: "",
-      checked: form.isStaff,
-      help: "Designates whether the user can log into this admin site.",
-      errors: [],
-    },
+    staffField(form.isStaff),
     ...superuserField(request, form.isSuperuser),
   ];
   const [tasks, logins] = await Promise.all([
@@ -508,27 +499,7 @@ function renderPasswordForm(
       breadcrumbs: [USERS_CRUMB, { label: user.username, href: userUrl(user.id) }, { label: "Change password" }],
       intro: `Enter a new password for the user ${user.username}. Every login of theirs ends at once.`,
       action: userUrl(user.id, "password"),
-      fields: [
-        {
-          name: "password",
-          label: "Password",
-          kind: "password",
-          value: "",
-          required: true,
-          autocomplete: "new-password",
-          errors: errorsOf("password"),
-        },
-        {
-          name: "password_confirmation",
-          label: "Password (again)",
-          kind: "password",
-          value: "",
-          required: true,
-          autocomplete: "new-password",
-          help: "Enter the same password as before, for verification.",
-          errors: errorsOf("password_confirmation"),
-        },
-      ] satisfies FormField[],
+      fields: passwordFields("Password (again)", errorsOf),
       errorCount: Object.keys(byField).length + other.length,
       otherErrors: other,
     },
