@@ -211,6 +211,7 @@ export function userPages(admin: FastifyInstance, deps: Deps): void {
         id: user.id,
         password: form.password,
         passwordConfirmation: form.password_confirmation,
+        sessionId: request.session.id,
       });
       pages.flash(request, reply, "success", "Password changed successfully.");
       return reply.redirect(userUrl(user.id), 303);

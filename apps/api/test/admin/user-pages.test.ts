@@ -221,6 +221,27 @@ describe("web admin: users", () => {
       expect((await clerk.get(`/admin/auth/user/${user.id}/history/`)).body).toContain("Changed password.");
     });
 
+    it("keeps a superuser signed in who sets their own password on their user page, ending their other logins", async () => {
+      const me = await aUser(api, { prefix: "selfroot", isSuperuser: true });
+      const browser = new AdminBrowser(api);
+      await browser.logIn(me.username);
+      const { access } = await api.logIn(me.username);
+
+      const response = await submit(browser, `/admin/auth/user/${me.id}/password/`, {
+        password: NEW_PASSWORD,
+        password_confirmation: NEW_PASSWORD,
+      });
+
+      expect(response.statusCode).toBe(303);
+      expect((await browser.get("/admin/")).statusCode).toBe(200);
+      const other = await api.app.inject({
+        method: "GET",
+        url: "/api/auth/me/",
+        headers: { authorization: `Bearer ${access}` },
+      });
+      expect(other.statusCode).toBe(401);
+    });
+
     it("revokes all logins of a user", async () => {
       const user = await aUser(api, { prefix: "revoke" });
       const { access } = await api.logIn(user.username);

@@ -35,6 +35,11 @@ export class AdminSetPassword {
     id: string;
     password: string;
     passwordConfirmation: string;
+    /**
+     * The login the staff member acts from. When they set their own password, that login
+     * goes on (as Django's admin keeps its session) and every other one ends.
+     */
+    sessionId?: string;
   }): Promise<User> {
     const { users, sessions, hasher, unitOfWork, events, clock } = this.deps;
     const user = await findUserByIdOrFail(users, input.id);
@@ -51,7 +56,9 @@ export class AdminSetPassword {
       assertMayManageUser(input.staff, await lockUserOrFail(users, user.id));
       const stored = await users.changePassword(user.id, passwordHash);
       if (stored === null) throw new UserNotFound(input.id);
-      await sessions.revokeAllOf(user.id, "password_change", clock.now());
+      const own = input.sessionId !== undefined && user.id === input.staff.userId ? input.sessionId : undefined;
+      await sessions.revokeAllOf(user.id, "password_change", clock.now(), own);
+      if (own !== undefined) await sessions.keepValidUnder(own, stored.tokenVersion);
       await recordHistory(
         this.deps,
         input.staff,

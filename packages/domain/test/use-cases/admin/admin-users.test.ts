@@ -493,6 +493,44 @@ describe("AdminSetPassword", () => {
     ]);
   });
 
+  it("keeps the login a staff member sets their own password from, ending every other", async () => {
+    const mine = aSession({ userId: root.userId, kind: "cookie", keyHash: "mine" });
+    const other = aSession({ userId: root.userId });
+    await ports.sessions.add(mine);
+    await ports.sessions.add(other);
+
+    const changed = await new AdminSetPassword(ports).execute({
+      staff: root,
+      id: root.userId,
+      password: NEW_PASSWORD,
+      passwordConfirmation: NEW_PASSWORD,
+      sessionId: mine.id,
+    });
+
+    const live = await ports.sessions.listLive(root.userId, ports.clock.now());
+    expect(live.map((session) => session.id)).toEqual([mine.id]);
+    expect(live[0]?.isCurrentFor(changed.tokenVersion, null)).toBe(true);
+  });
+
+  it("ends the acting staff member's login too when the password set is another user's", async () => {
+    const mine = aSession({ userId: sam.userId, kind: "cookie", keyHash: "sams" });
+    await ports.sessions.add(mine);
+    await twoLogins(alice);
+
+    await new AdminSetPassword(ports).execute({
+      staff: sam,
+      id: alice.id,
+      password: NEW_PASSWORD,
+      passwordConfirmation: NEW_PASSWORD,
+      sessionId: mine.id,
+    });
+
+    expect(await liveLoginsOf(alice)).toEqual([]);
+    expect((await ports.sessions.listLive(sam.userId, ports.clock.now())).map((session) => session.id)).toEqual([
+      mine.id,
+    ]);
+  });
+
   it.each(PRIVILEGED)("refuses staff who set the password of %s, hashing and writing nothing", async (_, flags) => {
     const target = await aStoredUser(ports, { username: "target", ...flags });
     const hashesBefore = ports.hasher.callsOf("hash").length;
