@@ -44,14 +44,23 @@ export class AdminBrowser {
     return this.request({ method: "GET", url, headers });
   }
 
-  /** Posts `fields` as an HTML form does (application/x-www-form-urlencoded). */
-  post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  /** Posts `fields` as an HTML form does (application/x-www-form-urlencoded); a list is a repeated field. */
+  post(url: string, fields: Record<string, string | readonly string[]>, headers: Record<string, string> = {}) {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(fields))
+      for (const item of typeof value === "string" ? [value] : value) body.append(name, item);
     return this.request({
       method: "POST",
       url,
       headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-      payload: new URLSearchParams(fields).toString(),
+      payload: body.toString(),
     });
+  }
+
+  /** Opens the page at `formUrl` and posts `fields` to `url` with its CSRF token, as a person submitting its form. */
+  async submit(url: string, fields: Record<string, string | readonly string[]>, formUrl = url) {
+    const page = await this.get(formUrl);
+    return this.post(url, { csrfmiddlewaretoken: formToken(page.body), ...fields });
   }
 
   /** Opens the login page and submits it, as a person does. */
@@ -81,4 +90,14 @@ export async function aUser(api: TestApi, options: { prefix: string; isStaff?: b
     isSuperuser: options.isSuperuser ?? false,
   });
   return user;
+}
+
+/** Whether a bearer token still works on the JSON API: the status of `GET /api/auth/me/` with it. */
+export async function tokenStatus(api: TestApi, access: string): Promise<number> {
+  const response = await api.app.inject({
+    method: "GET",
+    url: "/api/auth/me/",
+    headers: { authorization: `Bearer ${access}` },
+  });
+  return response.statusCode;
 }

@@ -33,20 +33,6 @@ describe("web admin: tasks", () => {
     return task;
   }
 
-  /** Posts a form of `url` as a browser would: the page's CSRF token and `fields`. */
-  async function submit(url: string, fields: Record<string, string | string[]>, formUrl = url) {
-    const page = await admin.get(formUrl);
-    const body = new URLSearchParams({ csrfmiddlewaretoken: formToken(page.body) });
-    for (const [name, value] of Object.entries(fields))
-      for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);
-    return admin.request({
-      method: "POST",
-      url,
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      payload: body.toString(),
-    });
-  }
-
   /** The rows of a change list: each row's cells as text. */
   function rows(html: string): string[][] {
     const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "";
@@ -181,7 +167,7 @@ describe("web admin: tasks", () => {
     it("adds a task for the named owner, says so on the next page, and records it in the history", async () => {
       const owner = await aUser(api, { prefix: "add" });
 
-      const response = await submit("/admin/tasks/task/add/", {
+      const response = await admin.submit("/admin/tasks/task/add/", {
         title: "  Call mum  ",
         description: "Sunday",
         status: "doing",
@@ -210,7 +196,7 @@ describe("web admin: tasks", () => {
     it("shows each error next to its field, keeps what was typed, and adds nothing", async () => {
       const before = (await api.database.tasks.list({}, { page: 1, pageSize: 1 })).count;
 
-      const response = await submit("/admin/tasks/task/add/", {
+      const response = await admin.submit("/admin/tasks/task/add/", {
         title: "   ",
         description: "kept <b>as typed</b>",
         status: "done",
@@ -240,7 +226,7 @@ describe("web admin: tasks", () => {
       expect(form.body).toContain(`value="${owner.username}"`);
       expect(form.body).toContain(`href="/admin/tasks/task/${task.id}/history/"`);
 
-      const response = await submit(`/admin/tasks/task/${task.id}/change/`, {
+      const response = await admin.submit(`/admin/tasks/task/${task.id}/change/`, {
         title: "Old title",
         description: "",
         status: "done",
@@ -289,7 +275,7 @@ describe("web admin: tasks", () => {
       expect(confirm.body).toContain('<input type="submit" value="Yes, I\'m sure">');
       expect(await api.database.tasks.findById(task.id)).not.toBeNull();
 
-      const response = await submit(`/admin/tasks/task/${task.id}/delete/`, { post: "yes" });
+      const response = await admin.submit(`/admin/tasks/task/${task.id}/delete/`, { post: "yes" });
 
       expect(response.statusCode).toBe(303);
       expect(await api.database.tasks.findById(task.id)).toBeNull();
@@ -309,7 +295,7 @@ describe("web admin: tasks", () => {
       const list = `/admin/tasks/task/?owner=${owner.username}`;
       const selection = { action: "delete_selected", _selected_action: [first.id, second.id] };
 
-      const confirm = await submit("/admin/tasks/task/", selection, list);
+      const confirm = await admin.submit("/admin/tasks/task/", selection, list);
 
       expect(confirm.statusCode).toBe(200);
       expect(confirm.body).toContain("Are you sure you want to delete the selected tasks?");
@@ -318,7 +304,7 @@ describe("web admin: tasks", () => {
       expect(confirm.body).not.toContain(">Kept<");
       expect(await api.database.tasks.findById(first.id)).not.toBeNull();
 
-      const response = await submit("/admin/tasks/task/", { ...selection, post: "yes" }, list);
+      const response = await admin.submit("/admin/tasks/task/", { ...selection, post: "yes" }, list);
 
       expect(response.statusCode).toBe(303);
       expect(await api.database.tasks.findById(first.id)).toBeNull();
@@ -332,9 +318,9 @@ describe("web admin: tasks", () => {
       const task = await aTask(owner, "Safe");
       const list = `/admin/tasks/task/?owner=${owner.username}`;
 
-      await submit("/admin/tasks/task/", { action: "delete_selected" }, list);
+      await admin.submit("/admin/tasks/task/", { action: "delete_selected" }, list);
       expect((await admin.get(list)).body).toContain("Items must be selected in order to perform actions on them.");
-      await submit("/admin/tasks/task/", { action: "", _selected_action: task.id, post: "yes" }, list);
+      await admin.submit("/admin/tasks/task/", { action: "", _selected_action: task.id, post: "yes" }, list);
       expect((await admin.get(list)).body).toContain("No action selected.");
       expect(await api.database.tasks.findById(task.id)).not.toBeNull();
     });
@@ -429,7 +415,7 @@ describe("web admin: tasks", () => {
     try {
       expect((await admin.get(`/admin/tasks/task/${task.id}/history/`)).statusCode).toBe(503);
       const selection = { action: "delete_selected", _selected_action: [task.id] };
-      expect((await submit("/admin/tasks/task/", selection, "/admin/tasks/task/")).statusCode).toBe(503);
+      expect((await admin.submit("/admin/tasks/task/", selection, "/admin/tasks/task/")).statusCode).toBe(503);
     } finally {
       spy.mockRestore();
     }

@@ -2,7 +2,7 @@ import { ServiceUnavailable, Task, type User } from "@tasks/domain";
 import { UuidV7IdGenerator } from "@tasks/platform";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openTestApi, PASSWORD, type TestApi } from "../support/test-api.ts";
-import { AdminBrowser, aUser, formToken } from "./support.ts";
+import { AdminBrowser, aUser, tokenStatus } from "./support.ts";
 
 const ids = new UuidV7IdGenerator();
 const NEW_PASSWORD = "a whole new pass phrase";
@@ -26,19 +26,6 @@ describe("web admin: users", () => {
   afterAll(async () => {
     await api?.close();
   });
-
-  async function submit(browser: AdminBrowser, url: string, fields: Record<string, string | string[]>, formUrl = url) {
-    const page = await browser.get(formUrl);
-    const body = new URLSearchParams({ csrfmiddlewaretoken: formToken(page.body) });
-    for (const [name, value] of Object.entries(fields))
-      for (const item of Array.isArray(value) ? value : [value]) body.append(name, item);
-    return browser.request({
-      method: "POST",
-      url,
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      payload: body.toString(),
-    });
-  }
 
   function usernames(html: string): string[] {
     const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "";
@@ -79,7 +66,7 @@ describe("web admin: users", () => {
     it("adds a user whose password then works on the JSON API, and records it", async () => {
       const username = `new_${Date.now().toString(36)}`;
 
-      const response = await submit(root, "/admin/auth/user/add/", {
+      const response = await root.submit("/admin/auth/user/add/", {
         username,
         email: `${username}@example.com`,
         password: NEW_PASSWORD,
@@ -97,7 +84,7 @@ describe("web admin: users", () => {
     });
 
     it("shows the policy's and the confirmation's errors beside their fields, keeps the username, and adds nobody", async () => {
-      const response = await submit(root, "/admin/auth/user/add/", {
+      const response = await root.submit("/admin/auth/user/add/", {
         username: superuser.username.toUpperCase(),
         email: "not an email",
         password: "short",
@@ -120,7 +107,7 @@ describe("web admin: users", () => {
       expect((await clerk.get("/admin/auth/user/add/")).body).not.toContain('name="is_superuser"');
       const username = `promoted_${Date.now().toString(36)}`;
 
-      const response = await submit(clerk, "/admin/auth/user/add/", {
+      const response = await clerk.submit("/admin/auth/user/add/", {
         username,
         password: NEW_PASSWORD,
         password_confirmation: NEW_PASSWORD,
@@ -142,19 +129,14 @@ describe("web admin: users", () => {
       expect(form.body).toContain(`href="/admin/auth/user/${user.id}/password/"`);
       expect(form.body).toContain("1 live login.");
 
-      const response = await submit(clerk, `/admin/auth/user/${user.id}/change/`, {
+      const response = await clerk.submit(`/admin/auth/user/${user.id}/change/`, {
         username: user.username,
         email: "new@example.com",
       });
 
       expect(response.statusCode).toBe(303);
       expect(await api.database.users.findById(user.id)).toMatchObject({ isActive: false, email: "new@example.com" });
-      const me = await api.app.inject({
-        method: "GET",
-        url: "/api/auth/me/",
-        headers: { authorization: `Bearer ${access}` },
-      });
-      expect(me.statusCode).toBe(401);
+      expect(await tokenStatus(api, access)).toBe(401);
       const history = await clerk.get(`/admin/auth/user/${user.id}/history/`);
       expect(history.body).toContain("Changed Email address and Active.");
     });
@@ -188,7 +170,7 @@ describe("web admin: users", () => {
         expect(denied.statusCode, page).toBe(403);
         expect((await root.get(`/admin/auth/user/${colleague.id}/${page}/`)).statusCode, page).toBe(200);
       }
-      const response = await submit(root, `/admin/auth/user/${colleague.id}/change/`, {
+      const response = await root.submit(`/admin/auth/user/${colleague.id}/change/`, {
         username: colleague.username,
         email: "",
         is_active: "on",
@@ -204,19 +186,14 @@ describe("web admin: users", () => {
       const { access } = await api.logIn(user.username);
       const url = `/admin/auth/user/${user.id}/password/`;
 
-      const wrong = await submit(clerk, url, { password: NEW_PASSWORD, password_confirmation: "something else" });
+      const wrong = await clerk.submit(url, { password: NEW_PASSWORD, password_confirmation: "something else" });
       expect(wrong.statusCode).toBe(400);
       expect(wrong.body).toContain("The two password fields didn’t match.");
 
-      const response = await submit(clerk, url, { password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD });
+      const response = await clerk.submit(url, { password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD });
 
       expect(response.statusCode).toBe(303);
-      const me = await api.app.inject({
-        method: "GET",
-        url: "/api/auth/me/",
-        headers: { authorization: `Bearer ${access}` },
-      });
-      expect(me.statusCode).toBe(401);
+      expect(await tokenStatus(api, access)).toBe(401);
       expect((await apiLogin(user.username, NEW_PASSWORD)).statusCode).toBe(200);
       expect((await clerk.get(`/admin/auth/user/${user.id}/history/`)).body).toContain("Changed password.");
     });
@@ -227,39 +204,28 @@ describe("web admin: users", () => {
       await browser.logIn(me.username);
       const { access } = await api.logIn(me.username);
 
-      const response = await submit(browser, `/admin/auth/user/${me.id}/password/`, {
+      const response = await browser.submit(`/admin/auth/user/${me.id}/password/`, {
         password: NEW_PASSWORD,
         password_confirmation: NEW_PASSWORD,
       });
 
       expect(response.statusCode).toBe(303);
       expect((await browser.get("/admin/")).statusCode).toBe(200);
-      const other = await api.app.inject({
-        method: "GET",
-        url: "/api/auth/me/",
-        headers: { authorization: `Bearer ${access}` },
-      });
-      expect(other.statusCode).toBe(401);
+      expect(await tokenStatus(api, access)).toBe(401);
     });
 
     it("revokes all logins of a user", async () => {
       const user = await aUser(api, { prefix: "revoke" });
       const { access } = await api.logIn(user.username);
 
-      const response = await submit(
-        clerk,
+      const response = await clerk.submit(
         `/admin/auth/user/${user.id}/revoke-logins/`,
         {},
         `/admin/auth/user/${user.id}/change/`,
       );
 
       expect(response.statusCode).toBe(303);
-      const me = await api.app.inject({
-        method: "GET",
-        url: "/api/auth/me/",
-        headers: { authorization: `Bearer ${access}` },
-      });
-      expect(me.statusCode).toBe(401);
+      expect(await tokenStatus(api, access)).toBe(401);
       expect((await clerk.get(`/admin/auth/user/${user.id}/change/`)).body).toContain(
         `Revoked 1 login of “${user.username}”.`,
       );
@@ -272,7 +238,7 @@ describe("web admin: users", () => {
       const index = await browser.get("/admin/");
       expect(index.body).toContain('<a href="/admin/password_change/">Change password</a>');
 
-      const wrong = await submit(browser, "/admin/password_change/", {
+      const wrong = await browser.submit("/admin/password_change/", {
         old_password: "not mine",
         new_password: NEW_PASSWORD,
         new_password_confirmation: NEW_PASSWORD,
@@ -280,7 +246,7 @@ describe("web admin: users", () => {
       expect(wrong.statusCode).toBe(400);
       expect(wrong.body).toContain("Your old password was entered incorrectly.");
 
-      const response = await submit(browser, "/admin/password_change/", {
+      const response = await browser.submit("/admin/password_change/", {
         old_password: PASSWORD,
         new_password: NEW_PASSWORD,
         new_password_confirmation: NEW_PASSWORD,
@@ -304,7 +270,7 @@ describe("web admin: users", () => {
       expect(confirm.body).toContain("Tasks: 1");
       expect(confirm.body).toContain("Goes along");
 
-      const response = await submit(clerk, `/admin/auth/user/${user.id}/delete/`, { post: "yes" });
+      const response = await clerk.submit(`/admin/auth/user/${user.id}/delete/`, { post: "yes" });
 
       expect(response.statusCode).toBe(303);
       expect(await api.database.users.findById(user.id)).toBeNull();
@@ -317,9 +283,9 @@ describe("web admin: users", () => {
       const colleague = await aUser(api, { prefix: "bulkstaff", isStaff: true });
       const selection = { action: "delete_selected", _selected_action: [plain.id, colleague.id] };
 
-      const confirm = await submit(clerk, "/admin/auth/user/", selection, "/admin/auth/user/");
+      const confirm = await clerk.submit("/admin/auth/user/", selection, "/admin/auth/user/");
       expect(confirm.statusCode).toBe(403);
-      const response = await submit(clerk, "/admin/auth/user/", { ...selection, post: "yes" }, "/admin/auth/user/");
+      const response = await clerk.submit("/admin/auth/user/", { ...selection, post: "yes" }, "/admin/auth/user/");
       expect(response.statusCode).toBe(403);
 
       expect(await api.database.users.findById(plain.id)).not.toBeNull();
@@ -336,7 +302,7 @@ describe("web admin: users", () => {
     try {
       expect((await clerk.get(`/admin/auth/user/${user.id}/history/`)).statusCode).toBe(503);
       const selection = { action: "delete_selected", _selected_action: [user.id] };
-      expect((await submit(clerk, "/admin/auth/user/", selection, "/admin/auth/user/")).statusCode).toBe(503);
+      expect((await clerk.submit("/admin/auth/user/", selection, "/admin/auth/user/")).statusCode).toBe(503);
     } finally {
       spy.mockRestore();
     }
