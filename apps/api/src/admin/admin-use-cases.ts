@@ -9,6 +9,7 @@ import type {
   AdminRevokeLogins,
   AdminSetPassword,
   ChangePassword,
+  GetTask,
   GetTaskWithOwner,
   ListAllTasks,
   ListLogins,
@@ -20,6 +21,7 @@ import type {
 /** The use cases the admin's pages call: the same domain the API and taskctl call, nothing of its own. */
 export interface AdminUseCases {
   readonly listAllTasks: ListAllTasks;
+  readonly getTask: GetTask;
   readonly getTaskWithOwner: GetTaskWithOwner;
   readonly adminAddTask: AdminAddTask;
   readonly adminChangeTask: AdminChangeTask;

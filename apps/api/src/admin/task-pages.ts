@@ -8,6 +8,7 @@ import {
   staffMember,
   TASK_STATUSES,
   type Task,
+  TaskNotFound,
   TITLE_MAX_LENGTH,
   ValidationError,
 } from "@tasks/domain";
@@ -159,7 +160,7 @@ export function taskPages(admin: FastifyInstance, deps: Deps): void {
   });
 
   admin.post<{ Params: { id: string } }>("/tasks/task/:id/change/", async (request, reply) => {
-    const { task } = await useCases.getTaskWithOwner.execute({ actor: OPERATOR, id: request.params.id });
+    const task = await useCases.getTask.execute({ actor: OPERATOR, id: request.params.id });
     const form = formFields(request.body, FORM_FIELDS);
     try {
       const changed = await useCases.adminChangeTask.execute({
@@ -177,7 +178,7 @@ export function taskPages(admin: FastifyInstance, deps: Deps): void {
   });
 
   admin.get<{ Params: { id: string } }>("/tasks/task/:id/delete/", async (request, reply) => {
-    const { task } = await useCases.getTaskWithOwner.execute({ actor: OPERATOR, id: request.params.id });
+    const task = await useCases.getTask.execute({ actor: OPERATOR, id: request.params.id });
     return confirmDeletion(request, reply, pages, [task], {
       action: taskUrl(task.id, "delete"),
       hidden: [],
@@ -186,19 +187,18 @@ export function taskPages(admin: FastifyInstance, deps: Deps): void {
   });
 
   admin.post<{ Params: { id: string } }>("/tasks/task/:id/delete/", async (request, reply) => {
-    const { task } = await useCases.getTaskWithOwner.execute({ actor: OPERATOR, id: request.params.id });
-    const deleted = await useCases.adminDeleteTasks.execute({ staff: staffMember(request.user), ids: [task.id] });
-    if (deleted.length > 0)
-      pages.flash(request, reply, "success", `The task “${task.title}” was deleted successfully.`);
+    const [task] = await useCases.adminDeleteTasks.execute({
+      staff: staffMember(request.user),
+      ids: [request.params.id],
+    });
+    if (task === undefined) throw new TaskNotFound();
+    pages.flash(request, reply, "success", `The task “${task.title}” was deleted successfully.`);
     return reply.redirect(TASKS_PATH, 303);
   });
 
   admin.get<{ Params: { id: string } }>("/tasks/task/:id/history/", async (request, reply) => {
     const entries = await useCases.objectHistory.execute({ objectType: "task", objectId: request.params.id });
-    const task = await useCases.getTaskWithOwner
-      .execute({ actor: OPERATOR, id: request.params.id })
-      .then(({ task }) => task)
-      .catch(nullIfNotFound);
+    const task = await useCases.getTask.execute({ actor: OPERATOR, id: request.params.id }).catch(nullIfNotFound);
     const name = task?.title ?? entries.at(-1)?.objectRepr ?? request.params.id;
     return pages.render(request, reply, "history", {
       title: `Change history: ${name}`,
@@ -216,12 +216,7 @@ export function taskPages(admin: FastifyInstance, deps: Deps): void {
 /** The tasks of these ids that exist, for a confirmation page. */
 async function findTasks(useCases: AdminUseCases, ids: readonly string[]): Promise<Task[]> {
   const found = await Promise.all(
-    [...new Set(ids)].map((id) =>
-      useCases.getTaskWithOwner
-        .execute({ actor: OPERATOR, id })
-        .then(({ task }) => task)
-        .catch(nullIfNotFound),
-    ),
+    [...new Set(ids)].map((id) => useCases.getTask.execute({ actor: OPERATOR, id }).catch(nullIfNotFound)),
   );
   return found.filter((task): task is Task => task !== null);
 }

@@ -7,6 +7,7 @@ import {
   USER_ORDERING_FIELDS,
   USERNAME_MAX_LENGTH,
   type User,
+  UserNotFound,
   ValidationError,
 } from "@tasks/domain";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -238,10 +239,12 @@ export function userPages(admin: FastifyInstance, deps: Deps): void {
   });
 
   admin.post<{ Params: { id: string } }>("/auth/user/:id/delete/", async (request, reply) => {
-    const user = await manageable(request);
-    const deleted = await useCases.adminDeleteUsers.execute({ staff: staffMember(request.user), ids: [user.id] });
-    if (deleted.length > 0)
-      pages.flash(request, reply, "success", `The user “${user.username}” was deleted successfully.`);
+    const [user] = await useCases.adminDeleteUsers.execute({
+      staff: staffMember(request.user),
+      ids: [request.params.id],
+    });
+    if (user === undefined) throw new UserNotFound(request.params.id);
+    pages.flash(request, reply, "success", `The user “${user.username}” was deleted successfully.`);
     return reply.redirect(USERS_PATH, 303);
   });
 
