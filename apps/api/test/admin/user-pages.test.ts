@@ -126,6 +126,14 @@ describe("web admin: users", () => {
       const { access } = await api.logIn(user.username);
       const form = await clerk.get(`/admin/auth/user/${user.id}/change/`);
       expect(form.body).toContain("<h1>Change user</h1>");
+      // The contract's labels, in Django's words.
+      expect(form.body).toContain('<label for="id_username" class="required">Username:</label>');
+      expect(form.body).toContain('<label for="id_email">Email address:</label>');
+      expect(form.body).toContain('<label class="vCheckboxLabel" for="id_is_staff">Staff status</label>');
+      expect(form.body).toContain('<label class="vCheckboxLabel" for="id_is_active">Active</label>');
+      expect(form.body).toContain('<input type="submit" value="Save" class="default" name="_save">');
+      expect(form.body).toContain(`<a href="/admin/auth/user/${user.id}/delete/" class="deletelink">Delete</a>`);
+      expect(form.body).toContain(`<a href="/admin/auth/user/${user.id}/history/" class="historylink">History</a>`);
       expect(form.body).toContain(`href="/admin/auth/user/${user.id}/password/"`);
       expect(form.body).toContain("1 live login.");
 
