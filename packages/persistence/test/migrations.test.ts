@@ -243,11 +243,59 @@ function taskCountsMigration(engine: Engine): void {
   });
 }
 
+/** The task_count_shards migration, up and down, on a database holding counts already. */
+function taskCountShardsMigration(engine: Engine): void {
+  const database = migratedUpTo(engine, "Migration20261127154912_history_entries");
+  const countsOf = async (db: Database, ownerId: string) =>
+    (
+      await ormOf(db)
+        .em.fork()
+        .execute(
+          "select status, sum(count) as count from task_counts where owner_id = ? group by status order by status",
+          [ownerId],
+        )
+    ).map((row) => [row.status, Number(row.count)]);
+
+  it("keeps the counts there, sums the shards written after, and folds them back into one row going down", async () => {
+    const db = database();
+    const owner = aUser();
+    await db.users.add(owner);
+    const tasks = [aTask({ ownerId: owner.id }), aTask({ ownerId: owner.id, status: "done" })];
+    for (const task of tasks) await db.tasks.add(task);
+
+    await db.migrate();
+    // Another connection's shard, as if it had created two more tasks.
+    await ormOf(db)
+      .em.fork()
+      .execute("insert into task_counts (owner_id, status, shard, count) values (?, 'todo', 17, 2)", [owner.id]);
+    await db.tasks.delete(tasks[0]?.id as string, owner.id);
+    expect(await countsOf(db, owner.id)).toEqual([
+      ["todo", 2],
+      ["done", 1],
+    ]);
+
+    await ormOf(db).migrator.down({ to: "Migration20261127154912_history_entries" });
+    expect(await countsOf(db, owner.id)).toEqual([
+      ["todo", 2],
+      ["done", 1],
+    ]);
+    await db.tasks.add(aTask({ ownerId: owner.id, status: "done" }));
+    const rows = await ormOf(db)
+      .em.fork()
+      .execute("select status, count from task_counts where owner_id = ? order by status", [owner.id]);
+    expect(rows.map((row) => [row.status, Number(row.count)])).toEqual([
+      ["todo", 2],
+      ["done", 2],
+    ]);
+  });
+}
+
 const postgres = await postgresAvailability();
 describeOnEngines(postgres, "migrations", migrationContract);
 describeOnEngines(postgres, "the username_key migration", usernameKeyMigration);
 describeOnEngines(postgres, "the logins migration", loginsMigration);
 describeOnEngines(postgres, "the task_counts migration", taskCountsMigration);
+describeOnEngines(postgres, "the task_count_shards migration", taskCountShardsMigration);
 
 describeWith(postgres)("migrations on an empty PostgreSQL database", () => {
   it("apply once when two processes migrate at the same time", async () => {

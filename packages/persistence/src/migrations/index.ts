@@ -4,6 +4,7 @@ import { Migration20261127095608_username_key } from "./Migration20261127095608_
 import { Migration20261127110457_logins } from "./Migration20261127110457_logins.ts";
 import { Migration20261127131801_task_counts } from "./Migration20261127131801_task_counts.ts";
 import { Migration20261127154912_history_entries } from "./Migration20261127154912_history_entries.ts";
+import { Migration20261127183507_task_count_shards } from "./Migration20261127183507_task_count_shards.ts";
 
 /**
  * Every migration, oldest first. Listed here rather than found by scanning a folder, so
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261127110457_logins", class: Migration20261127110457_logins },
   { name: "Migration20261127131801_task_counts", class: Migration20261127131801_task_counts },
   { name: "Migration20261127154912_history_entries", class: Migration20261127154912_history_entries },
+  { name: "Migration20261127183507_task_count_shards", class: Migration20261127183507_task_count_shards },
 ];

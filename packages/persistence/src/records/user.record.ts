@@ -23,6 +23,20 @@ export const UserRecord = defineEntity({
     tokenVersion: p.integer().fieldName("token_version").default(0),
   },
   indexes: [{ name: "users_date_joined_id_index", properties: ["dateJoined", "id"] }],
+  // Deletes a deleted user's rows of `task_counts` (see task-count.record.ts); its function,
+  // `task_counts_forget_owners`, is in the migration that added it. Declared here so that the
+  // schema diff knows it.
+  triggers: [
+    {
+      name: "users_task_counts_forget",
+      timing: "after",
+      events: ["delete"],
+      forEach: "statement",
+      expression:
+        'create trigger "users_task_counts_forget" after delete on "users" referencing old table as old_users ' +
+        "for each statement execute function task_counts_forget_owners()",
+    },
+  ],
   checks: [
     {
       name: "users_username_length_check",
