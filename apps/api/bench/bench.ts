@@ -5,11 +5,14 @@
  * interleaved, under wrk at 32 connections. Both hold the same rows. Prints the median
  * over the rounds of requests/s, p50 and p99 latency, and the ratio of the medians.
  *
- *   pnpm bench [--duration 8] [--warmup 2] [--rounds 3] [--connections 32] [--processes 1]
+ *   pnpm bench [--duration 8] [--warmup 2] [--rounds 3] [--connections 32] [--processes 1] [--only create,patch]
  *
  * `--processes 2` runs each server as two processes on one port: the API with
  * WEB_CONCURRENCY=2 (and Redis, which it then needs: TEST_REDIS_URL or 127.0.0.1:6379),
  * the lean server as two copies sharing the port through SO_REUSEPORT.
+ *
+ * BENCH_API_NODE_OPTIONS adds Node options to the API server's, e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/profiles` for a CPU profile of it under the benchmark's load.
  *
  * PostgreSQL: two fresh databases on the server the tests use (TEST_DATABASE_URL or
  * 127.0.0.1:5432), dropped at the end.
@@ -35,6 +38,8 @@ const { values: options } = parseArgs({
     rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "32" },
     processes: { type: "string", default: "1" },
+    // Some of the endpoints, by name, separated by commas (see ENDPOINTS).
+    only: { type: "string" },
   },
 });
 const DURATION = Number(options.duration);
@@ -42,6 +47,13 @@ const WARMUP = Number(options.warmup);
 const ROUNDS = Number(options.rounds);
 const CONNECTIONS = Number(options.connections);
 const PROCESSES = Number(options.processes);
+const ENDPOINTS = ["list", "get one", "create", "patch", "login"];
+const ONLY = options.only?.split(",").map((name) => name.trim());
+const unknown = ONLY?.filter((name) => !ENDPOINTS.includes(name)) ?? [];
+if (unknown.length > 0) {
+  console.error(`--only: no endpoint named ${unknown.join(", ")} (there are ${ENDPOINTS.join(", ")})`);
+  process.exit(2);
+}
 const LIST_TASKS = 1_000;
 const PATCH_TASKS = 200;
 const POOL_SIZE = 10;
@@ -54,6 +66,16 @@ interface Result {
   p50Ms: number;
   p99Ms: number;
   failures: number;
+}
+
+/** A measured round, with the CPU time each request cost the server and its database, in microseconds. */
+interface Measured extends Result {
+  serverCpuUs: number;
+  databaseCpuUs: number;
+}
+
+function databaseName(url: string): string {
+  return new URL(url).pathname.slice(1);
 }
 
 interface Scenario {
@@ -221,8 +243,8 @@ async function copyToBaseline(from: string, to: string): Promise<void> {
   }
 }
 
-/** The resident memory of a process and of the processes it started (its cluster workers), in MB, from /proc. */
-function residentMb(pid: number | undefined): number[] {
+/** A process and the processes it started (its cluster workers), as long as it runs. */
+function processTree(pid: number | undefined): number[] {
   if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return [];
   let children: number[] = [];
   try {
@@ -233,10 +255,40 @@ function residentMb(pid: number | undefined): number[] {
   } catch {
     // pgrep exits 1 when there are none.
   }
-  return [pid, ...children].flatMap((each) => {
+  return [pid, ...children];
+}
+
+/** The resident memory of each of these processes, in MB, from /proc. */
+function residentMb(pids: readonly number[]): number[] {
+  return pids.flatMap((each) => {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${each}/status`, "utf8"));
     return match ? [Number(match[1]) / 1024] : [];
   });
+}
+
+/** The CPU time these processes have used so far (user and system), in seconds, from /proc. */
+function cpuSeconds(pids: readonly number[]): number {
+  const ticksPerSecond = 100;
+  return pids.reduce((total, each) => {
+    if (!existsSync(`/proc/${each}/stat`)) return total;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    const fields = readFileSync(`/proc/${each}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return total + (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  }, 0);
+}
+
+/** The PostgreSQL backends serving one database (the server's pool), by process id. */
+async function backendsOf(adminUrl: string, database: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>("select pid from pg_stat_activity where datname = $1", [
+      database,
+    ]);
+    return rows.map((row) => row.pid);
+  } finally {
+    await client.end();
+  }
 }
 
 function median(values: readonly number[]): number {
@@ -273,7 +325,7 @@ async function main(): Promise<void> {
         // The login row measures a login's cost, not the failed-login limit.
         LOGIN_MAX_FAILURES: "100000",
         // As `npm start` and the container image run it (young generation capped, see the README).
-        NODE_OPTIONS: "--max-semi-space-size=16",
+        NODE_OPTIONS: `--max-semi-space-size=16 ${process.env.BENCH_API_NODE_OPTIONS ?? ""}`,
         WEB_CONCURRENCY: String(PROCESSES),
         ...(PROCESSES > 1 ? { REDIS_URL: process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379" } : {}),
       }),
@@ -337,29 +389,43 @@ async function main(): Promise<void> {
     console.log(
       `${"endpoint".padEnd(10)}|${"API req/s".padStart(10)}|${"p50 ms".padStart(8)}|${"p99 ms".padStart(8)}` +
         `|${"base req/s".padStart(11)}|${"p50 ms".padStart(8)}|${"p99 ms".padStart(8)}|${"ratio".padStart(7)}` +
-        `|${"API MB".padStart(7)}|${"base MB".padStart(8)}`,
+        `|${"API MB".padStart(7)}|${"base MB".padStart(8)}|${"API cpu".padStart(8)}|${"base cpu".padStart(9)}` +
+        `|${"API db".padStart(7)}|${"base db".padStart(8)}`,
     );
-    for (const scenario of scenarios) {
+    console.log(
+      "(cpu: the server's processes' CPU time per request, db: that of its PostgreSQL connections, in microseconds)",
+    );
+    for (const scenario of scenarios.filter((each) => ONLY === undefined || ONLY.includes(each.name))) {
       // The largest resident memory of one process of each server, read after each measured round.
       const peakMb: Record<string, number> = {};
-      const rounds: Record<string, Result[]> = { [real]: [], [baseline]: [] };
+      const rounds: Record<string, Measured[]> = { [real]: [], [baseline]: [] };
       for (let round = 0; round < ROUNDS; round += 1) {
         // Alternate which server goes first, so neither always meets a warmer database.
         const order = round % 2 === 0 ? [real, baseline] : [baseline, real];
         for (const base of order) {
           wrk(base, scenario, WARMUP, script);
-          const result = wrk(base, scenario, DURATION, script);
+          const processes = (base === real ? children.slice(0, 1) : children.slice(1)).flatMap((child) =>
+            processTree(child.pid),
+          );
+          const backends = await backendsOf(url, databaseName(base === real ? url : baselineUrl));
+          const cpuBefore = [cpuSeconds(processes), cpuSeconds(backends)] as const;
+          const measured = wrk(base, scenario, DURATION, script);
+          const result = {
+            ...measured,
+            serverCpuUs: ((cpuSeconds(processes) - cpuBefore[0]) * 1e6) / measured.requests,
+            databaseCpuUs: ((cpuSeconds(backends) - cpuBefore[1]) * 1e6) / measured.requests,
+          };
           if (result.failures > 0) console.error(`  ${scenario.name} on ${base}: ${result.failures} failed requests`);
           rounds[base]?.push(result);
-          const processes = base === real ? children.slice(0, 1) : children.slice(1);
-          const resident = processes.flatMap((child) => residentMb(child.pid));
-          peakMb[base] = Math.max(peakMb[base] ?? 0, ...resident);
+          peakMb[base] = Math.max(peakMb[base] ?? 0, ...residentMb(processes));
         }
       }
-      const summary = (results: Result[]) => ({
+      const summary = (results: Measured[]) => ({
         perSecond: median(results.map((result) => result.perSecond)),
         p50Ms: median(results.map((result) => result.p50Ms)),
         p99Ms: median(results.map((result) => result.p99Ms)),
+        serverCpuUs: median(results.map((result) => result.serverCpuUs)),
+        databaseCpuUs: median(results.map((result) => result.databaseCpuUs)),
       });
       const api = summary(rounds[real] ?? []);
       const hand = summary(rounds[baseline] ?? []);
@@ -367,7 +433,9 @@ async function main(): Promise<void> {
         `${scenario.name.padEnd(10)}|${format(api.perSecond).padStart(10)}|${format(api.p50Ms, 1)}|${format(api.p99Ms, 1)}` +
           `|${format(hand.perSecond).padStart(11)}|${format(hand.p50Ms, 1)}|${format(hand.p99Ms, 1)}` +
           `|${(api.perSecond / hand.perSecond).toFixed(2).padStart(7)}` +
-          `|${format(peakMb[real] ?? 0).padStart(7)}|${format(peakMb[baseline] ?? 0)}`,
+          `|${format(peakMb[real] ?? 0).padStart(7)}|${format(peakMb[baseline] ?? 0)}` +
+          `|${format(api.serverCpuUs).padStart(8)}|${format(hand.serverCpuUs).padStart(9)}` +
+          `|${format(api.databaseCpuUs).padStart(7)}|${format(hand.databaseCpuUs).padStart(8)}`,
       );
     }
   } finally {
