@@ -169,6 +169,37 @@ describe("clock leeway", () => {
   });
 });
 
+describe("verifying a token seen before", () => {
+  it("refuses a copy with its signature or payload changed after the genuine token was verified", async () => {
+    const { token } = await tokens.issueAccessToken(CLAIMS, now());
+    await expect(tokens.verifyAccessToken(token)).resolves.toEqual(CLAIMS);
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    const otherSignature = `${signature.slice(0, -2)}${signature.endsWith("AA") ? "BA" : "AA"}`;
+    const otherPayload = base64url({ ...accessPayload(), sub: "someone-else" });
+
+    expect((await rejection(tokens.verifyAccessToken(`${header}.${payload}.${otherSignature}`))).reason).toMatch(
+      /^FAST_JWT_INVALID_SIGNATURE/,
+    );
+    expect((await rejection(tokens.verifyAccessToken(`${header}.${otherPayload}.${signature}`))).reason).toMatch(
+      /^FAST_JWT_INVALID_SIGNATURE/,
+    );
+    await expect(tokens.verifyAccessToken(token)).resolves.toEqual(CLAIMS);
+  });
+
+  it("still refuses an access token verified before when it is offered as a refresh token", async () => {
+    const { token } = await tokens.issueAccessToken(CLAIMS, now());
+    await tokens.verifyAccessToken(token);
+    expect((await rejection(tokens.verifyRefreshToken(token))).reason).toMatch(/^wrong token type/);
+  });
+
+  it("refuses a token verified by another service, with another secret", async () => {
+    const { token } = await tokens.issueAccessToken(CLAIMS, now());
+    await tokens.verifyAccessToken(token);
+    const other = new JwtTokenService(defaultTokenSettings(OTHER_SECRET), clock);
+    expect((await rejection(other.verifyAccessToken(token))).reason).toMatch(/^FAST_JWT_INVALID_SIGNATURE/);
+  });
+});
+
 describe("forged and tampered tokens", () => {
   it("refuses alg none with no signature", async () => {
     const token = `${base64url({ alg: "none", typ: "JWT" })}.${base64url(accessPayload())}.`;
