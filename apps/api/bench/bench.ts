@@ -11,8 +11,8 @@
  * WEB_CONCURRENCY=2 (and Redis, which it then needs: TEST_REDIS_URL or 127.0.0.1:6379),
  * the lean server as two copies sharing the port through SO_REUSEPORT.
  *
- * BENCH_API_NODE_OPTIONS adds Node options to the API server's, e.g. `--cpu-prof
- * --cpu-prof-dir=/tmp/profiles` for a CPU profile of it under the benchmark's load.
+ * BENCH_NODE_OPTIONS adds Node options to both servers', e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/profiles` for a CPU profile of each under the benchmark's load.
  *
  * PostgreSQL: two fresh databases on the server the tests use (TEST_DATABASE_URL or
  * 127.0.0.1:5432), dropped at the end.
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
         // The login row measures a login's cost, not the failed-login limit.
         LOGIN_MAX_FAILURES: "100000",
         // As `npm start` and the container image run it (young generation capped, see the README).
-        NODE_OPTIONS: `--max-semi-space-size=16 ${process.env.BENCH_API_NODE_OPTIONS ?? ""}`,
+        NODE_OPTIONS: `--max-semi-space-size=16 ${process.env.BENCH_NODE_OPTIONS ?? ""}`,
         WEB_CONCURRENCY: String(PROCESSES),
         ...(PROCESSES > 1 ? { REDIS_URL: process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379" } : {}),
       }),
@@ -339,6 +339,7 @@ async function main(): Promise<void> {
         start("baseline", [join(HERE, "baseline-server.ts")], {
           DATABASE_URL: baselineUrl,
           DATABASE_POOL_SIZE: String(POOL_SIZE),
+          NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "",
           JWT_SECRET: jwtSecret,
           PORT: "3802",
         }),
