@@ -261,8 +261,13 @@ function processTree(pid: number | undefined): number[] {
 /** The resident memory of each of these processes, in MB, from /proc. */
 function residentMb(pids: readonly number[]): number[] {
   return pids.flatMap((each) => {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${each}/status`, "utf8"));
-    return match ? [Number(match[1]) / 1024] : [];
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${each}/status`, "utf8"));
+      return match ? [Number(match[1]) / 1024] : [];
+    } catch {
+      // The process has ended since it was listed.
+      return [];
+    }
   });
 }
 
@@ -270,9 +275,15 @@ function residentMb(pids: readonly number[]): number[] {
 function cpuSeconds(pids: readonly number[]): number {
   const ticksPerSecond = 100;
   return pids.reduce((total, each) => {
-    if (!existsSync(`/proc/${each}/stat`)) return total;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${each}/stat`, "utf8");
+    } catch {
+      // The process has ended (a pooled connection closed): its time is no longer counted.
+      return total;
+    }
     // The fields after the command name, which is in parentheses and may hold spaces.
-    const fields = readFileSync(`/proc/${each}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const fields = stat.split(") ")[1]?.split(" ") ?? [];
     return total + (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
   }, 0);
 }
