@@ -10,9 +10,9 @@ import { TASK_STATUSES } from "@tasks/domain";
  * Each (owner, status) is split into up to 16 `shard`s, one per database connection (its
  * backend's process id modulo 16), and counted as their sum: with one row, every create of
  * one owner waited for the previous create's commit to release that row, which made
- * creates 3 times slower under concurrent load. A shard may go negative (a task created on
- * one connection and deleted on another); one brought to zero is deleted, and a user's
- * rows go with the user. No foreign key to `users`, since the trigger of the tasks deleted
+ * creates 3 times slower under concurrent load. A shard may be negative or zero (a task
+ * created on one connection and deleted on another) and stays; a user's rows go with the
+ * user. No foreign key to `users`, since the trigger of the tasks deleted
  * with a user writes to their rows; no check on `count`, since PostgreSQL checks a proposed
  * row before an upsert finds its conflict.
  */
