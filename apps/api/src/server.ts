@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, readEnvironment, resolveJwtSecret } from "@tas
 import pino from "pino";
 import { buildApp } from "./app.ts";
 import { createDependencies } from "./container.ts";
-import { logFormat, loggerOptions } from "./http/request-logging.ts";
+import { logDestination, logFormat, loggerOptions } from "./http/request-logging.ts";
 import { Shutdown, stopAccepting } from "./http/shutdown.ts";
 import { redisClient } from "./redis.ts";
 import { DOCS_PATH } from "./routes/docs.routes.ts";
@@ -35,7 +35,8 @@ async function main(): Promise<void> {
     console.error(error.message);
     process.exit(1);
   }
-  const logger = pino(loggerOptions(config.logLevel, logFormat(env.NODE_ENV, process.stdout.isTTY === true)));
+  const format = logFormat(env.NODE_ENV, process.stdout.isTTY === true);
+  const logger = pino(loggerOptions(config.logLevel, format), logDestination(format));
   // Before any other process starts, so a generated development secret is written once.
   const jwtSecret = await resolveJwtSecret(config);
   if (cluster.isPrimary && config.webConcurrency > 1) {

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { logFormat, loggerOptions } from "../src/http/request-logging.ts";
+import { logDestination, logFormat, loggerOptions } from "../src/http/request-logging.ts";
 
 describe("the server's log format", () => {
   it("is human-readable only for a developer on a terminal, JSON everywhere else", () => {
@@ -21,5 +21,11 @@ describe("the server's log format", () => {
     expect(pretty.redact).toEqual(loggerOptions("info").redact);
     expect(() => createRequire(new URL("../src/server.ts", import.meta.url)).resolve("pino-pretty")).not.toThrow();
     expect(loggerOptions("info").transport).toBeUndefined();
+  });
+
+  it("writes JSON lines to stdout at once, and leaves pretty lines to pino-pretty's worker", () => {
+    const json = logDestination("json") as unknown as { fd: number; sync: boolean };
+    expect(json).toMatchObject({ fd: 1, sync: true });
+    expect(logDestination("pretty")).toBeUndefined();
   });
 });
