@@ -3,7 +3,7 @@ import { createSigner, createVerifier } from "fast-jwt";
 import { type TokenPayload, type TokenType, tokenPayload, verifyToken } from "./token-claims.ts";
 import { jwtSignOptions, jwtVerifyOptions, type TokenSettings, validateTokenSettings } from "./token-settings.ts";
 
-/** How many verified tokens each service keeps, least recently used first out. */
+/** How many verified tokens each service keeps; the oldest goes first. */
 const VERIFIED_TOKENS_KEPT = 1_000;
 
 /**
@@ -20,23 +20,15 @@ export class JwtTokenService implements TokenService {
   private readonly settings: TokenSettings;
   private readonly clock: Clock;
   private readonly sign: (payload: Omit<TokenPayload, "iss" | "aud">) => string;
-  private readonly verifySignature: (token: string) => unknown;
+  private readonly verifyWithFastJwt: (token: string) => unknown;
+  /** Payloads of tokens this service verified, by the whole token, oldest first. */
+  private readonly verified = new Map<string, unknown>();
 
   constructor(settings: TokenSettings, clock: Clock) {
     this.settings = validateTokenSettings(settings);
     this.clock = clock;
     this.sign = createSigner({ ...jwtSignOptions(settings), key: settings.secret });
-    this.verifySignature = createVerifier({
-      ...jwtVerifyOptions(settings),
-      key: settings.secret,
-      // A client sends one token many times. Checking its signature and decoding it again
-      // was about a tenth of the server's CPU for a GET of one task under load; fast-jwt
-      // keeps what it verified (never what it refused) for up to 10 minutes, keyed by a
-      // hash of the whole token (its default, which it asks to keep). What the cache
-      // cannot know is checked on every call all the same: the times, against the domain
-      // clock, in `verifyToken`, and the login, by the caller.
-      cache: VERIFIED_TOKENS_KEPT,
-    });
+    this.verifyWithFastJwt = createVerifier({ ...jwtVerifyOptions(settings), key: settings.secret });
   }
 
   async issueAccessToken(claims: TokenClaims, options: IssueOptions): Promise<IssuedToken> {
@@ -54,6 +46,24 @@ export class JwtTokenService implements TokenService {
   async verifyRefreshToken(token: string): Promise<TokenClaims> {
     return verifyToken(this.verifySignature, token, "refresh", this.settings, this.clock.now());
   }
+
+  /**
+   * A client sends one token many times, and checking its signature and decoding it again
+   * was about a tenth of the server's CPU for a GET of one task under load. So the payload
+   * of a token that passed is kept, under the whole token: only the very same string finds
+   * it, and what a token cannot say for good is checked on every call all the same (the
+   * times, against the domain clock, in `verifyToken`; the login, by the caller). A refused
+   * token is never kept. fast-jwt's own cache hashes the token on every call (about 4% of
+   * that CPU), and warns of a security risk at every start when given a key of our own.
+   */
+  private readonly verifySignature = (token: string): unknown => {
+    const kept = this.verified.get(token);
+    if (kept !== undefined) return kept;
+    const payload = this.verifyWithFastJwt(token);
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, payload);
+    return payload;
+  };
 
   private issue(claims: TokenClaims, type: TokenType, options: IssueOptions): IssuedToken {
     const payload = tokenPayload(claims, type, this.settings, options);

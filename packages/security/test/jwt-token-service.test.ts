@@ -192,6 +192,26 @@ describe("verifying a token seen before", () => {
     expect((await rejection(tokens.verifyRefreshToken(token))).reason).toMatch(/^wrong token type/);
   });
 
+  it("refuses a token verified while it was valid once it has expired", async () => {
+    const { token } = await tokens.issueAccessToken(CLAIMS, now());
+    await expect(tokens.verifyAccessToken(token)).resolves.toEqual(CLAIMS);
+    clock.advanceSeconds(900 + 6);
+    expect((await rejection(tokens.verifyAccessToken(token))).reason).toBe(`expired (exp ${NOW + 900})`);
+  });
+
+  it("still verifies the first of many tokens once more than a thousand others have been verified", async () => {
+    const tokensIssued = await Promise.all(
+      Array.from({ length: 1_200 }, (_, index) =>
+        tokens.issueAccessToken({ ...CLAIMS, tokenId: `token-${index}` }, now()),
+      ),
+    );
+    for (const { token } of tokensIssued) await tokens.verifyAccessToken(token);
+    const first = tokensIssued[0] as { token: string };
+    await expect(tokens.verifyAccessToken(first.token)).resolves.toEqual({ ...CLAIMS, tokenId: "token-0" });
+    const [header, payload] = first.token.split(".") as [string, string];
+    expect((await rejection(tokens.verifyAccessToken(`${header}.${payload}.`))).reason).toMatch(/^FAST_JWT_/);
+  });
+
   it("refuses a token verified by another service, with another secret", async () => {
     const { token } = await tokens.issueAccessToken(CLAIMS, now());
     await tokens.verifyAccessToken(token);
