@@ -4,7 +4,7 @@
  * printing the server's resident memory and V8 heap every few seconds, then again after
  * the load stops. For finding memory that grows with load and is never given back.
  *
- *   pnpm bench:soak [--duration 180] [--connections 32] [--every 10] [--idle 15] [--node-options "..."]
+ *   pnpm bench:soak [--duration 180] [--connections 32] [--every 10] [--idle 15] [--node-flags "..."]
  *
  * Memory is read inside the server by a preloaded reporter (report-memory.ts). PostgreSQL:
  * a fresh database on the server the tests use (TEST_DATABASE_URL or 127.0.0.1:5432),
@@ -28,11 +28,12 @@ const { values: options } = parseArgs({
     connections: { type: "string", default: "32" },
     every: { type: "string", default: "10" },
     idle: { type: "string", default: "15" },
-    // As `pnpm start` and the Docker image run the server; `--node-options ""` shows V8's own sizing.
-    "node-options": { type: "string", default: "--max-semi-space-size=16" },
+    // As `pnpm start` and the Docker image run the server; `--node-flags ""` shows V8's own
+    // sizing. Given on the command line: NODE_OPTIONS refuses most V8 flags.
+    "node-flags": { type: "string", default: "--max-semi-space-size=16 --heap-growing-percent=100" },
   },
 });
-const NODE_OPTIONS = options["node-options"];
+const NODE_FLAGS = options["node-flags"].split(/\s+/).filter((flag) => flag !== "");
 const DURATION_S = Number(options.duration);
 const CONNECTIONS = Number(options.connections);
 const EVERY_S = Number(options.every);
@@ -111,13 +112,14 @@ async function main(): Promise<void> {
   const database = await createTestDatabase();
   let server: ChildProcess | undefined;
   try {
-    console.log(`Seeding ${SEEDED_TASKS} tasks... (server NODE_OPTIONS: "${NODE_OPTIONS}")`);
+    console.log(`Seeding ${SEEDED_TASKS} tasks... (server started with: "${NODE_FLAGS.join(" ")}")`);
     const username = await seed(database.url);
     let latest: Memory | undefined;
     server = spawn(
       process.execPath,
       [
         "--conditions=source",
+        ...NODE_FLAGS,
         "--expose-gc",
         "--import",
         join(HERE, "report-memory.ts"),
@@ -134,7 +136,6 @@ async function main(): Promise<void> {
           RUN_MIGRATIONS: "false",
           PORT: String(PORT),
           LOG_LEVEL: "info",
-          NODE_OPTIONS: NODE_OPTIONS,
         },
         stdio: ["ignore", "ignore", "inherit", "ipc"],
       },
