@@ -30,6 +30,7 @@ import { SystemClock, UuidV7IdGenerator } from "@tasks/platform";
 import { Argon2PasswordHasher } from "@tasks/security";
 import { createTestDatabase } from "@tasks/testing";
 import pg from "pg";
+import { SERVER_NODE_FLAGS } from "./server-flags.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -319,8 +320,7 @@ async function main(): Promise<void> {
     const real = "http://127.0.0.1:3801";
     const baseline = "http://127.0.0.1:3802";
     children.push(
-      // As `npm start` and the container image run it (see the README's Memory section).
-      start("API server", ["--max-semi-space-size=16", "--heap-growing-percent=100", join(HERE, "../src/server.ts")], {
+      start("API server", [...SERVER_NODE_FLAGS, join(HERE, "../src/server.ts")], {
         NODE_ENV: "production",
         ALLOWED_HOSTS: "127.0.0.1",
         DATABASE_URL: url,

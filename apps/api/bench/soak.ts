@@ -21,6 +21,7 @@ import { openDatabase } from "@tasks/persistence";
 import { SystemClock, UuidV7IdGenerator } from "@tasks/platform";
 import { Argon2PasswordHasher } from "@tasks/security";
 import { createTestDatabase } from "@tasks/testing";
+import { SERVER_NODE_FLAGS } from "./server-flags.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -28,9 +29,8 @@ const { values: options } = parseArgs({
     connections: { type: "string", default: "32" },
     every: { type: "string", default: "10" },
     idle: { type: "string", default: "15" },
-    // As `pnpm start` and the Docker image run the server; `--node-flags ""` shows V8's own
-    // sizing. Given on the command line: NODE_OPTIONS refuses most V8 flags.
-    "node-flags": { type: "string", default: "--max-semi-space-size=16 --heap-growing-percent=100" },
+    // `--node-flags=""` shows V8's own sizing.
+    "node-flags": { type: "string", default: SERVER_NODE_FLAGS.join(" ") },
   },
 });
 const NODE_FLAGS = options["node-flags"].split(/\s+/).filter((flag) => flag !== "");
