@@ -1,4 +1,7 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { logDestination, logFormat, loggerOptions } from "../src/http/request-logging.ts";
 
@@ -23,9 +26,51 @@ describe("the server's log format", () => {
     expect(loggerOptions("info").transport).toBeUndefined();
   });
 
-  it("writes JSON lines to stdout at once, and leaves pretty lines to pino-pretty's worker", () => {
-    const json = logDestination("json") as unknown as { fd: number; sync: boolean };
-    expect(json).toMatchObject({ fd: 1, sync: true });
+  it("leaves pretty lines to pino-pretty's worker", () => {
     expect(logDestination("pretty")).toBeUndefined();
+  });
+
+  // A process of its own, so that its stdout is a pipe the test reads, as a log collector would.
+  function logInChild(script: string): ChildProcess {
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=source",
+        "--input-type=module",
+        "--eval",
+        `import pino from "pino";
+        import { logDestination } from ${JSON.stringify(new URL("../src/http/request-logging.ts", import.meta.url).href)};
+        const logger = pino({}, logDestination("json"));
+        ${script}`,
+      ],
+      { cwd: fileURLToPath(new URL("..", import.meta.url)), stdio: ["ignore", "pipe", "inherit"] },
+    );
+    child.stdout?.setEncoding("utf8");
+    return child;
+  }
+
+  it("writes a JSON line to stdout soon after it is logged, while the process goes on idle", async () => {
+    const child = logInChild(`logger.info("alone"); setTimeout(() => {}, 30_000);`);
+    try {
+      const line = await new Promise<string>((resolve) => child.stdout?.once("data", resolve));
+      expect(JSON.parse(line)).toMatchObject({ msg: "alone" });
+    } finally {
+      child.kill();
+    }
+  });
+
+  it("writes every line still waiting when the process exits", async () => {
+    const child = logInChild(`for (let n = 0; n < 1000; n += 1) logger.info({ n }, "line"); process.exit(3);`);
+    let output = "";
+    child.stdout?.on("data", (chunk: string) => {
+      output += chunk;
+    });
+    const [code] = await once(child, "exit");
+    expect(code).toBe(3);
+    const numbers = output
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { n: number }).n);
+    expect(numbers).toEqual(Array.from({ length: 1000 }, (_, n) => n));
   });
 });

@@ -60,16 +60,21 @@ const PRETTY_TRANSPORT = {
   options: { colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", singleLine: true },
 };
 
+// A line waits at most this long for the ones after it before it is written.
+export const LOG_FLUSH_INTERVAL_MS = 100;
+
 /**
- * Where JSON lines go: stdout, written at once by the thread that logs. pino's default
- * writes through libuv's thread pool, handing every line to another thread; writing it
- * directly cost less CPU and memory under load (`pnpm bench`, see the README), and a line
- * written is never lost if the process dies. A stalled stdout would hold the server up;
- * a log collector that stops reading would lose the lines either way. Pretty lines go
- * through pino-pretty's worker instead (no destination).
+ * Where JSON lines go: stdout, in writes of at least 4 KB (about fifteen request lines),
+ * and whatever is waiting at least every LOG_FLUSH_INTERVAL_MS and when the process exits.
+ * One write per line cost a system call per request: batching them cut the list's CPU by
+ * about a sixth under `pnpm bench` (see the README). A process killed outright (SIGKILL,
+ * the kernel's OOM killer) loses the lines of its last 100 ms. Pretty lines go through
+ * pino-pretty's worker instead (no destination).
  */
 export function logDestination(format: LogFormat): DestinationStream | undefined {
-  return format === "json" ? pino.destination({ dest: 1, sync: true }) : undefined;
+  return format === "json"
+    ? pino.destination({ dest: 1, minLength: 4096, periodicFlush: LOG_FLUSH_INTERVAL_MS })
+    : undefined;
 }
 
 /**
