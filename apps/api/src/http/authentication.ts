@@ -1,4 +1,4 @@
-import type { Credential, ResolveCaller, Session, User } from "@tasks/domain";
+import type { Credential, ResolveCaller, SessionState, User } from "@tasks/domain";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { SESSION_COOKIE } from "./cookies.ts";
 import { NotAuthenticated } from "./problems.ts";
@@ -12,8 +12,8 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The caller of a protected route, once the guard has let the request through. */
     user: User;
-    /** The login the caller's credential belongs to. */
-    session: Session;
+    /** The login the caller's credential belongs to, as the guard read it. */
+    session: SessionState;
     /** How the caller authenticated: `null` on a public route. */
     credential: "token" | "cookie" | null;
   }
@@ -32,7 +32,7 @@ const BEARER = /^Bearer +([^\s]+) *$/i;
  */
 export function registerAuthentication(app: FastifyInstance, resolveCaller: ResolveCaller): void {
   app.decorateRequest("user", null as unknown as User);
-  app.decorateRequest("session", null as unknown as Session);
+  app.decorateRequest("session", null as unknown as SessionState);
   app.decorateRequest("credential", null);
   app.addHook("onRequest", (request, _reply, done) => {
     if (request.is404 || request.routeOptions.config.public === true) return done();

@@ -152,7 +152,7 @@ export const LoginListSchema = Type.Object(
 
 export type LoginResource = Type.Static<typeof LoginResourceSchema>;
 
-export function toLoginResource(session: Session, current: Session): LoginResource {
+export function toLoginResource(session: Session, current: Pick<Session, "id">): LoginResource {
   return {
     id: session.id,
     kind: session.kind,

@@ -74,6 +74,51 @@ export interface SessionProps {
   readonly revocationReason: RevocationReason | null;
 }
 
+/** What the guard reads of a login on every request: whose it is, how it authenticates, and whether it is still live. */
+export type SessionStateProps = Pick<
+  SessionProps,
+  "id" | "userId" | "kind" | "tokenVersion" | "lastUsedAt" | "expiresAt" | "endsAt" | "revokedAt"
+>;
+
+/**
+ * A login as the guard sees it on every request: the columns that say whose it is and
+ * whether it may still be used, without its tokens, key, client and history, which only
+ * a refresh or a list of logins reads (`Session`, which is one).
+ */
+export class SessionState implements SessionStateProps {
+  declare readonly id: string;
+  declare readonly userId: string;
+  declare readonly kind: SessionKind;
+  declare readonly tokenVersion: number | null;
+  declare readonly lastUsedAt: Date;
+  declare readonly expiresAt: Date;
+  declare readonly endsAt: Date;
+  declare readonly revokedAt: Date | null;
+
+  protected constructor(props: SessionStateProps) {
+    Object.assign(this, props);
+  }
+
+  static rehydrateState(props: SessionStateProps): SessionState {
+    return new SessionState(props);
+  }
+
+  /** Not revoked, and neither its credential nor the login itself has ended. */
+  isLive(now: Date): boolean {
+    return this.revokedAt === null && now.getTime() < this.expiresAt.getTime() && now.getTime() < this.endsAt.getTime();
+  }
+
+  /** Whether the login is valid under the user's current `tokenVersion` (`claimed`: what a token of a login from before says). */
+  isCurrentFor(userTokenVersion: number, claimed: number | null = null): boolean {
+    return (this.tokenVersion ?? claimed) === userTokenVersion;
+  }
+
+  /** Whether `lastUsedAt` should move to `now` (at most once a minute). */
+  isDueForUse(now: Date): boolean {
+    return now.getTime() - this.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
+  }
+}
+
 /** The current pair of a token login: what it takes to issue the identical pair again. */
 export interface IssuedPair {
   readonly refreshTokenId: string;
@@ -90,27 +135,19 @@ export interface IssuedPair {
  * same pair again (two tabs refreshing at once); anything older means the token was
  * copied, and the whole login is revoked.
  */
-export class Session implements SessionProps {
-  declare readonly id: string;
-  declare readonly userId: string;
-  declare readonly kind: SessionKind;
+export class Session extends SessionState implements SessionProps {
   declare readonly refreshTokenId: string | null;
   declare readonly accessTokenId: string | null;
   declare readonly issuedAt: Date | null;
   declare readonly rotatedFrom: string | null;
   declare readonly keyHash: string | null;
-  declare readonly tokenVersion: number | null;
   declare readonly createdAt: Date;
-  declare readonly lastUsedAt: Date;
-  declare readonly expiresAt: Date;
-  declare readonly endsAt: Date;
   declare readonly ipAddress: string | null;
   declare readonly userAgent: string | null;
-  declare readonly revokedAt: Date | null;
   declare readonly revocationReason: RevocationReason | null;
 
   private constructor(props: SessionProps) {
-    Object.assign(this, props);
+    super(props);
   }
 
   /**
@@ -162,16 +199,6 @@ export class Session implements SessionProps {
     return new Session(props);
   }
 
-  /** Not revoked, and neither its credential nor the login itself has ended. */
-  isLive(now: Date): boolean {
-    return this.revokedAt === null && now.getTime() < this.expiresAt.getTime() && now.getTime() < this.endsAt.getTime();
-  }
-
-  /** Whether the login is valid under the user's current `tokenVersion` (`claimed`: what a token of a login from before says). */
-  isCurrentFor(userTokenVersion: number, claimed: number | null = null): boolean {
-    return (this.tokenVersion ?? claimed) === userTokenVersion;
-  }
-
   /** What the refresh token `tokenId` presented at `now` is to this login. */
   judgeRefresh(tokenId: string, now: Date, reuseWindowMs: number): RefreshJudgement {
     if (tokenId === this.refreshTokenId) return "current";
@@ -214,11 +241,6 @@ export class Session implements SessionProps {
   revoke(now: Date, reason: RevocationReason): Session {
     if (this.revokedAt !== null) return this;
     return new Session({ ...this, revokedAt: now, revocationReason: reason });
-  }
-
-  /** Whether `lastUsedAt` should move to `now` (at most once a minute). */
-  isDueForUse(now: Date): boolean {
-    return now.getTime() - this.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
   }
 }
 

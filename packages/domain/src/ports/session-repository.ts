@@ -1,11 +1,20 @@
-import type { RevocationReason, Session } from "../entities/session.ts";
+import type { RevocationReason, Session, SessionState } from "../entities/session.ts";
 import type { User } from "../entities/user.ts";
 
-/** A login with its user, read together: what a request's guard needs, in one look-up. */
+/** A login with its user, read together in one look-up: what a refresh needs. */
 export interface SessionWithUser {
   readonly session: Session;
   readonly user: User;
 }
+
+/** A login's state with its user, read together in one look-up: what a request's guard needs. */
+export interface SessionStateWithUser {
+  readonly session: SessionState;
+  readonly user: User;
+}
+
+/** How a login is looked up: by its id (token logins), or a cookie login by the hash of its key. */
+export type SessionLookup = { readonly id: string } | { readonly keyHash: string };
 
 /**
  * Logins. As with users, every change is a targeted write of what it is about, never a
@@ -16,8 +25,10 @@ export interface SessionRepository {
   add(session: Session): Promise<void>;
   /** `null` for an unknown id, and for a string that cannot be an id at all. */
   findById(id: string): Promise<Session | null>;
-  /** The login (by id, or a cookie login by the hash of its key) and its user; `null` when there is none. */
-  findWithUser(by: { readonly id: string } | { readonly keyHash: string }): Promise<SessionWithUser | null>;
+  /** The login and its user; `null` when there is none. */
+  findWithUser(by: SessionLookup): Promise<SessionWithUser | null>;
+  /** The login's state (not its tokens, key or client) and its user, for every request's guard; `null` when there is none. */
+  findStateWithUser(by: SessionLookup): Promise<SessionStateWithUser | null>;
   /**
    * Compare-and-set for refresh-token rotation: writes the rotation of `session` only if
    * the stored row still has `expectedRefreshTokenId` as its current token and is not

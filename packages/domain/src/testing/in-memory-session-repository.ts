@@ -1,5 +1,13 @@
-import type { RevocationReason, Session, SessionRepository, SessionWithUser, UserRepository } from "../index.ts";
-import { Session as SessionClass } from "../index.ts";
+import type {
+  RevocationReason,
+  Session,
+  SessionLookup,
+  SessionRepository,
+  SessionStateWithUser,
+  SessionWithUser,
+  UserRepository,
+} from "../index.ts";
+import { Session as SessionClass, SessionState } from "../index.ts";
 import { compareIds } from "./task-order.ts";
 import { Table, type Transactional, WriteLog } from "./write-log.ts";
 
@@ -32,11 +40,19 @@ export class InMemorySessionRepository implements SessionRepository, Transaction
     return this.table.rows.get(id) ?? null;
   }
 
-  async findWithUser(by: { readonly id: string } | { readonly keyHash: string }): Promise<SessionWithUser | null> {
+  async findWithUser(by: SessionLookup): Promise<SessionWithUser | null> {
     const session =
       "id" in by ? this.table.rows.get(by.id) : this.all().find((candidate) => candidate.keyHash === by.keyHash);
     const user = session === undefined ? null : await this.users?.findById(session.userId);
     return session === undefined || !user ? null : { session, user };
+  }
+
+  async findStateWithUser(by: SessionLookup): Promise<SessionStateWithUser | null> {
+    const found = await this.findWithUser(by);
+    if (found === null) return null;
+    const { id, userId, kind, tokenVersion, lastUsedAt, expiresAt, endsAt, revokedAt } = found.session;
+    const state = { id, userId, kind, tokenVersion, lastUsedAt, expiresAt, endsAt, revokedAt };
+    return { session: SessionState.rehydrateState(state), user: found.user };
   }
 
   async replaceIfCurrent(session: Session, expectedRefreshTokenId: string): Promise<boolean> {

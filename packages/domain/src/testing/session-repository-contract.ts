@@ -1,4 +1,4 @@
-import { Session, type SessionRepository, type User } from "../index.ts";
+import { Session, type SessionRepository, SessionState, type User } from "../index.ts";
 import { anId, aSession, aUser, minutes } from "./builders.ts";
 import type { ContractTestApi } from "./contract-test-api.ts";
 import { START } from "./fake-clock.ts";
@@ -22,6 +22,12 @@ export function sessionRepositoryContract(t: ContractTestApi, open: () => Promis
     const user = aUser();
     await storage.users.add(user);
     return user;
+  }
+
+  /** What the guard reads of `session`. */
+  function stateOf(session: Session): SessionState {
+    const { id, userId, kind, tokenVersion, lastUsedAt, expiresAt, endsAt, revokedAt } = session;
+    return SessionState.rehydrateState({ id, userId, kind, tokenVersion, lastUsedAt, expiresAt, endsAt, revokedAt });
   }
 
   /** A login of `user` (a new stored user when not given). */
@@ -52,6 +58,21 @@ export function sessionRepositoryContract(t: ContractTestApi, open: () => Promis
     expect(await sessions.findWithUser({ id: NOT_AN_ID })).toBeNull();
   });
 
+  it("reads a login's state with its user, and nothing of its tokens, key or client", async () => {
+    const user = await storedUser();
+    const session = await stored(
+      { tokenVersion: 3, lastUsedAt: new Date("2025-03-01T09:30:00.123Z"), userAgent: "Mozilla/5.0 (X11)" },
+      user,
+    );
+    const found = await sessions.findStateWithUser({ id: session.id });
+    expect(found).toEqual({ session: stateOf(session), user });
+    expect(found?.session instanceof Session).toBe(false);
+    const revoked = await stored({ revokedAt: new Date("2025-03-05T00:00:00.007Z"), revocationReason: "admin" }, user);
+    expect((await sessions.findStateWithUser({ id: revoked.id }))?.session).toEqual(stateOf(revoked));
+    expect(await sessions.findStateWithUser({ id: anId() })).toBeNull();
+    expect(await sessions.findStateWithUser({ id: NOT_AN_ID })).toBeNull();
+  });
+
   it("stores a cookie login and finds it with its user by the hash of its key", async () => {
     const user = await storedUser();
     const keyHash = `hash-${anId()}`;
@@ -70,6 +91,8 @@ export function sessionRepositoryContract(t: ContractTestApi, open: () => Promis
     );
     expect(await sessions.findWithUser({ keyHash })).toEqual({ session, user });
     expect(await sessions.findWithUser({ keyHash: `${keyHash}x` })).toBeNull();
+    expect(await sessions.findStateWithUser({ keyHash })).toEqual({ session: stateOf(session), user });
+    expect(await sessions.findStateWithUser({ keyHash: `${keyHash}x` })).toBeNull();
   });
 
   it("rotates only from the current refresh token of a login that is not revoked", async () => {

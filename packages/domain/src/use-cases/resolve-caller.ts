@@ -1,15 +1,15 @@
-import type { Session } from "../entities/session.ts";
+import type { SessionState } from "../entities/session.ts";
 import type { User } from "../entities/user.ts";
 import { InvalidSession, InvalidToken } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { SessionKeys } from "../ports/session-keys.ts";
-import type { SessionRepository, SessionWithUser } from "../ports/session-repository.ts";
+import type { SessionRepository, SessionStateWithUser } from "../ports/session-repository.ts";
 import type { TokenClaims, TokenService } from "../ports/token-service.ts";
 
 /** Who makes a request, and through which login. */
 export interface Caller {
   readonly user: User;
-  readonly session: Session;
+  readonly session: SessionState;
 }
 
 /** A request's credential: an access token (`Authorization: Bearer`), or the key of a `sessionid` cookie. */
@@ -47,8 +47,8 @@ export class ResolveCaller {
 export async function checkTokenLogin(
   claims: TokenClaims,
   deps: { sessions: SessionRepository; clock: Clock },
-): Promise<SessionWithUser> {
-  const found = await deps.sessions.findWithUser({ id: claims.sessionId });
+): Promise<SessionStateWithUser> {
+  const found = await deps.sessions.findStateWithUser({ id: claims.sessionId });
   if (!found || found.session.userId !== claims.userId || found.session.kind !== "token")
     throw new InvalidToken("unknown login");
   const problem = whyNotLive(found, deps.clock.now(), claims.tokenVersion);
@@ -59,15 +59,15 @@ export async function checkTokenLogin(
 async function checkCookieLogin(
   key: string,
   deps: { sessions: SessionRepository; keys: SessionKeys; clock: Clock },
-): Promise<SessionWithUser> {
-  const found = await deps.sessions.findWithUser({ keyHash: deps.keys.hash(key) });
+): Promise<SessionStateWithUser> {
+  const found = await deps.sessions.findStateWithUser({ keyHash: deps.keys.hash(key) });
   if (found?.session.kind !== "cookie") throw new InvalidSession("unknown session key");
   const problem = whyNotLive(found, deps.clock.now(), null);
   if (problem !== null) throw new InvalidSession(problem);
   return found;
 }
 
-function whyNotLive({ session, user }: SessionWithUser, now: Date, claimedVersion: number | null): string | null {
+function whyNotLive({ session, user }: SessionStateWithUser, now: Date, claimedVersion: number | null): string | null {
   if (!session.isLive(now)) return "login revoked, expired or ended";
   if (!user.isActive) return "user inactive";
   if (!session.isCurrentFor(user.tokenVersion, claimedVersion)) return "credentials changed since the login";

@@ -99,7 +99,8 @@ describe("ResolveCaller with a session cookie", () => {
     const key = await cookieLogin();
     const caller = await resolve({ sessionKey: key });
     expect(caller.user.id).toBe(alice.id);
-    expect(caller.session).toMatchObject({ kind: "cookie", keyHash: ports.keys.hash(key) });
+    const stored = await ports.sessions.findWithUser({ keyHash: ports.keys.hash(key) });
+    expect(caller.session).toMatchObject({ kind: "cookie", id: stored?.session.id });
   });
 
   it("refuses an unknown key, an ended login, and a login whose user was deactivated", async () => {

@@ -2,8 +2,12 @@ import {
   type RevocationReason,
   Session,
   type SessionKind,
+  type SessionLookup,
   type SessionRepository,
+  SessionState,
+  type SessionStateWithUser,
   type SessionWithUser,
+  type User,
 } from "@tasks/domain";
 import { isUuid, translateErrors } from "../errors.ts";
 import { CompiledQueries } from "./compiled-queries.ts";
@@ -36,11 +40,10 @@ export class KyselySessionRepository implements SessionRepository {
     });
   }
 
-  /** One indexed query for the login and its user together: the guard's one look-up per request. */
-  findWithUser(by: { readonly id: string } | { readonly keyHash: string }): Promise<SessionWithUser | null> {
+  /** One indexed query for the login and its user together: what a refresh reads. */
+  findWithUser(by: SessionLookup): Promise<SessionWithUser | null> {
     if ("id" in by && !isUuid(by.id)) return Promise.resolve(null);
     return translateErrors(async () => {
-      // The guard's query, on every request: built once for each of its two shapes.
       const byId = "id" in by;
       const { rows } = await this.#compiled.run(
         this.#db(),
@@ -51,37 +54,50 @@ export class KyselySessionRepository implements SessionRepository {
             .selectFrom("sessions as s")
             .innerJoin("users as u", "u.id", "s.user_id")
             .select(COLUMNS.sessions.map((column) => `s.${column}` as const))
-            .select([
-              "u.username as u_username",
-              "u.username_key as u_username_key",
-              "u.email as u_email",
-              "u.password_hash as u_password_hash",
-              "u.is_staff as u_is_staff",
-              "u.is_superuser as u_is_superuser",
-              "u.is_active as u_is_active",
-              "u.date_joined as u_date_joined",
-              "u.last_login as u_last_login",
-              "u.token_version as u_token_version",
-            ]);
+            .select(JOINED_USER_COLUMNS);
+          return byId ? query.where("s.id", "=", value) : query.where("s.key_hash", "=", value);
+        },
+      );
+      const [row] = rows;
+      return row === undefined ? null : { session: toSession(row), user: toJoinedUser(row) };
+    });
+  }
+
+  /**
+   * The guard's query, on every request: the login's state and its user, in one indexed
+   * look-up. It reads 18 columns where findWithUser reads 27 (no tokens, key, client or
+   * reason): a GET of one task used about 4% less CPU under `pnpm bench`.
+   */
+  findStateWithUser(by: SessionLookup): Promise<SessionStateWithUser | null> {
+    if ("id" in by && !isUuid(by.id)) return Promise.resolve(null);
+    return translateErrors(async () => {
+      const byId = "id" in by;
+      const { rows } = await this.#compiled.run(
+        this.#db(),
+        byId ? "state-with-user-by-id" : "state-with-user-by-key",
+        [byId ? by.id : by.keyHash] as const,
+        (db, [value]) => {
+          const query = db
+            .selectFrom("sessions as s")
+            .innerJoin("users as u", "u.id", "s.user_id")
+            .select(STATE_COLUMNS.map((column) => `s.${column}` as const))
+            .select(JOINED_USER_COLUMNS);
           return byId ? query.where("s.id", "=", value) : query.where("s.key_hash", "=", value);
         },
       );
       const [row] = rows;
       if (row === undefined) return null;
-      const user = toUser({
-        id: row.user_id,
-        username: row.u_username,
-        username_key: row.u_username_key,
-        email: row.u_email,
-        password_hash: row.u_password_hash,
-        is_staff: row.u_is_staff,
-        is_superuser: row.u_is_superuser,
-        is_active: row.u_is_active,
-        date_joined: row.u_date_joined,
-        last_login: row.u_last_login,
-        token_version: row.u_token_version,
+      const session = SessionState.rehydrateState({
+        id: row.id,
+        userId: row.user_id,
+        kind: row.kind as SessionKind,
+        tokenVersion: row.token_version,
+        lastUsedAt: parseTimestamp(row.last_used_at),
+        expiresAt: parseTimestamp(row.expires_at),
+        endsAt: parseTimestamp(row.ends_at),
+        revokedAt: nullableTimestamp(row.revoked_at),
       });
-      return { session: toSession(row), user };
+      return { session, user: toJoinedUser(row) };
     });
   }
 
@@ -210,6 +226,52 @@ function toRow(session: Session): Row<"sessions"> {
 }
 
 const nullableTimestamp = (value: Date | string | null) => (value === null ? null : parseTimestamp(value));
+
+// The columns of a session that make its SessionState.
+const STATE_COLUMNS = [
+  "id",
+  "user_id",
+  "kind",
+  "token_version",
+  "last_used_at",
+  "expires_at",
+  "ends_at",
+  "revoked_at",
+] as const satisfies readonly (keyof Row<"sessions">)[];
+
+// The user's columns in a join with sessions, renamed where the two tables share a name.
+const JOINED_USER_COLUMNS = [
+  "u.username as u_username",
+  "u.username_key as u_username_key",
+  "u.email as u_email",
+  "u.password_hash as u_password_hash",
+  "u.is_staff as u_is_staff",
+  "u.is_superuser as u_is_superuser",
+  "u.is_active as u_is_active",
+  "u.date_joined as u_date_joined",
+  "u.last_login as u_last_login",
+  "u.token_version as u_token_version",
+] as const;
+
+type JoinedUserRow = { user_id: string } & {
+  [column in Exclude<keyof Row<"users">, "id"> as `u_${column}`]: Row<"users">[column];
+};
+
+function toJoinedUser(row: JoinedUserRow): User {
+  return toUser({
+    id: row.user_id,
+    username: row.u_username,
+    username_key: row.u_username_key,
+    email: row.u_email,
+    password_hash: row.u_password_hash,
+    is_staff: row.u_is_staff,
+    is_superuser: row.u_is_superuser,
+    is_active: row.u_is_active,
+    date_joined: row.u_date_joined,
+    last_login: row.u_last_login,
+    token_version: row.u_token_version,
+  });
+}
 
 function toSession(row: Row<"sessions">): Session {
   return Session.rehydrate({
