@@ -61,20 +61,32 @@ const PRETTY_TRANSPORT = {
 };
 
 // A line waits at most this long for the ones after it before it is written.
-export const LOG_FLUSH_INTERVAL_MS = 100;
+const LOG_FLUSH_INTERVAL_MS = 100;
+// POSIX's PIPE_BUF on Linux: a write to a pipe of at most this many bytes is never split, so
+// the lines of the processes of WEB_CONCURRENCY, which share one stdout, never interleave.
+const ATOMIC_PIPE_WRITE_BYTES = 4096;
 
 /**
- * Where JSON lines go: stdout, in writes of at least 4 KB (about fifteen request lines),
- * and whatever is waiting at least every LOG_FLUSH_INTERVAL_MS and when the process exits.
- * One write per line cost a system call per request: batching them cut the list's CPU by
- * about a sixth under `pnpm bench` (see the README). A process killed outright (SIGKILL,
- * the kernel's OOM killer) loses the lines of its last 100 ms. Pretty lines go through
- * pino-pretty's worker instead (no destination).
+ * Where JSON lines go: stdout, in writes of 3.5 to 4 KB (about a dozen request lines) made
+ * by the thread that logs, and whatever is waiting at least every LOG_FLUSH_INTERVAL_MS and
+ * when the process exits. A write per line was a system call per request: batching them
+ * cut the list's CPU by about a sixth under `pnpm bench` (see the README). A process
+ * killed outright (SIGKILL, the OOM killer) loses the lines of its last 100 ms; a stdout
+ * that stops being read holds the server up, as a log collector that stops reading would
+ * lose lines anyway. Pretty lines go through pino-pretty's worker instead (no destination).
  */
 export function logDestination(format: LogFormat): DestinationStream | undefined {
-  return format === "json"
-    ? pino.destination({ dest: 1, minLength: 4096, periodicFlush: LOG_FLUSH_INTERVAL_MS })
-    : undefined;
+  if (format !== "json") return undefined;
+  const destination = pino.destination({
+    dest: 1,
+    sync: true,
+    minLength: ATOMIC_PIPE_WRITE_BYTES - 512,
+    maxWrite: ATOMIC_PIPE_WRITE_BYTES,
+    periodicFlush: LOG_FLUSH_INTERVAL_MS,
+  });
+  // pino writes what waits at exit only for a destination that is not synchronous.
+  process.on("exit", () => destination.flushSync());
+  return destination;
 }
 
 /**
