@@ -216,6 +216,11 @@ function loginsMigration(engine: Engine): void {
       },
       user: { id: userId, tokenVersion: 2 },
     });
+    // The guard's read: a login from before versions were recorded, live until its end.
+    expect(await db.sessions.findStateWithUser({ id: sessionId })).toMatchObject({
+      session: { kind: "token", tokenVersion: null, lastUsedAt: createdAt, revokedAt: null },
+      user: { id: userId, tokenVersion: 2 },
+    });
   });
 }
 

@@ -56,23 +56,26 @@ describeWith(await postgresAvailability())("statements on PostgreSQL", () => {
         db.tasks.findById(task.id),
         db.tasks.list({ ownerId: owner.id }, { page: 1, pageSize: 20 }),
         db.sessions.findWithUser({ id: session.id }),
+        db.sessions.findStateWithUser({ id: session.id }),
         db.sessions.listLive(owner.id, session.createdAt),
       ]);
     await readAll();
     for (const table of ["users", "tasks", "sessions"])
       await ormOf(test.database).em.fork().execute(`alter table ${table} add column added_later integer`);
 
-    const [byId, byName, found, listed, withUser, live] = await readAll();
+    const [byId, byName, found, listed, withUser, stateWithUser, live] = await readAll();
     expect([byId?.id, byName?.id, found?.id, listed.items.map((each) => each.id)]).toEqual([
       owner.id,
       owner.id,
       task.id,
       [task.id],
     ]);
-    expect([withUser?.session.id, withUser?.user.id, live.map((each) => each.id)]).toEqual([
-      session.id,
-      owner.id,
-      [session.id],
-    ]);
+    expect([
+      withUser?.session.id,
+      withUser?.user.id,
+      stateWithUser?.session.id,
+      stateWithUser?.user.id,
+      live.map((each) => each.id),
+    ]).toEqual([session.id, owner.id, session.id, owner.id, [session.id]]);
   });
 });

@@ -3,6 +3,7 @@ import {
   PASSWORD_MAX_LENGTH,
   SESSION_KINDS,
   type Session,
+  type SessionState,
   type TokenPair,
   USERNAME_MAX_LENGTH,
   type User,
@@ -152,7 +153,7 @@ export const LoginListSchema = Type.Object(
 
 export type LoginResource = Type.Static<typeof LoginResourceSchema>;
 
-export function toLoginResource(session: Session, current: Pick<Session, "id">): LoginResource {
+export function toLoginResource(session: Session, current: Pick<SessionState, "id">): LoginResource {
   return {
     id: session.id,
     kind: session.kind,

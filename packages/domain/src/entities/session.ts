@@ -99,8 +99,10 @@ export class SessionState implements SessionStateProps {
     Object.assign(this, props);
   }
 
-  static rehydrateState(props: SessionStateProps): SessionState {
-    return new SessionState(props);
+  /** The state of a login: these fields of `login` (a stored row's, or a whole `Session`'s), and no others. */
+  static of(login: SessionStateProps): SessionState {
+    const { id, userId, kind, tokenVersion, lastUsedAt, expiresAt, endsAt, revokedAt } = login;
+    return new SessionState({ id, userId, kind, tokenVersion, lastUsedAt, expiresAt, endsAt, revokedAt });
   }
 
   /** Not revoked, and neither its credential nor the login itself has ended. */

@@ -49,10 +49,7 @@ export class InMemorySessionRepository implements SessionRepository, Transaction
 
   async findStateWithUser(by: SessionLookup): Promise<SessionStateWithUser | null> {
     const found = await this.findWithUser(by);
-    if (found === null) return null;
-    const { id, userId, kind, tokenVersion, lastUsedAt, expiresAt, endsAt, revokedAt } = found.session;
-    const state = { id, userId, kind, tokenVersion, lastUsedAt, expiresAt, endsAt, revokedAt };
-    return { session: SessionState.rehydrateState(state), user: found.user };
+    return found === null ? null : { session: SessionState.of(found.session), user: found.user };
   }
 
   async replaceIfCurrent(session: Session, expectedRefreshTokenId: string): Promise<boolean> {

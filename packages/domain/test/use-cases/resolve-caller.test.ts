@@ -101,6 +101,8 @@ describe("ResolveCaller with a session cookie", () => {
     expect(caller.user.id).toBe(alice.id);
     const stored = await ports.sessions.findWithUser({ keyHash: ports.keys.hash(key) });
     expect(caller.session).toMatchObject({ kind: "cookie", id: stored?.session.id });
+    // The guard reads the login's state, not its key.
+    expect(caller.session).not.toHaveProperty("keyHash");
   });
 
   it("refuses an unknown key, an ended login, and a login whose user was deactivated", async () => {

@@ -44,21 +44,7 @@ export class KyselySessionRepository implements SessionRepository {
   findWithUser(by: SessionLookup): Promise<SessionWithUser | null> {
     if ("id" in by && !isUuid(by.id)) return Promise.resolve(null);
     return translateErrors(async () => {
-      const byId = "id" in by;
-      const { rows } = await this.#compiled.run(
-        this.#db(),
-        byId ? "with-user-by-id" : "with-user-by-key",
-        [byId ? by.id : by.keyHash] as const,
-        (db, [value]) => {
-          const query = db
-            .selectFrom("sessions as s")
-            .innerJoin("users as u", "u.id", "s.user_id")
-            .select(COLUMNS.sessions.map((column) => `s.${column}` as const))
-            .select(JOINED_USER_COLUMNS);
-          return byId ? query.where("s.id", "=", value) : query.where("s.key_hash", "=", value);
-        },
-      );
-      const [row] = rows;
+      const [row] = (await this.#findJoined("with-user", COLUMNS.sessions, by)).rows;
       return row === undefined ? null : { session: toSession(row), user: toJoinedUser(row) };
     });
   }
@@ -71,23 +57,9 @@ export class KyselySessionRepository implements SessionRepository {
   findStateWithUser(by: SessionLookup): Promise<SessionStateWithUser | null> {
     if ("id" in by && !isUuid(by.id)) return Promise.resolve(null);
     return translateErrors(async () => {
-      const byId = "id" in by;
-      const { rows } = await this.#compiled.run(
-        this.#db(),
-        byId ? "state-with-user-by-id" : "state-with-user-by-key",
-        [byId ? by.id : by.keyHash] as const,
-        (db, [value]) => {
-          const query = db
-            .selectFrom("sessions as s")
-            .innerJoin("users as u", "u.id", "s.user_id")
-            .select(STATE_COLUMNS.map((column) => `s.${column}` as const))
-            .select(JOINED_USER_COLUMNS);
-          return byId ? query.where("s.id", "=", value) : query.where("s.key_hash", "=", value);
-        },
-      );
-      const [row] = rows;
+      const [row] = (await this.#findJoined("state-with-user", STATE_COLUMNS, by)).rows;
       if (row === undefined) return null;
-      const session = SessionState.rehydrateState({
+      const session = SessionState.of({
         id: row.id,
         userId: row.user_id,
         kind: row.kind as SessionKind,
@@ -99,6 +71,24 @@ export class KyselySessionRepository implements SessionRepository {
       });
       return { session, user: toJoinedUser(row) };
     });
+  }
+
+  /** `columns` of the login found `by`, and its user's, joined: one compiled query per shape and lookup. */
+  #findJoined<Column extends keyof Row<"sessions">>(shape: string, columns: readonly Column[], by: SessionLookup) {
+    const byId = "id" in by;
+    return this.#compiled.run(
+      this.#db(),
+      `${shape}-by-${byId ? "id" : "key"}`,
+      [byId ? by.id : by.keyHash] as const,
+      (db, [value]) => {
+        const query = db
+          .selectFrom("sessions as s")
+          .innerJoin("users as u", "u.id", "s.user_id")
+          .select(columns.map((column) => `s.${column}` as const))
+          .select(JOINED_USER_COLUMNS);
+        return byId ? query.where("s.id", "=", value) : query.where("s.key_hash", "=", value);
+      },
+    );
   }
 
   /**
