@@ -71,9 +71,9 @@ const ATOMIC_PIPE_WRITE_BYTES = 4096;
  * by the thread that logs, and whatever is waiting at least every LOG_FLUSH_INTERVAL_MS and
  * when the process exits. A write per line was a system call per request: batching them
  * cut the list's CPU by about a sixth under `pnpm bench` (see the README). A process
- * killed outright (SIGKILL, the OOM killer) loses the lines of its last 100 ms; a stdout
- * that stops being read holds the server up, as a log collector that stops reading would
- * lose lines anyway. Pretty lines go through pino-pretty's worker instead (no destination).
+ * killed outright (SIGKILL, the OOM killer) loses the lines of its last 100 ms. A stdout
+ * that stops being read holds the server up (a log collector that stopped reading would
+ * lose lines either way). Pretty lines go through pino-pretty's worker (no destination).
  */
 export function logDestination(format: LogFormat): DestinationStream | undefined {
   if (format !== "json") return undefined;
