@@ -5,6 +5,7 @@ import {
   type SessionLookup,
   type SessionRepository,
   SessionState,
+  type SessionStateProps,
   type SessionStateWithUser,
   type SessionWithUser,
   type User,
@@ -59,17 +60,7 @@ export class KyselySessionRepository implements SessionRepository {
     return translateErrors(async () => {
       const [row] = (await this.#findJoined("state-with-user", STATE_COLUMNS, by)).rows;
       if (row === undefined) return null;
-      const session = SessionState.of({
-        id: row.id,
-        userId: row.user_id,
-        kind: row.kind as SessionKind,
-        tokenVersion: row.token_version,
-        lastUsedAt: parseTimestamp(row.last_used_at),
-        expiresAt: parseTimestamp(row.expires_at),
-        endsAt: parseTimestamp(row.ends_at),
-        revokedAt: nullableTimestamp(row.revoked_at),
-      });
-      return { session, user: toJoinedUser(row) };
+      return { session: SessionState.of(toSessionState(row)), user: toJoinedUser(row) };
     });
   }
 
@@ -263,24 +254,30 @@ function toJoinedUser(row: JoinedUserRow): User {
   });
 }
 
-function toSession(row: Row<"sessions">): Session {
-  return Session.rehydrate({
+function toSessionState(row: Pick<Row<"sessions">, (typeof STATE_COLUMNS)[number]>): SessionStateProps {
+  return {
     id: row.id,
     userId: row.user_id,
     kind: row.kind as SessionKind,
+    tokenVersion: row.token_version,
+    lastUsedAt: parseTimestamp(row.last_used_at),
+    expiresAt: parseTimestamp(row.expires_at),
+    endsAt: parseTimestamp(row.ends_at),
+    revokedAt: nullableTimestamp(row.revoked_at),
+  };
+}
+
+function toSession(row: Row<"sessions">): Session {
+  return Session.rehydrate({
+    ...toSessionState(row),
     refreshTokenId: row.refresh_token_id,
     accessTokenId: row.access_token_id,
     issuedAt: nullableTimestamp(row.issued_at),
     rotatedFrom: row.rotated_from,
     keyHash: row.key_hash,
-    tokenVersion: row.token_version,
     createdAt: parseTimestamp(row.created_at),
-    lastUsedAt: parseTimestamp(row.last_used_at),
-    expiresAt: parseTimestamp(row.expires_at),
-    endsAt: parseTimestamp(row.ends_at),
     ipAddress: row.ip_address,
     userAgent: row.user_agent,
-    revokedAt: nullableTimestamp(row.revoked_at),
     revocationReason: row.revocation_reason as RevocationReason | null,
   });
 }
