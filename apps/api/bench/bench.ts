@@ -1,5 +1,6 @@
 /**
- * `pnpm bench`: the API server on PostgreSQL with seeded data, against the lean server a
+ * `pnpm bench`: the API server (compiled, as production runs it: built-server.ts) on
+ * PostgreSQL with seeded data, against the lean server a
  * careful engineer would write by hand (baseline-server.ts: node:http + pg, named prepared
  * statements, a schema of its own in baseline-schema.sql), endpoint by endpoint, rounds
  * interleaved, under wrk at 32 connections. Both hold the same rows. Prints the median
@@ -30,6 +31,7 @@ import { SystemClock, UuidV7IdGenerator } from "@tasks/platform";
 import { Argon2PasswordHasher } from "@tasks/security";
 import { createTestDatabase } from "@tasks/testing";
 import pg from "pg";
+import { buildServer } from "./built-server.ts";
 import { SERVER_NODE_FLAGS } from "./server-flags.ts";
 
 const { values: options } = parseArgs({
@@ -144,8 +146,9 @@ function wrk(base: string, scenario: Scenario, seconds: number, script: string):
   return { requests, perSecond: requests / (durationUs / 1e6), p50Ms: p50Us / 1000, p99Ms: p99Us / 1000, failures };
 }
 
+/** `args`: Node's flags, then the script to run. */
 function start(label: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ["--conditions=source", ...args], {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -310,6 +313,7 @@ function format(value: number, digits = 0): string {
 
 async function main(): Promise<void> {
   requireWrk();
+  const server = buildServer();
   const created = [await createTestDatabase(), await createTestDatabase()];
   const [url, baselineUrl] = created.map((database) => database.url) as [string, string];
   const children: ChildProcess[] = [];
@@ -320,7 +324,7 @@ async function main(): Promise<void> {
     const real = "http://127.0.0.1:3801";
     const baseline = "http://127.0.0.1:3802";
     children.push(
-      start("API server", [...SERVER_NODE_FLAGS, join(HERE, "../src/server.ts")], {
+      start("API server", [...SERVER_NODE_FLAGS, server], {
         NODE_ENV: "production",
         ALLOWED_HOSTS: "127.0.0.1",
         DATABASE_URL: url,
@@ -342,7 +346,7 @@ async function main(): Promise<void> {
     await copyToBaseline(url, baselineUrl);
     for (let copy = 0; copy < PROCESSES; copy += 1)
       children.push(
-        start("baseline", [join(HERE, "baseline-server.ts")], {
+        start("baseline", ["--conditions=source", join(HERE, "baseline-server.ts")], {
           DATABASE_URL: baselineUrl,
           DATABASE_POOL_SIZE: String(POOL_SIZE),
           NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? "",

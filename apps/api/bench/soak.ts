@@ -6,7 +6,9 @@
  *
  *   pnpm bench:soak [--duration 180] [--connections 32] [--every 10] [--idle 15] [--node-flags "..."]
  *
- * Memory is read inside the server by a preloaded reporter (report-memory.ts). PostgreSQL:
+ * The server runs compiled, as production runs it (built-server.ts). Memory is read inside
+ * it by a preloaded reporter (report-memory.js: plain JavaScript, so that loading it does
+ * not bring in Node's type stripping, which the compiled server does without). PostgreSQL:
  * a fresh database on the server the tests use (TEST_DATABASE_URL or 127.0.0.1:5432),
  * dropped at the end.
  */
@@ -21,6 +23,7 @@ import { openDatabase } from "@tasks/persistence";
 import { SystemClock, UuidV7IdGenerator } from "@tasks/platform";
 import { Argon2PasswordHasher } from "@tasks/security";
 import { createTestDatabase } from "@tasks/testing";
+import { buildServer } from "./built-server.ts";
 import { SERVER_NODE_FLAGS } from "./server-flags.ts";
 
 const { values: options } = parseArgs({
@@ -109,6 +112,7 @@ async function client(base: string, token: string, until: number, counts: Map<nu
 }
 
 async function main(): Promise<void> {
+  const entry = buildServer();
   const database = await createTestDatabase();
   let server: ChildProcess | undefined;
   try {
@@ -117,14 +121,7 @@ async function main(): Promise<void> {
     let latest: Memory | undefined;
     server = spawn(
       process.execPath,
-      [
-        "--conditions=source",
-        ...NODE_FLAGS,
-        "--expose-gc",
-        "--import",
-        join(HERE, "report-memory.ts"),
-        join(HERE, "../src/server.ts"),
-      ],
+      [...NODE_FLAGS, "--expose-gc", "--import", join(HERE, "report-memory.js"), entry],
       {
         env: {
           PATH: process.env.PATH ?? "",

@@ -5,7 +5,7 @@
  */
 import { getHeapSpaceStatistics } from "node:v8";
 
-function report(): void {
+function report() {
   const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
   const spaces = Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size]));
   process.send?.({ rss, heapTotal, heapUsed, external, arrayBuffers, spaces });
@@ -17,7 +17,7 @@ timer.unref();
 // held from garbage not yet collected.
 process.on("message", (message) => {
   if (message !== "gc") return;
-  (globalThis as { gc?: () => void }).gc?.();
+  globalThis.gc?.();
   report();
 });
 // The IPC channel must not keep the server alive once it wants to exit.
