@@ -129,7 +129,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyTypeBox> {
   };
   const app: FastifyTypeBox = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : {}),
-    logController: new RequestLogController(),
+    logController: new RequestLogController(deps.logger),
     genReqId: requestIdOf,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },

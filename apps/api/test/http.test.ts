@@ -32,6 +32,16 @@ const brokenTasks: TaskRepository = new Proxy({} as TaskRepository, {
   },
 });
 
+/** One whose failures carry a credential among the error's own properties, as a driver's may. */
+const leakyTasks: TaskRepository = new Proxy({} as TaskRepository, {
+  get: () => async () => {
+    throw Object.assign(new Error("connection lost"), {
+      password: "hunter3-in-a-property",
+      token: "tok-in-a-property",
+    });
+  },
+});
+
 describe("HTTP behaviour", () => {
   let testDatabase: TestDatabase;
   let api: TestApi;
@@ -171,11 +181,36 @@ describe("HTTP behaviour", () => {
         await broken.close();
       }
     });
+
+    it("redacts the credentials an error carries in its line, which the completed requests' cheaper redaction would not", async () => {
+      const { logger, lines, raw } = capturingLogger("info");
+      const leaky = await testApiOn("pglite", testDatabase, {
+        logger,
+        adjust: (deps) => ({
+          ...deps,
+          useCases: { ...deps.useCases, listTasks: new ListTasks({ tasks: leakyTasks }) },
+        }),
+      });
+      try {
+        const user = await leaky.signUp("leaky");
+        const response = await leaky.app.inject({
+          method: "GET",
+          url: "/api/tasks/",
+          headers: { ...user.auth, "x-request-id": "req-leaky" },
+        });
+        expectProblem(response, 500);
+        const line = lines.find((entry) => entry.request_id === "req-leaky");
+        expect(line?.err).toMatchObject({ message: "connection lost", password: "[redacted]", token: "[redacted]" });
+        expect(raw.join("")).not.toMatch(/hunter3|tok-in-a-property/);
+      } finally {
+        await leaky.close();
+      }
+    });
   });
 
   describe("logging", () => {
     it("writes one line per request with method, route, status, duration, request id and user id", async () => {
-      const { logger, lines } = capturingLogger("info");
+      const { logger, lines, raw } = capturingLogger("info");
       const logged = await testApiOn("pglite", testDatabase, { logger });
       try {
         const user = await logged.signUp("logged");
@@ -198,6 +233,8 @@ describe("HTTP behaviour", () => {
         });
         expect(typeof lines[0]?.duration_ms).toBe("number");
         expect(lines[1]).toMatchObject({ request_id: "r2", route: null, status: 404, user_id: null });
+        // Written once: JSON.parse would keep the last of two.
+        for (const line of raw.slice(-2)) expect(line.match(/"request_id":/g)).toHaveLength(1);
       } finally {
         await logged.close();
       }
