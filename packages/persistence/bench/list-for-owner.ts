@@ -121,15 +121,15 @@ async function seed(db: Database, tasks: number): Promise<string> {
      from generate_series(1, ?) as i`,
     [ownerId, tasks],
   );
-  await em.execute("analyze tasks");
   return ownerId;
 }
 
 /**
  * Medians of the ways, run in alternation (each first in turn) so that the load of a
- * shared machine weighs on all alike. Each way returns the count it found.
+ * shared machine weighs on all alike. Each way returns the count it found, which must be
+ * its expected count.
  */
-async function medians(ways: (() => Promise<number>)[], expectedCount: number, warmup: number): Promise<number[]> {
+async function medians(ways: (() => Promise<number>)[], expectedCounts: number[], warmup: number): Promise<number[]> {
   const times: number[][] = ways.map(() => []);
   for (let i = 0; i < warmup + RUNS; i++) {
     for (let turn = 0; turn < ways.length; turn++) {
@@ -137,7 +137,7 @@ async function medians(ways: (() => Promise<number>)[], expectedCount: number, w
       const started = performance.now();
       const count = await (ways[which] as () => Promise<number>)();
       const elapsed = performance.now() - started;
-      if (count !== expectedCount) throw new Error(`wrong count: ${count}, expected ${expectedCount}`);
+      if (count !== expectedCounts[which]) throw new Error(`wrong count: ${count}, expected ${expectedCounts[which]}`);
       if (i >= warmup) times[which]?.push(elapsed);
     }
   }
@@ -160,37 +160,59 @@ interface Row {
   scan: number;
 }
 
-async function measure(engine: string, db: Database, query: Query, together: boolean, size: number): Promise<Row[]> {
-  const ownerId = await seed(db, size);
+/**
+ * Every case at every size, the sizes' owners in one database and their runs interleaved,
+ * so that a ratio between sizes compares runs made side by side.
+ */
+async function measure(
+  engine: string,
+  db: Database,
+  query: Query,
+  together: boolean,
+  sizes: readonly number[],
+): Promise<Row[]> {
+  const em = ormOf(db).em.fork();
+  const owners: string[] = [];
+  for (const size of sizes) owners.push(await seed(db, size));
+  // As autovacuum leaves a table some time after a bulk insert (statistics, visibility map,
+  // hint bits), so that it does not start in the middle of the runs.
+  await em.execute("vacuum analyze tasks");
   const rows: Row[] = [];
   for (const each of CASES) {
-    const page = each.page(size);
-    const request = {
-      page,
-      pageSize: PAGE_SIZE,
-      ordering: [{ field: "created_at", direction: "desc" }],
-      statuses: each.statuses,
-    } as const;
-    // The seed makes task i "doing" when i % 3 is 1, for i from 1.
-    const expected = each.statuses.length === 0 ? size : Math.floor((size - 1) / 3) + 1;
-    const checked = async (list: Promise<TaskPage>) => {
-      const { items, count } = await list;
-      if (items.length !== PAGE_SIZE) throw new Error("wrong page");
-      return count;
-    };
-    const [orm, hand, scan] = await medians(
-      [
+    const ways: (() => Promise<number>)[] = [];
+    const expected: number[] = [];
+    sizes.forEach((size, index) => {
+      const ownerId = owners[index] as string;
+      const page = each.page(size);
+      const request = {
+        page,
+        pageSize: PAGE_SIZE,
+        ordering: [{ field: "created_at", direction: "desc" }],
+        statuses: each.statuses,
+      } as const;
+      ways.push(
         () => checked(db.tasks.listForOwner(ownerId, request)),
         () => checked(byHand(query, together, ownerId, (page - 1) * PAGE_SIZE, each.statuses)),
         () => scanCount(query, ownerId, each.statuses),
-      ],
-      expected,
-      rows.length === 0 && size === SIZES[0] ? FIRST_WARMUP : WARMUP,
-    );
-    rows.push({ engine, tasks: size, case: each.name, page, orm: orm ?? 0, hand: hand ?? 0, scan: scan ?? 0 });
+      );
+      // The seed makes task i "doing" when i % 3 is 1, for i from 1.
+      const count = each.statuses.length === 0 ? size : Math.floor((size - 1) / 3) + 1;
+      expected.push(count, count, count);
+    });
+    const times = await medians(ways, expected, rows.length === 0 ? FIRST_WARMUP : WARMUP);
+    sizes.forEach((size, index) => {
+      const [orm, hand, scan] = times.slice(3 * index, 3 * index + 3) as [number, number, number];
+      rows.push({ engine, tasks: size, case: each.name, page: each.page(size), orm, hand, scan });
+    });
   }
-  await ormOf(db).em.fork().execute("delete from users where id = ?", [ownerId]);
+  for (const ownerId of owners) await em.execute("delete from users where id = ?", [ownerId]);
   return rows;
+}
+
+async function checked(list: Promise<TaskPage>): Promise<number> {
+  const { items, count } = await list;
+  if (items.length !== PAGE_SIZE) throw new Error("wrong page");
+  return count;
 }
 
 async function benchPostgres(): Promise<Row[]> {
@@ -202,9 +224,7 @@ async function benchPostgres(): Promise<Row[]> {
     const query: Query = async <R extends object>(sql: string, params: unknown[]) => ({
       rows: (await pool.query(sql, params)).rows as R[],
     });
-    const rows: Row[] = [];
-    for (const size of SIZES) rows.push(...(await measure("PostgreSQL", db, query, true, size)));
-    return rows;
+    return await measure("PostgreSQL", db, query, true, SIZES);
   } finally {
     await pool.end();
     await db.close();
@@ -218,9 +238,7 @@ async function benchPglite(): Promise<Row[]> {
     const connection = ormOf(test.database).driver.getConnection() as PgliteConnection;
     const pglite: PGlite = await connection.getNativeClient();
     const query: Query = (sql, params) => pglite.query(sql, params);
-    const rows: Row[] = [];
-    for (const size of SIZES) rows.push(...(await measure("PGlite (in memory)", test.database, query, false, size)));
-    return rows;
+    return await measure("PGlite (in memory)", test.database, query, false, SIZES);
   } finally {
     await test.close();
   }
@@ -241,7 +259,7 @@ async function benchSharedPglite(): Promise<Row[]> {
     const query: Query = async <R extends object>(sql: string, params: unknown[]) => ({
       rows: (await pool.query(sql, params)).rows as R[],
     });
-    return await measure("PGlite (DATA_DIR, a guest on its socket)", guest, query, true, SIZES[0] ?? 1_000);
+    return await measure("PGlite (DATA_DIR, a guest on its socket)", guest, query, true, SIZES.slice(0, 1));
   } finally {
     await pool.end();
     await guest.close();
