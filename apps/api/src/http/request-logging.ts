@@ -5,6 +5,8 @@ import pino, { type DestinationStream, type LoggerOptions } from "pino";
 import { SERVER_ERROR } from "./problems.ts";
 
 export const REQUEST_ID_HEADER = "x-request-id";
+// The request id's field in every line logged for a request.
+const REQUEST_ID_FIELD = "request_id";
 
 // A caller's id is kept only if it is short and plain, so it cannot forge log lines or bloat them.
 const ACCEPTABLE_REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -131,12 +133,14 @@ export function loggerOptions(level: string, format: LogFormat = "json"): Logger
 export class RequestLogController extends LogController {
   // The completed request's line holds only the fields above, which this class builds from
   // plain values, so it is written with the named paths' redaction only; a failed
-  // request's line carries an error, which could hold anything, and gets all of it.
+  // request's line carries an error, which could hold anything, and gets all of it. Being
+  // the server's logger and not the request's, it would not follow a route's `logLevel`
+  // (no route sets one).
   readonly #completed: FastifyBaseLogger | undefined;
 
   /** `logger`: the server's; none for a silent server. */
   constructor(logger: FastifyBaseLogger | undefined) {
-    super({ requestIdLogLabel: "request_id" });
+    super({ requestIdLogLabel: REQUEST_ID_FIELD });
     this.#completed = logger?.child({}, { redact: { paths: NAMED_PATHS, censor: CENSOR } });
   }
 
@@ -155,6 +159,6 @@ export class RequestLogController extends LogController {
     };
     const failure = error ?? request[SERVER_ERROR];
     if (failure !== undefined || reply.statusCode >= 500) reply.log.error({ ...line, err: failure }, "request failed");
-    else this.#completed?.info({ request_id: request.id, ...line }, "request completed");
+    else this.#completed?.info({ [REQUEST_ID_FIELD]: request.id, ...line }, "request completed");
   }
 }
