@@ -152,22 +152,24 @@ describe("HTTP behaviour", () => {
   });
 
   describe("a failure inside the server", () => {
+    /** An API whose task list reads `tasks`, logging into `logger`. */
+    const listingFrom = (tasks: TaskRepository, logger: ReturnType<typeof capturingLogger>["logger"]) =>
+      testApiOn("pglite", testDatabase, {
+        logger,
+        adjust: (deps) => ({ ...deps, useCases: { ...deps.useCases, listTasks: new ListTasks({ tasks }) } }),
+      });
+    /** `GET /api/tasks/` by a new user of `server`, under the request id `requestId`. */
+    const listAs = async (server: TestApi, username: string, requestId: string) => {
+      const user = await server.signUp(username);
+      const headers = { ...user.auth, "x-request-id": requestId };
+      return { user, response: await server.app.inject({ method: "GET", url: "/api/tasks/", headers }) };
+    };
+
     it("answers 500 saying only that something went wrong, and logs the error with its stack under the request id", async () => {
       const { logger, lines, raw } = capturingLogger();
-      const broken = await testApiOn("pglite", testDatabase, {
-        logger,
-        adjust: (deps) => ({
-          ...deps,
-          useCases: { ...deps.useCases, listTasks: new ListTasks({ tasks: brokenTasks }) },
-        }),
-      });
+      const broken = await listingFrom(brokenTasks, logger);
       try {
-        const user = await broken.signUp("broken");
-        const response = await broken.app.inject({
-          method: "GET",
-          url: "/api/tasks/",
-          headers: { ...user.auth, "x-request-id": "req-500" },
-        });
+        const { user, response } = await listAs(broken, "broken", "req-500");
         const body = expectProblem(response, 500);
         expect(body.detail).toBe("Something went wrong on our side. It has been logged under request id req-500.");
         expect(response.body).not.toMatch(/relation|hunter2|10\.0\.0\.5|at .*\.ts/);
@@ -184,20 +186,9 @@ describe("HTTP behaviour", () => {
 
     it("redacts the credentials an error carries in its line, which the completed requests' cheaper redaction would not", async () => {
       const { logger, lines, raw } = capturingLogger("info");
-      const leaky = await testApiOn("pglite", testDatabase, {
-        logger,
-        adjust: (deps) => ({
-          ...deps,
-          useCases: { ...deps.useCases, listTasks: new ListTasks({ tasks: leakyTasks }) },
-        }),
-      });
+      const leaky = await listingFrom(leakyTasks, logger);
       try {
-        const user = await leaky.signUp("leaky");
-        const response = await leaky.app.inject({
-          method: "GET",
-          url: "/api/tasks/",
-          headers: { ...user.auth, "x-request-id": "req-leaky" },
-        });
+        const { response } = await listAs(leaky, "leaky", "req-leaky");
         expectProblem(response, 500);
         const line = lines.find((entry) => entry.request_id === "req-leaky");
         expect(line?.err).toMatchObject({ message: "connection lost", password: "[redacted]", token: "[redacted]" });
