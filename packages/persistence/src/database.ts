@@ -10,11 +10,13 @@ import {
 } from "@tasks/domain";
 import { ensurePrivateDirectory } from "@tasks/platform";
 import { sql } from "kysely";
+import type { Pool } from "pg";
 import { DataDirLock } from "./embedded/data-dir-lock.ts";
 import { serveOverSocket, socketPath } from "./embedded/embedded-server.ts";
 import { DatabaseInUse, toDomainError, translateErrors } from "./errors.ts";
-import { createOrm, type Orm, type OrmTarget } from "./orm.ts";
+import { createOrm, type Orm, type OrmTarget, poolQuery } from "./orm.ts";
 import type { RecordsDatabase } from "./records/index.ts";
+import type { PoolQuery } from "./repositories/compiled-queries.ts";
 import { KyselyHistoryRepository } from "./repositories/kysely-history.repository.ts";
 import { KyselySessionRepository } from "./repositories/kysely-session.repository.ts";
 import { KyselyTaskRepository } from "./repositories/kysely-task.repository.ts";
@@ -96,10 +98,25 @@ export async function openDatabaseWith(options: DatabaseOptions, internals: Open
   const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   if (options.url !== undefined) {
     const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
-    const target: OrmTarget = { kind: "postgresql", url: options.url, poolSize, connectTimeoutMs, statementTimeoutMs };
+    let pool: Pool | undefined;
+    const target: OrmTarget = {
+      kind: "postgresql",
+      url: options.url,
+      poolSize,
+      connectTimeoutMs,
+      statementTimeoutMs,
+      onPool: (created) => {
+        pool = created;
+      },
+    };
     const orm = await createOrm(target);
     if (options.fillPool === true) await fillPool(orm, poolSize);
-    return new MikroOrmDatabase("postgresql", orm, async () => {});
+    return new MikroOrmDatabase(
+      "postgresql",
+      orm,
+      async () => {},
+      poolQuery(() => pool),
+    );
   }
   if (options.dataDir === undefined) {
     const pglite = await createPglite(undefined, internals);
@@ -191,14 +208,15 @@ class MikroOrmDatabase implements Database {
   readonly #orm: Orm;
   readonly #release: () => Promise<void>;
 
-  constructor(engine: Engine, orm: Orm, release: () => Promise<void>) {
+  /** `poolQuery`: on PostgreSQL, where hot statements outside a transaction go (see `CompiledQueries`). */
+  constructor(engine: Engine, orm: Orm, release: () => Promise<void>, poolQuery?: PoolQuery) {
     this.engine = engine;
     this.#orm = orm;
     this.#release = release;
     const db = () => orm.em.getKysely<RecordsDatabase>();
     this.users = new KyselyUserRepository(db);
-    this.tasks = new KyselyTaskRepository(db);
-    this.sessions = new KyselySessionRepository(db);
+    this.tasks = new KyselyTaskRepository(db, poolQuery);
+    this.sessions = new KyselySessionRepository(db, poolQuery);
     this.history = new KyselyHistoryRepository(db);
     this.unitOfWork = new MikroOrmUnitOfWork(orm.em);
   }

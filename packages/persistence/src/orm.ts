@@ -12,6 +12,7 @@ import {
 import type { Pool } from "pg";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { RECORDS } from "./records/index.ts";
+import type { PoolQuery } from "./repositories/compiled-queries.ts";
 
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
 
@@ -23,6 +24,8 @@ export type OrmTarget =
       readonly poolSize: number;
       readonly connectTimeoutMs: number;
       readonly statementTimeoutMs: number;
+      /** Called with the pool once MikroORM makes it (with its Kysely client, before any connection). */
+      readonly onPool?: (pool: Pool) => void;
     }
   /** An embedded database open in this process; its owner closes it after the ORM. */
   | { readonly kind: "pglite"; readonly pglite: PGlite }
@@ -74,6 +77,24 @@ function adaptConnections(pool: Pool): void {
   });
 }
 
+// The commands whose row count Kysely's PostgreSQL driver reports as `numAffectedRows`.
+const COUNTED_COMMANDS = new Set(["INSERT", "UPDATE", "DELETE", "MERGE"]);
+
+/**
+ * Statements sent straight to the pool `pool()` gives (see `CompiledQueries`), answered as
+ * Kysely's PostgreSQL driver answers them. They go through the pool's connections, and so
+ * through `adaptConnections` too.
+ */
+export function poolQuery(pool: () => Pool | undefined): PoolQuery {
+  return async (sql, parameters) => {
+    // The pool is made with the Kysely client, which the repository asked for first.
+    const current = pool();
+    if (current === undefined) throw new Error("a statement was sent before the pool was made");
+    const { command, rowCount, rows } = await current.query(sql, parameters as unknown[]);
+    return COUNTED_COMMANDS.has(command) ? { rows, numAffectedRows: BigInt(rowCount ?? 0) } : { rows };
+  };
+}
+
 /** The port in the socket's file name, `.s.PGSQL.<port>`, as PostgreSQL clients expect it. */
 export const SOCKET_PORT = 5432;
 
@@ -117,7 +138,10 @@ export async function createOrm(target: OrmTarget, migrationsPath?: string): Pro
           // connection without a reset) fails on the client soon after statement_timeout
           // would have ended it on the server.
           query_timeout: target.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
-          onPoolCreated: adaptConnections,
+          onPoolCreated: (pool: Pool) => {
+            adaptConnections(pool);
+            target.onPool?.(pool);
+          },
           keepAlive: true,
         }),
       });

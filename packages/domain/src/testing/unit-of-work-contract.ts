@@ -22,6 +22,20 @@ export function unitOfWorkContract(t: ContractTestApi, open: () => Promise<Stora
     expect(await storage.tasks.findById(task.id)).toEqual(task);
   });
 
+  it("reads, inside the transaction, what it wrote before committing", async () => {
+    const user = aUser();
+    const task = aTask({ ownerId: user.id });
+    await storage.unitOfWork.transaction(async () => {
+      await storage.users.add(user);
+      await storage.tasks.add(task);
+      expect(await storage.tasks.findById(task.id)).toEqual(task);
+      expect(await storage.tasks.update(task.id, { title: "Changed inside" }, task.updatedAt, user.id)).toMatchObject({
+        title: "Changed inside",
+      });
+    });
+    expect(await storage.tasks.findById(task.id)).toMatchObject({ title: "Changed inside" });
+  });
+
   it("rolls every write back when the work throws, and rethrows its error", async () => {
     const user = aUser();
     const task = aTask({ ownerId: user.id });

@@ -11,16 +11,18 @@ import {
   type User,
 } from "@tasks/domain";
 import { isUuid, translateErrors } from "../errors.ts";
-import { CompiledQueries } from "./compiled-queries.ts";
+import { CompiledQueries, type PoolQuery } from "./compiled-queries.ts";
 import { toUser } from "./kysely-user.repository.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 export class KyselySessionRepository implements SessionRepository {
   readonly #db: QuerySource;
-  readonly #compiled = new CompiledQueries();
+  readonly #compiled: CompiledQueries;
 
-  constructor(db: QuerySource) {
+  /** `poolQuery`: see `CompiledQueries`. */
+  constructor(db: QuerySource, poolQuery?: PoolQuery) {
     this.#db = db;
+    this.#compiled = new CompiledQueries(poolQuery);
   }
 
   add(session: Session): Promise<void> {

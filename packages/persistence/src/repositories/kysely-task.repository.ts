@@ -12,7 +12,7 @@ import {
   type TaskUpdate,
 } from "@tasks/domain";
 import { isUuid, translateErrors } from "../errors.ts";
-import { CompiledQueries } from "./compiled-queries.ts";
+import { CompiledQueries, type PoolQuery } from "./compiled-queries.ts";
 import { containsPattern } from "./like-pattern.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
@@ -31,10 +31,12 @@ const OPERATOR_ORDER_KEYS = {
 
 export class KyselyTaskRepository implements TaskRepository {
   readonly #db: QuerySource;
-  readonly #compiled = new CompiledQueries();
+  readonly #compiled: CompiledQueries;
 
-  constructor(db: QuerySource) {
+  /** `poolQuery`: see `CompiledQueries`. */
+  constructor(db: QuerySource, poolQuery?: PoolQuery) {
     this.#db = db;
+    this.#compiled = new CompiledQueries(poolQuery);
   }
 
   add(task: Task): Promise<void> {
