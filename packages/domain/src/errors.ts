@@ -7,6 +7,7 @@ export type DomainErrorCode =
   | "VALIDATION_FAILED"
   | "TASK_NOT_FOUND"
   | "USER_NOT_FOUND"
+  | "USER_GONE"
   | "PAGE_NOT_FOUND"
   | "INVALID_CREDENTIALS"
   | "LOGIN_THROTTLED"
@@ -67,6 +68,20 @@ export class UserNotFound extends DomainError {
   constructor(username: string) {
     super(`No user named "${username}".`);
     this.username = username;
+  }
+}
+
+/**
+ * A write named a user who no longer exists: deleted while the request that read them was
+ * still being served (a login checking the password, a task created for them).
+ */
+export class UserGone extends DomainError {
+  readonly code = "USER_GONE";
+  readonly userId: string;
+
+  constructor(userId: string) {
+    super("The user no longer exists.");
+    this.userId = userId;
   }
 }
 

@@ -8,6 +8,7 @@ import {
   SchemaNotMigrated,
   ServiceUnavailable,
   TaskNotFound,
+  UserGone,
   UserNotFound,
   UsernameTaken,
   ValidationError,
@@ -19,6 +20,7 @@ describe("domain errors", () => {
     [new UsernameTaken("Alice"), "VALIDATION_FAILED", "UsernameTaken", "Invalid field: username."],
     [new TaskNotFound(), "TASK_NOT_FOUND", "TaskNotFound", "No task matches the given query."],
     [new UserNotFound("bob"), "USER_NOT_FOUND", "UserNotFound", 'No user named "bob".'],
+    [new UserGone("3f0c"), "USER_GONE", "UserGone", "The user no longer exists."],
     [new PageNotFound(7), "PAGE_NOT_FOUND", "PageNotFound", "Invalid page."],
     [
       new InvalidCredentials(),

@@ -92,6 +92,7 @@ const PROBLEM_TYPES: Readonly<Record<DomainErrorCode | ApiErrorCode, ProblemType
   CSRF_FAILED: { status: 403, title: "Forbidden", slug: "csrf-failed" },
   PERMISSION_DENIED: { status: 403, title: "Forbidden", slug: "permission-denied" },
   NOT_AUTHENTICATED: { status: 401, title: "Not authenticated", slug: "not-authenticated" },
+  USER_GONE: { status: 401, title: "Not authenticated", slug: "user-gone" },
   TASK_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
   USER_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
   LOGIN_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },

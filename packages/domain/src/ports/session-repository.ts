@@ -22,6 +22,7 @@ export type SessionLookup = { readonly id: string } | { readonly keyHash: string
  * revocation.
  */
 export interface SessionRepository {
+  /** Stores a new login; `UserGone` when its user does not exist (deleted meanwhile). */
   add(session: Session): Promise<void>;
   /** `null` for an unknown id, and for a string that cannot be an id at all. */
   findById(id: string): Promise<Session | null>;

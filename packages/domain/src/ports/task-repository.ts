@@ -21,6 +21,7 @@ export interface TaskFilter {
 export type TaskUpdate = Partial<TaskFields> & { readonly ownerId?: string };
 
 export interface TaskRepository {
+  /** Stores a new task; `UserGone` when its owner does not exist (deleted meanwhile). */
   add(task: Task): Promise<void>;
   /** `null` for an unknown id, and for a string that cannot be an id at all. */
   findById(id: string): Promise<Task | null>;
@@ -30,7 +31,7 @@ export interface TaskRepository {
    * reassignment; a member left out or `undefined` is not written) and returns the task
    * as stored. `null` when there is none (a task deleted meanwhile is not brought back),
    * when `id` cannot be an id, and, with `ownerId`, when the task belongs to someone
-   * else, who keeps it unchanged.
+   * else, who keeps it unchanged. `UserGone` when the new owner does not exist.
    */
   update(id: string, fields: TaskUpdate, updatedAt: Date, ownerId?: string): Promise<Task | null>;
   /** Returns whether there was one (of `ownerId`'s, when given) to delete. */

@@ -1,4 +1,10 @@
-import type { HistoryEntry, HistoryRepository, TaskRepository, UserRepository } from "../index.ts";
+import {
+  type HistoryEntry,
+  type HistoryRepository,
+  type TaskRepository,
+  UserGone,
+  type UserRepository,
+} from "../index.ts";
 import { anId, aTask, aUser, minutes } from "./builders.ts";
 import type { ContractTestApi } from "./contract-test-api.ts";
 import { START } from "./fake-clock.ts";
@@ -50,6 +56,15 @@ export function historyRepositoryContract(t: ContractTestApi, open: () => Promis
     for (const entry of entries) await history.add(entry);
     return entries;
   }
+
+  it("refuses an entry by a staff member deleted meanwhile with UserGone, storing nothing", async () => {
+    const user = await staff();
+    await storage.users.delete(user.id);
+    const entry = anEntry({ userId: user.id, objectType: "user", objectId: anId() });
+
+    await expect(history.add(entry)).rejects.toBeInstanceOf(UserGone);
+    expect(await history.listForObject("user", entry.objectId)).toEqual([]);
+  });
 
   it("stores an entry with every field, to the millisecond, and a 200-character name of any characters", async () => {
     const user = await staff();

@@ -1,9 +1,17 @@
-import type { HistoryEntry, HistoryObjectType, HistoryRepository } from "../index.ts";
+import {
+  type HistoryEntry,
+  type HistoryObjectType,
+  type HistoryRepository,
+  UserGone,
+  type UserRepository,
+} from "../index.ts";
 import { compareIds } from "./task-order.ts";
 import { Table, type Transactional, type WriteLog } from "./write-log.ts";
 
 /** The port's semantics over a Map: entries in action-time order, with the id as tie-break. */
 export class InMemoryHistoryRepository implements HistoryRepository, Transactional {
+  /** Set by `fakePorts`: then the staff member who acted must exist, as the foreign key says. */
+  users: Pick<UserRepository, "findById"> | null = null;
   private readonly table = new Table<HistoryEntry>();
   private readonly log: WriteLog | undefined;
 
@@ -17,6 +25,8 @@ export class InMemoryHistoryRepository implements HistoryRepository, Transaction
 
   async add(entry: HistoryEntry): Promise<void> {
     if (this.table.rows.has(entry.id)) throw new Error(`duplicate history entry id ${entry.id}`);
+    if (entry.userId !== null && this.users !== null && (await this.users.findById(entry.userId)) === null)
+      throw new UserGone(entry.userId);
     this.table.rows.set(entry.id, entry);
     this.log?.record("history", "add", entry.id);
   }

@@ -7,7 +7,7 @@ import type {
   SessionWithUser,
   UserRepository,
 } from "../index.ts";
-import { Session as SessionClass, SessionState } from "../index.ts";
+import { Session as SessionClass, SessionState, UserGone } from "../index.ts";
 import { compareIds } from "./task-order.ts";
 import { Table, type Transactional, WriteLog } from "./write-log.ts";
 
@@ -32,6 +32,7 @@ export class InMemorySessionRepository implements SessionRepository, Transaction
     if (this.table.rows.has(session.id)) throw new Error(`duplicate session id ${session.id}`);
     if (session.keyHash !== null && this.all().some((other) => other.keyHash === session.keyHash))
       throw new Error("duplicate session key");
+    if (this.users !== null && (await this.users.findById(session.userId)) === null) throw new UserGone(session.userId);
     this.table.rows.set(session.id, session);
     this.log.record("sessions", "add", session.id);
   }

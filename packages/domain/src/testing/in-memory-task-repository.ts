@@ -8,6 +8,8 @@ import {
   type TaskPageRequest,
   type TaskRepository,
   type TaskUpdate,
+  UserGone,
+  type UserRepository,
 } from "../index.ts";
 import { compareTasks } from "./task-order.ts";
 import { Table, type Transactional, WriteLog } from "./write-log.ts";
@@ -16,6 +18,8 @@ import { Table, type Transactional, WriteLog } from "./write-log.ts";
 export class InMemoryTaskRepository implements TaskRepository, Transactional {
   /** Every `listForOwner` request, as the use case sent it. */
   readonly pageRequests: Array<{ ownerId: string; request: TaskPageRequest }> = [];
+  /** Set by `fakePorts`: then an owner must exist, as the foreign key says. */
+  users: Pick<UserRepository, "findById"> | null = null;
   private readonly table = new Table<Task>();
   private readonly log: WriteLog;
 
@@ -29,6 +33,7 @@ export class InMemoryTaskRepository implements TaskRepository, Transactional {
 
   async add(task: Task): Promise<void> {
     if (this.table.rows.has(task.id)) throw new Error(`duplicate task id ${task.id}`);
+    await this.checkOwner(task.ownerId);
     this.table.rows.set(task.id, task);
     this.log.record("tasks", "add", task.id);
   }
@@ -40,12 +45,17 @@ export class InMemoryTaskRepository implements TaskRepository, Transactional {
   async update(id: string, fields: TaskUpdate, updatedAt: Date, ownerId?: string): Promise<Task | null> {
     const task = this.owned(id, ownerId);
     if (task === undefined) return null;
+    if (fields.ownerId !== undefined) await this.checkOwner(fields.ownerId);
     // Like SQL's UPDATE of the given columns: a member set to undefined is not written.
     const given = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
     const written = task.withFields(given, updatedAt);
     this.table.rows.set(id, written);
     this.log.record("tasks", "update", id);
     return written;
+  }
+
+  private async checkOwner(ownerId: string): Promise<void> {
+    if (this.users !== null && (await this.users.findById(ownerId)) === null) throw new UserGone(ownerId);
   }
 
   async delete(id: string, ownerId?: string): Promise<boolean> {

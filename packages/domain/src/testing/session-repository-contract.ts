@@ -1,4 +1,4 @@
-import { Session, type SessionRepository, SessionState, type User } from "../index.ts";
+import { Session, type SessionRepository, SessionState, type User, UserGone } from "../index.ts";
 import { anId, aSession, aUser, minutes } from "./builders.ts";
 import type { ContractTestApi } from "./contract-test-api.ts";
 import { START } from "./fake-clock.ts";
@@ -30,6 +30,15 @@ export function sessionRepositoryContract(t: ContractTestApi, open: () => Promis
     await sessions.add(session);
     return session;
   }
+
+  it("refuses a login of a user deleted meanwhile with UserGone, storing nothing", async () => {
+    const user = await storedUser();
+    await storage.users.delete(user.id);
+    const session = aSession({ userId: user.id });
+
+    await expect(sessions.add(session)).rejects.toBeInstanceOf(UserGone);
+    expect(await sessions.findById(session.id)).toBeNull();
+  });
 
   it("stores a token login and finds it by id with every field, and with its user", async () => {
     const user = await storedUser();

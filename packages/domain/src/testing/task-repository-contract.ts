@@ -9,6 +9,7 @@ import {
   type TaskPageRequest,
   type TaskRepository,
   type TaskStatus,
+  UserGone,
 } from "../index.ts";
 import { anId, aTask, minutes } from "./builders.ts";
 import type { ContractTestApi } from "./contract-test-api.ts";
@@ -20,6 +21,16 @@ export interface TaskRepositoryUnderTest {
   readonly tasks: TaskRepository;
   /** The id of a new owner (a stored user, where storage checks owners). */
   newOwner(): Promise<string>;
+  /** Deletes an owner `newOwner` made: needed with `{ checksOwners: true }`. */
+  deleteOwner?(id: string): Promise<void>;
+}
+
+/**
+ * `checksOwners`: the storage refuses a task whose owner does not exist, as PostgreSQL's
+ * foreign key does, with `UserGone` (the subject then gives `deleteOwner`).
+ */
+export interface TaskContractOptions {
+  readonly checksOwners?: boolean;
 }
 
 const NOT_AN_ID = "not-an-id";
@@ -32,7 +43,11 @@ const ids = (tasks: readonly { id: string }[]) => tasks.map((task) => task.id);
  * `describe` of your test file: `taskRepositoryContract({ describe, it, beforeAll,
  * afterAll, expect }, async () => ({ tasks, newOwner }))`.
  */
-export function taskRepositoryContract(t: ContractTestApi, open: () => Promise<TaskRepositoryUnderTest>): void {
+export function taskRepositoryContract(
+  t: ContractTestApi,
+  open: () => Promise<TaskRepositoryUnderTest>,
+  options: TaskContractOptions = {},
+): void {
   const { describe, it, beforeAll, expect } = t;
   let subject: TaskRepositoryUnderTest;
   let tasks: TaskRepository;
@@ -58,6 +73,21 @@ export function taskRepositoryContract(t: ContractTestApi, open: () => Promise<T
     });
     expect(await tasks.findById(task.id)).toEqual(task);
   });
+
+  if (options.checksOwners === true)
+    it("refuses a task, or a task's new owner, deleted meanwhile with UserGone, writing nothing", async () => {
+      const { deleteOwner } = subject;
+      if (deleteOwner === undefined) throw new Error("checksOwners: true needs deleteOwner");
+      const gone = await subject.newOwner();
+      await deleteOwner(gone);
+      const task = aTask({ ownerId: gone });
+      await expect(tasks.add(task)).rejects.toBeInstanceOf(UserGone);
+      expect(await tasks.findById(task.id)).toBeNull();
+
+      const kept = await stored();
+      await expect(tasks.update(kept.id, { ownerId: gone, title: "moved" }, at(5))).rejects.toBeInstanceOf(UserGone);
+      expect(await tasks.findById(kept.id)).toEqual(kept);
+    });
 
   it("finds nothing for an unknown id or a string that is not an id", async () => {
     expect(await tasks.findById(anId())).toBeNull();

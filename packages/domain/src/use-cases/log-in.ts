@@ -1,5 +1,6 @@
 import { type ClientInfo, Session, type SessionKind } from "../entities/session.ts";
 import type { User } from "../entities/user.ts";
+import { InvalidCredentials, UserGone } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { IdGenerator } from "../ports/id-generator.ts";
 import type { SessionKeys } from "../ports/session-keys.ts";
@@ -66,11 +67,16 @@ export class LogIn {
       endsAt: new Date(now.getTime() + settings.maxAgeMs),
       client: input.client,
     };
+    // A user deleted while their password was checked is refused as after the deletion.
     const store = (session: Session) =>
-      unitOfWork.transaction(async () => {
-        await sessions.add(session);
-        await users.recordLogin(user.id, now);
-      });
+      unitOfWork
+        .transaction(async () => {
+          await sessions.add(session);
+          await users.recordLogin(user.id, now);
+        })
+        .catch((error: unknown) => {
+          throw error instanceof UserGone ? new InvalidCredentials() : error;
+        });
 
     if (input.kind === "cookie") {
       const key = keys.newKey();

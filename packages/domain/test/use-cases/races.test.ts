@@ -1,30 +1,40 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   ActivateUser,
+  AdminAddTask,
+  AdminChangeTask,
+  CreateTask,
   DeactivateUser,
   EndLogin,
+  InvalidCredentials,
   ServiceUnavailable,
   SetPassword,
+  type StaffMember,
+  UserGone,
   UserNotFound,
+  userActor,
+  ValidationError,
   VerifyToken,
 } from "../../src/index.ts";
-import { aStoredUser, type FakePorts, fakePorts, GOOD_PASSWORD, logIn } from "../../src/testing/index.ts";
+import { aStoredTask, aStoredUser, type FakePorts, fakePorts, GOOD_PASSWORD, logIn } from "../../src/testing/index.ts";
+import { aStaffMember } from "./admin/admin-fixtures.ts";
 
 // What a use case does when another request changes the same record between its read and
 // its write: every write is targeted, so the second one finds nothing and says so.
 
 let ports: FakePorts;
+let sam: StaffMember;
 
 beforeEach(() => {
   ports = fakePorts();
 });
 
-/** The user is deleted right after the next look-up by name finds it. */
-function deleteAfterLookup(): void {
+/** The user is deleted right after the next look-up by name finds it (only `only`, when given). */
+function deleteAfterLookup(only?: string): void {
   const find = ports.users.findByUsername.bind(ports.users);
   ports.users.findByUsername = async (username) => {
     const user = await find(username);
-    if (user !== null) await ports.users.delete(user.id);
+    if (user !== null && (only === undefined || user.username === only)) await ports.users.delete(user.id);
     return user;
   };
 }
@@ -42,6 +52,57 @@ describe("an operator acting on a user deleted meanwhile", () => {
     expect(ports.events.recorded).toEqual([]);
     expect(await ports.users.count()).toBe(0);
   });
+});
+
+describe("a write naming a user deleted since they were read", () => {
+  beforeEach(() => {
+    // The foreign keys of tasks and history entries, which most tests leave unchecked.
+    ports.tasks.users = ports.users;
+    ports.history.users = ports.users;
+  });
+
+  it("refuses a login whose user is deleted while the password is checked, as after the deletion", async () => {
+    const alice = await aStoredUser(ports, { username: "alice" });
+    deleteAfterLookup();
+
+    await expect(logIn(ports, "alice")).rejects.toBeInstanceOf(InvalidCredentials);
+    expect(await ports.sessions.findWithUser({ id: alice.id })).toBeNull();
+    expect(await ports.sessions.listLive(alice.id, ports.clock.now())).toEqual([]);
+  });
+
+  it("reports a task created by a user deleted since the guard read them as the user gone", async () => {
+    const alice = await aStoredUser(ports, { username: "alice" });
+    await ports.users.delete(alice.id);
+
+    const error = await new CreateTask(ports)
+      .execute({ actor: userActor(alice.id), changes: { title: "late" } })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UserGone);
+    expect(error).toMatchObject({ userId: alice.id });
+  });
+
+  it.each([
+    ["adds", (owner: string) => new AdminAddTask(ports).execute({ staff: sam, owner, changes: { title: "x" } })],
+    [
+      "changes",
+      async (owner: string) => {
+        const { task } = await aStoredTask(ports, { ownerId: sam.userId });
+        return new AdminChangeTask(ports).execute({ staff: sam, id: task.id, owner, changes: { title: "x" } });
+      },
+    ],
+  ])(
+    "says the owner field names no user when the staff member %s a task for an owner deleted meanwhile",
+    async (_, act) => {
+      sam = await aStaffMember(ports);
+      await aStoredUser(ports, { username: "alice" });
+      deleteAfterLookup();
+
+      const error = await act("alice").catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).errors).toEqual({ owner: ['No user named "alice".'] });
+      expect(await ports.history.recentByUser(sam.userId, 10)).toEqual([]);
+    },
+  );
 });
 
 describe("EndLogin racing another end of the same login", () => {

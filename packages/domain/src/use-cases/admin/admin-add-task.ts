@@ -1,11 +1,12 @@
 import type { StaffMember } from "../../entities/staff.ts";
 import { Task, type TaskChanges } from "../../entities/task.ts";
+import type { User } from "../../entities/user.ts";
 import type { TaskRepository } from "../../ports/task-repository.ts";
 import type { UnitOfWork } from "../../ports/unit-of-work.ts";
 import type { UserRepository } from "../../ports/user-repository.ts";
 import { collectErrors, throwCollected } from "../collect-errors.ts";
 import { type HistoryDeps, recordHistory } from "./history.ts";
-import { findOwner } from "./owner-field.ts";
+import { findOwner, writeForOwner } from "./owner-field.ts";
 
 type Deps = HistoryDeps & { tasks: TaskRepository; users: UserRepository; unitOfWork: UnitOfWork };
 
@@ -25,17 +26,20 @@ export class AdminAddTask {
     if (error !== undefined) errors.owner = [error];
     throwCollected(errors);
 
-    const task = Task.create({ ...fields, ownerId: (owner as { id: string }).id, id: ids.newId(), now: clock.now() });
-    await unitOfWork.transaction(async () => {
-      await tasks.add(task);
-      await recordHistory(
-        this.deps,
-        input.staff,
-        { type: "task", id: task.id, repr: task.title },
-        "addition",
-        "Added.",
-      );
-    });
+    const found = owner as User;
+    const task = Task.create({ ...fields, ownerId: found.id, id: ids.newId(), now: clock.now() });
+    await writeForOwner(found, input.owner, () =>
+      unitOfWork.transaction(async () => {
+        await tasks.add(task);
+        await recordHistory(
+          this.deps,
+          input.staff,
+          { type: "task", id: task.id, repr: task.title },
+          "addition",
+          "Added.",
+        );
+      }),
+    );
     return task;
   }
 }

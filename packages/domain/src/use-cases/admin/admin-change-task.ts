@@ -1,12 +1,13 @@
 import type { StaffMember } from "../../entities/staff.ts";
 import { Task, type TaskChanges } from "../../entities/task.ts";
+import type { User } from "../../entities/user.ts";
 import { TaskNotFound } from "../../errors.ts";
 import type { TaskRepository, TaskUpdate } from "../../ports/task-repository.ts";
 import type { UnitOfWork } from "../../ports/unit-of-work.ts";
 import type { UserRepository } from "../../ports/user-repository.ts";
 import { collectErrors, throwCollected } from "../collect-errors.ts";
 import { changedFieldsMessage, changedLabels, type HistoryDeps, recordHistory } from "./history.ts";
-import { findOwner } from "./owner-field.ts";
+import { findOwner, writeForOwner } from "./owner-field.ts";
 
 type Deps = HistoryDeps & { tasks: TaskRepository; users: UserRepository; unitOfWork: UnitOfWork };
 
@@ -34,19 +35,22 @@ export class AdminChangeTask {
     if (error !== undefined) errors.owner = [error];
     throwCollected(errors);
 
-    const update: TaskUpdate = { ...fields, ownerId: (owner as { id: string }).id };
+    const found = owner as User;
+    const update: TaskUpdate = { ...fields, ownerId: found.id };
     const message = changedFieldsMessage(changedLabels(before, update, TASK_FIELD_LABELS));
-    return unitOfWork.transaction(async () => {
-      const written = await tasks.update(input.id, update, clock.now());
-      if (written === null) throw new TaskNotFound();
-      await recordHistory(
-        this.deps,
-        input.staff,
-        { type: "task", id: written.id, repr: written.title },
-        "change",
-        message,
-      );
-      return written;
-    });
+    return writeForOwner(found, input.owner, () =>
+      unitOfWork.transaction(async () => {
+        const written = await tasks.update(input.id, update, clock.now());
+        if (written === null) throw new TaskNotFound();
+        await recordHistory(
+          this.deps,
+          input.staff,
+          { type: "task", id: written.id, repr: written.title },
+          "change",
+          message,
+        );
+        return written;
+      }),
+    );
   }
 }

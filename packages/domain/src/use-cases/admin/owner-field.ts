@@ -1,6 +1,6 @@
 import type { User } from "../../entities/user.ts";
 import { couldBeUsername } from "../../entities/user.ts";
-import { UserNotFound } from "../../errors.ts";
+import { UserGone, UserNotFound, ValidationError } from "../../errors.ts";
 import { FIELD_MESSAGES } from "../../field-messages.ts";
 import type { UserRepository } from "../../ports/user-repository.ts";
 
@@ -23,4 +23,19 @@ export async function findOwner(
   if (username.trim() === "") return { error: FIELD_MESSAGES.required };
   const owner = couldBeUsername(username) ? await users.findByUsername(username) : null;
   return owner ? { owner } : { error: unknownOwner(username) };
+}
+
+/**
+ * Runs `write`, which stores a task for `owner`, the user the form's `username` named. An
+ * owner deleted since `findOwner` found them is reported as the field's error, as a form
+ * sent a moment later would be.
+ */
+export async function writeForOwner<T>(owner: User, username: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof UserGone && error.userId === owner.id)
+      throw new ValidationError({ owner: [unknownOwner(username)] });
+    throw error;
+  }
 }
