@@ -1,6 +1,7 @@
-import { DeactivateUser, SetPassword } from "@tasks/domain";
+import { DeactivateUser, DeleteUser, SetPassword } from "@tasks/domain";
 import { describeOnEngines } from "@tasks/persistence/testing";
 import { postgresAvailability } from "@tasks/testing";
+import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openTestApi, PASSWORD, type TestApi } from "./support/test-api.ts";
 
@@ -34,16 +35,18 @@ describeOnEngines(await postgresAvailability(), "an operator's change racing log
 
   /**
    * Streams logins from CLIENTS clients until `change` has finished and every client has
-   * sent one more login after that; answers the access tokens they got.
+   * sent one more login after that; answers the access tokens they got and every login's outcome.
    */
   async function loginsAround(username: string, password: string, change: () => Promise<unknown>) {
     const tokens: string[] = [];
+    const outcomes: string[] = [];
     let changed = false;
     let started = 0;
     const client = async (index: number) => {
       for (let sentAfterChange = 0; sentAfterChange < 1; ) {
         const wasChanged = changed;
         const response = await login(username, password, index);
+        outcomes.push(outcome(response));
         if (response.statusCode === 200) tokens.push(response.json<{ access: string }>().access);
         started += 1;
         if (wasChanged) sentAfterChange += 1;
@@ -54,19 +57,30 @@ describeOnEngines(await postgresAvailability(), "an operator's change racing log
     await change();
     changed = true;
     await Promise.all(clients);
-    return tokens;
+    return { tokens, outcomes };
   }
+
+  /** The status, and for a refusal its problem type: "401 urn:tasks:problem:invalid-credentials". */
+  function outcome(response: LightMyRequestResponse): string {
+    return response.statusCode < 300
+      ? String(response.statusCode)
+      : `${response.statusCode} ${response.json<{ type: string }>().type}`;
+  }
+  const REFUSED_LOGIN = "401 urn:tasks:problem:invalid-credentials";
 
   it("leaves a user deactivated whose logins were in flight, and every token refused", async () => {
     const { user, username } = await api.signUp("deactivated");
 
-    const tokens = await loginsAround(username, PASSWORD, () => new DeactivateUser(api.operator).execute({ username }));
+    const { tokens, outcomes } = await loginsAround(username, PASSWORD, () =>
+      new DeactivateUser(api.operator).execute({ username }),
+    );
 
     expect(await api.database.users.findById(user.id)).toMatchObject({
       isActive: false,
       tokenVersion: user.tokenVersion + 1,
     });
     expect(tokens.length).toBeGreaterThan(0);
+    expect(outcomes.filter((each) => each !== "200" && each !== REFUSED_LOGIN)).toEqual([]);
     for (const access of tokens) expect((await me(access)).statusCode).toBe(401);
     expect((await login(username, PASSWORD, 0)).statusCode).toBe(401);
   });
@@ -74,13 +88,49 @@ describeOnEngines(await postgresAvailability(), "an operator's change racing log
   it("keeps a new password set while logins with the old one were in flight, and every old token refused", async () => {
     const { user, username } = await api.signUp("new-password");
 
-    const tokens = await loginsAround(username, PASSWORD, () =>
+    const { tokens, outcomes } = await loginsAround(username, PASSWORD, () =>
       new SetPassword(api.operator).execute({ username, password: NEW_PASSWORD }),
     );
 
     expect(await api.database.users.findById(user.id)).toMatchObject({ tokenVersion: user.tokenVersion + 1 });
+    expect(outcomes.filter((each) => each !== "200" && each !== REFUSED_LOGIN)).toEqual([]);
     for (const access of tokens) expect((await me(access)).statusCode).toBe(401);
     expect((await login(username, PASSWORD, 0)).statusCode).toBe(401);
     expect((await login(username, NEW_PASSWORD, 0)).statusCode).toBe(200);
+  });
+
+  it("deletes a user whose logins and task creations were in flight: each refused or done, none failed, nothing left", async () => {
+    const { user, username, auth } = await api.signUp("deleted");
+    const create = (index: number) =>
+      api.app.inject({ method: "POST", url: "/api/tasks/", headers: auth, payload: { title: `Racing ${index}` } });
+    const creations: string[] = [];
+    let deleted = false;
+    const creator = async () => {
+      for (let sentAfterDelete = 0; sentAfterDelete < 1; ) {
+        const wasDeleted = deleted;
+        creations.push(outcome(await create(creations.length)));
+        if (wasDeleted) sentAfterDelete += 1;
+      }
+    };
+    const creators = Array.from({ length: 4 }, creator);
+    const { tokens, outcomes } = await loginsAround(username, PASSWORD, async () => {
+      await new DeleteUser(api.operator).execute({ username });
+      deleted = true;
+    });
+    await Promise.all(creators);
+
+    // A login or a creation that read the user before the deletion and wrote after it finds
+    // the user gone: it is refused, a login as one arriving after the deletion is, not failed.
+    expect(outcomes.filter((each) => each !== "200" && each !== REFUSED_LOGIN)).toEqual([]);
+    for (const access of tokens) expect((await me(access)).statusCode).toBe(401);
+    const refusedCreations = ["401 urn:tasks:problem:invalid-token", "401 urn:tasks:problem:user-gone"];
+    expect(creations).toContain("201");
+    expect(creations.filter((each) => each !== "201" && !refusedCreations.includes(each))).toEqual([]);
+    expect(creations.at(-1)).toBe("401 urn:tasks:problem:invalid-token");
+    expect(await api.database.users.findById(user.id)).toBeNull();
+    expect(await api.database.tasks.list({ ownerId: user.id }, { page: 1, pageSize: 100 })).toEqual({
+      items: [],
+      count: 0,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { SchemaNotMigrated, ServiceUnavailable } from "@tasks/domain";
+import { SchemaNotMigrated, ServiceUnavailable, UserGone } from "@tasks/domain";
 
 /** Another live process has the embedded database in DATA_DIR open and does not share it. */
 export class DatabaseInUse extends Error {
@@ -30,6 +30,12 @@ export function isUuid(value: string): boolean {
 export function isUniqueViolation(error: unknown, name: string): boolean {
   const { code, constraint } = error as { code?: unknown; constraint?: unknown };
   return error instanceof Error && code === "23505" && constraint === name;
+}
+
+/** Whether `error` is PostgreSQL's refusal of a row whose foreign key `name` points at no row (SQLSTATE 23503). */
+function isForeignKeyViolation(error: unknown, name: string): boolean {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  return error instanceof Error && code === "23503" && constraint === name;
 }
 
 // SQLSTATE classes and codes meaning "the database cannot serve you now", not "your query is wrong":
@@ -94,4 +100,18 @@ export async function translateErrors<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw toDomainError(error);
   }
+}
+
+/**
+ * `translateErrors` for a write of a row that names the user `userId` through the foreign
+ * key `constraint`: a user who does not exist (deleted since they were read) is `UserGone`.
+ */
+export function translateWriteNaming<T>(constraint: string, userId: string, work: () => Promise<T>): Promise<T> {
+  return translateErrors(async () => {
+    try {
+      return await work();
+    } catch (error) {
+      throw isForeignKeyViolation(error, constraint) ? new UserGone(userId) : error;
+    }
+  });
 }

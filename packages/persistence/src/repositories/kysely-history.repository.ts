@@ -1,5 +1,5 @@
 import type { HistoryEntry, HistoryObjectType, HistoryRepository } from "@tasks/domain";
-import { isUuid, translateErrors } from "../errors.ts";
+import { isUuid, translateErrors, translateWriteNaming } from "../errors.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
 export class KyselyHistoryRepository implements HistoryRepository {
@@ -10,9 +10,12 @@ export class KyselyHistoryRepository implements HistoryRepository {
   }
 
   add(entry: HistoryEntry): Promise<void> {
-    return translateErrors(async () => {
+    const insert = async () => {
       await this.#db().insertInto("history_entries").values(toRow(entry)).execute();
-    });
+    };
+    return entry.userId === null
+      ? translateErrors(insert)
+      : translateWriteNaming("history_entries_user_id_foreign", entry.userId, insert);
   }
 
   listForObject(objectType: HistoryObjectType, objectId: string): Promise<HistoryEntry[]> {

@@ -10,7 +10,7 @@ import {
   type SessionWithUser,
   type User,
 } from "@tasks/domain";
-import { isUuid, translateErrors } from "../errors.ts";
+import { isUuid, translateErrors, translateWriteNaming } from "../errors.ts";
 import { CompiledQueries, type PoolQuery } from "./compiled-queries.ts";
 import { toUser } from "./kysely-user.repository.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
@@ -26,7 +26,7 @@ export class KyselySessionRepository implements SessionRepository {
   }
 
   add(session: Session): Promise<void> {
-    return translateErrors(async () => {
+    return translateWriteNaming("sessions_user_id_foreign", session.userId, async () => {
       await this.#db().insertInto("sessions").values(toRow(session)).execute();
     });
   }

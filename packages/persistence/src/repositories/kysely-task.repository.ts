@@ -11,7 +11,7 @@ import {
   type TaskStatus,
   type TaskUpdate,
 } from "@tasks/domain";
-import { isUuid, translateErrors } from "../errors.ts";
+import { isUuid, translateErrors, translateWriteNaming } from "../errors.ts";
 import { CompiledQueries, type PoolQuery } from "./compiled-queries.ts";
 import { containsPattern } from "./like-pattern.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
@@ -29,6 +29,9 @@ const OPERATOR_ORDER_KEYS = {
   owner: "owner_id",
 } as const satisfies Record<OperatorTaskOrderingField, keyof Row<"tasks">>;
 
+/** The foreign key from a task to its owner. */
+const OWNER_KEY = "tasks_owner_id_foreign";
+
 export class KyselyTaskRepository implements TaskRepository {
   readonly #db: QuerySource;
   readonly #compiled: CompiledQueries;
@@ -40,7 +43,7 @@ export class KyselyTaskRepository implements TaskRepository {
   }
 
   add(task: Task): Promise<void> {
-    return translateErrors(async () => {
+    return translateWriteNaming(OWNER_KEY, task.ownerId, async () => {
       const row = toRow(task);
       const args = [
         row.id,
@@ -74,10 +77,11 @@ export class KyselyTaskRepository implements TaskRepository {
 
   update(id: string, fields: TaskUpdate, updatedAt: Date, ownerId?: string): Promise<Task | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    return translateErrors(async () => {
+    const { title, description, status, ownerId: newOwnerId } = fields;
+    // Only a new owner can break the foreign key.
+    return translateWriteNaming(OWNER_KEY, newOwnerId ?? "", async () => {
       // The creation time never changes; the owner only when a new one is given. Kysely
       // leaves out a column whose value is undefined.
-      const { title, description, status, ownerId: newOwnerId } = fields;
       const given = { title, description, status, owner_id: newOwnerId };
       const written = (Object.keys(given) as (keyof typeof given)[]).filter((column) => given[column] !== undefined);
       const scoped = ownerId !== undefined;
