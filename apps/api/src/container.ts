@@ -126,7 +126,7 @@ export function createDependencies(input: ContainerInput): Dependencies {
     purgeEndedLogins: new PurgeEndedLogins({ sessions, clock }),
     useCases: {
       resolveCaller: new ResolveCaller({ sessions, tokens, keys, clock }),
-      logIn: new LogIn({ passwords, users, sessions, tokens, keys, clock, ids, unitOfWork, settings }),
+      logIn: new LogIn({ passwords, users, sessions, tokens, keys, clock, ids, unitOfWork, settings, events }),
       refreshSession: new RefreshSession({ sessions, tokens, clock, ids, events, settings }),
       logOut: new LogOut({ sessions, tokens, clock, events }),
       verifyToken: new VerifyToken({ sessions, tokens, clock }),

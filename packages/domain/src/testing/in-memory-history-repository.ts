@@ -10,7 +10,11 @@ import { Table, type Transactional, type WriteLog } from "./write-log.ts";
 
 /** The port's semantics over a Map: entries in action-time order, with the id as tie-break. */
 export class InMemoryHistoryRepository implements HistoryRepository, Transactional {
-  /** Set by `fakePorts`: then the staff member who acted must exist, as the foreign key says. */
+  /**
+   * Unset by `fakePorts`, as most tests record history for staff members they never
+   * stored; a test that sets it gets the foreign key's check: the staff member who acted
+   * must exist, or `UserGone`.
+   */
   users: Pick<UserRepository, "findById"> | null = null;
   private readonly table = new Table<HistoryEntry>();
   private readonly log: WriteLog | undefined;

@@ -18,7 +18,10 @@ import { Table, type Transactional, WriteLog } from "./write-log.ts";
 export class InMemoryTaskRepository implements TaskRepository, Transactional {
   /** Every `listForOwner` request, as the use case sent it. */
   readonly pageRequests: Array<{ ownerId: string; request: TaskPageRequest }> = [];
-  /** Set by `fakePorts`: then an owner must exist, as the foreign key says. */
+  /**
+   * Unset by `fakePorts`, as most tests store tasks for owners they never stored; a test
+   * that sets it gets the foreign key's check: an owner must exist, or `UserGone`.
+   */
   users: Pick<UserRepository, "findById"> | null = null;
   private readonly table = new Table<Task>();
   private readonly log: WriteLog;

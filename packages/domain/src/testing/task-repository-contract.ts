@@ -27,7 +27,9 @@ export interface TaskRepositoryUnderTest {
 
 /**
  * `checksOwners`: the storage refuses a task whose owner does not exist, as PostgreSQL's
- * foreign key does, with `UserGone` (the subject then gives `deleteOwner`).
+ * foreign key does, with `UserGone` (the subject then gives `deleteOwner`). An option
+ * rather than the presence of `deleteOwner`, because the contract's tests are registered
+ * before `open` gives the subject.
  */
 export interface TaskContractOptions {
   readonly checksOwners?: boolean;

@@ -1,5 +1,5 @@
-import { UsernameTaken } from "../index.ts";
-import { aTask, aUser } from "./builders.ts";
+import { UserGone, UsernameTaken } from "../index.ts";
+import { aSession, aTask, aUser } from "./builders.ts";
 import type { ContractTestApi } from "./contract-test-api.ts";
 import type { StorageUnderTest } from "./user-repository-contract.ts";
 
@@ -56,5 +56,22 @@ export function unitOfWorkContract(t: ContractTestApi, open: () => Promise<Stora
       }),
     ).rejects.toBeInstanceOf(UsernameTaken);
     expect(await storage.users.findById(newcomer.id)).toBeNull();
+  });
+
+  it("rolls back a transaction whose login names a user deleted meanwhile, reporting UserGone, and goes on", async () => {
+    const gone = aUser();
+    await storage.users.add(gone);
+    await storage.users.delete(gone.id);
+    const written = aUser();
+    await expect(
+      storage.unitOfWork.transaction(async () => {
+        await storage.users.add(written);
+        await storage.sessions.add(aSession({ userId: gone.id }));
+      }),
+    ).rejects.toBeInstanceOf(UserGone);
+    expect(await storage.users.findById(written.id)).toBeNull();
+
+    await storage.unitOfWork.transaction(() => storage.users.add(written));
+    expect(await storage.users.findById(written.id)).toEqual(written);
   });
 }

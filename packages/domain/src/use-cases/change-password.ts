@@ -1,5 +1,5 @@
 import { PASSWORD_MISMATCH, passwordProblems } from "../entities/password-policy.ts";
-import { InvalidCredentials, UserNotFound, ValidationError } from "../errors.ts";
+import { InvalidCredentials, UserGone, ValidationError } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { PasswordHasher } from "../ports/password-hasher.ts";
 import type { SecurityEvents } from "../ports/security-events.ts";
@@ -24,7 +24,8 @@ export const WRONG_OLD_PASSWORD = "Your old password was entered incorrectly. Pl
 /**
  * A user changes their own password from one of their logins, giving the old one (checked
  * like a login, throttle included). The password policy applies to the new one. Every
- * other login of the user is revoked; the one the change was made from stays.
+ * other login of the user is revoked; the one the change was made from stays. A caller
+ * deleted since their login was checked is `UserGone`.
  */
 export class ChangePassword {
   private readonly deps: Deps;
@@ -44,7 +45,7 @@ export class ChangePassword {
   }): Promise<void> {
     const { passwords, users, sessions, hasher, clock, unitOfWork, events } = this.deps;
     const user = await users.findById(input.userId);
-    if (user === null) throw new UserNotFound(input.userId);
+    if (user === null) throw new UserGone(input.userId);
     try {
       await passwords.check({
         username: user.username,
@@ -65,7 +66,7 @@ export class ChangePassword {
     const now = clock.now();
     await unitOfWork.transaction(async () => {
       const changed = await users.changePassword(user.id, passwordHash);
-      if (changed === null) throw new UserNotFound(user.username);
+      if (changed === null) throw new UserGone(user.id);
       await sessions.revokeAllOf(user.id, "password_change", now, input.sessionId);
       await sessions.keepValidUnder(input.sessionId, changed.tokenVersion);
     });

@@ -3,6 +3,7 @@ import type { User } from "../entities/user.ts";
 import { InvalidCredentials, UserGone } from "../errors.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { IdGenerator } from "../ports/id-generator.ts";
+import type { SecurityEvents } from "../ports/security-events.ts";
 import type { SessionKeys } from "../ports/session-keys.ts";
 import type { SessionRepository } from "../ports/session-repository.ts";
 import type { TokenService } from "../ports/token-service.ts";
@@ -40,6 +41,7 @@ type Deps = {
   ids: IdGenerator;
   unitOfWork: UnitOfWork;
   settings: LoginSettings;
+  events: SecurityEvents;
 };
 
 /**
@@ -56,7 +58,7 @@ export class LogIn {
   }
 
   async execute(input: LogInInput): Promise<LogInResult> {
-    const { passwords, users, sessions, tokens, keys, clock, ids, unitOfWork, settings } = this.deps;
+    const { passwords, users, sessions, tokens, keys, clock, ids, unitOfWork, settings, events } = this.deps;
     const user = await passwords.check({ ...input, clientAddress: input.client.address });
     const now = clock.now();
     const start = {
@@ -67,7 +69,8 @@ export class LogIn {
       endsAt: new Date(now.getTime() + settings.maxAgeMs),
       client: input.client,
     };
-    // A user deleted while their password was checked is refused as after the deletion.
+    // A user deleted while their password was checked is refused as after the deletion,
+    // recorded as a failed login as that refusal would be.
     const store = (session: Session) =>
       unitOfWork
         .transaction(async () => {
@@ -75,7 +78,9 @@ export class LogIn {
           await users.recordLogin(user.id, now);
         })
         .catch((error: unknown) => {
-          throw error instanceof UserGone ? new InvalidCredentials() : error;
+          if (!(error instanceof UserGone)) throw error;
+          events.record({ event: "login_failed", username: input.username, clientAddress: input.client.address });
+          throw new InvalidCredentials();
         });
 
     if (input.kind === "cookie") {

@@ -61,9 +61,11 @@ export class RefreshSession {
     if (await sessions.replaceIfCurrent(rotated, claims.tokenId)) return withoutExpiry(issued);
     // Another request spent the same token first: this one is its replay, or a reuse.
     const current = await sessions.findById(session.id);
-    if (current?.isLive(now) && current.judgeRefresh(claims.tokenId, now, settings.reuseWindowMs) === "replayed")
+    // Or the login went meanwhile, with its user: there is nothing left to refresh or revoke.
+    if (current === null) throw new InvalidToken("unknown login");
+    if (current.isLive(now) && current.judgeRefresh(claims.tokenId, now, settings.reuseWindowMs) === "replayed")
       return this.issue(current, claims);
-    return this.revokeForReuse(current ?? session, now);
+    return this.revokeForReuse(current, now);
   }
 
   /** The login's current pair, issued again exactly as it was. */

@@ -3,10 +3,13 @@ import {
   ActivateUser,
   AdminAddTask,
   AdminChangeTask,
+  ChangePassword,
   CreateTask,
   DeactivateUser,
   EndLogin,
   InvalidCredentials,
+  InvalidToken,
+  RefreshSession,
   ServiceUnavailable,
   SetPassword,
   type StaffMember,
@@ -23,18 +26,17 @@ import { aStaffMember } from "./admin/admin-fixtures.ts";
 // its write: every write is targeted, so the second one finds nothing and says so.
 
 let ports: FakePorts;
-let sam: StaffMember;
 
 beforeEach(() => {
   ports = fakePorts();
 });
 
-/** The user is deleted right after the next look-up by name finds it (only `only`, when given). */
-function deleteAfterLookup(only?: string): void {
+/** The user is deleted right after the next look-up by name finds it. */
+function deleteAfterLookup(): void {
   const find = ports.users.findByUsername.bind(ports.users);
   ports.users.findByUsername = async (username) => {
     const user = await find(username);
-    if (user !== null && (only === undefined || user.username === only)) await ports.users.delete(user.id);
+    if (user !== null) await ports.users.delete(user.id);
     return user;
   };
 }
@@ -62,12 +64,17 @@ describe("a write naming a user deleted since they were read", () => {
   });
 
   it("refuses a login whose user is deleted while the password is checked, as after the deletion", async () => {
-    const alice = await aStoredUser(ports, { username: "alice" });
+    await aStoredUser(ports, { username: "alice" });
     deleteAfterLookup();
 
+    const from = ports.log.records.length;
     await expect(logIn(ports, "alice")).rejects.toBeInstanceOf(InvalidCredentials);
-    expect(await ports.sessions.findWithUser({ id: alice.id })).toBeNull();
-    expect(await ports.sessions.listLive(alice.id, ports.clock.now())).toEqual([]);
+    const raced = ports.events.recorded.splice(0);
+    expect(ports.log.records.slice(from).filter((record) => record.repository !== "users")).toEqual([]);
+    expect(ports.unitOfWork.transactions.at(-1)?.outcome).toBe("rolled back");
+
+    await expect(logIn(ports, "alice")).rejects.toBeInstanceOf(InvalidCredentials);
+    expect(raced).toEqual(ports.events.recorded);
   });
 
   it("reports a task created by a user deleted since the guard read them as the user gone", async () => {
@@ -82,10 +89,14 @@ describe("a write naming a user deleted since they were read", () => {
   });
 
   it.each([
-    ["adds", (owner: string) => new AdminAddTask(ports).execute({ staff: sam, owner, changes: { title: "x" } })],
+    [
+      "adds",
+      (sam: StaffMember, owner: string) =>
+        new AdminAddTask(ports).execute({ staff: sam, owner, changes: { title: "x" } }),
+    ],
     [
       "changes",
-      async (owner: string) => {
+      async (sam: StaffMember, owner: string) => {
         const { task } = await aStoredTask(ports, { ownerId: sam.userId });
         return new AdminChangeTask(ports).execute({ staff: sam, id: task.id, owner, changes: { title: "x" } });
       },
@@ -93,16 +104,73 @@ describe("a write naming a user deleted since they were read", () => {
   ])(
     "says the owner field names no user when the staff member %s a task for an owner deleted meanwhile",
     async (_, act) => {
-      sam = await aStaffMember(ports);
+      const sam = await aStaffMember(ports);
       await aStoredUser(ports, { username: "alice" });
       deleteAfterLookup();
 
-      const error = await act("alice").catch((caught: unknown) => caught);
+      const error = await act(sam, "alice").catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).errors).toEqual({ owner: ['No user named "alice".'] });
       expect(await ports.history.recentByUser(sam.userId, 10)).toEqual([]);
     },
   );
+
+  it("reports a staff member deleted while adding a task as the user gone, and keeps no task", async () => {
+    const sam = await aStaffMember(ports);
+    await aStoredUser(ports, { username: "alice" });
+    await ports.users.delete(sam.userId);
+
+    const error = await new AdminAddTask(ports)
+      .execute({ staff: sam, owner: "alice", changes: { title: "x" } })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UserGone);
+    expect(error).toMatchObject({ userId: sam.userId });
+    expect(ports.unitOfWork.transactions.at(-1)?.outcome).toBe("rolled back");
+    expect((await ports.tasks.list({}, { page: 1, pageSize: 10 })).count).toBe(0);
+  });
+});
+
+describe("a caller deleted while their own request runs", () => {
+  it.each([
+    ["before it begins", async () => ports.users.delete((await ports.users.findByUsername("alice"))?.id ?? "")],
+    ["while the old password is checked", async () => deleteAfterLookup()],
+  ])("refuses a password change of a caller deleted %s as the user gone, changing nothing", async (_, deleteAlice) => {
+    const alice = await aStoredUser(ports, { username: "alice" });
+    await logIn(ports, "alice");
+    const [session] = await ports.sessions.listLive(alice.id, ports.clock.now());
+    if (session === undefined) throw new Error("no login");
+    await deleteAlice();
+    const events = ports.events.recorded.length;
+
+    const error = await new ChangePassword(ports)
+      .execute({
+        userId: alice.id,
+        sessionId: session.id,
+        oldPassword: GOOD_PASSWORD,
+        newPassword: "a brand new pass phrase",
+        clientAddress: "192.0.2.1",
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UserGone);
+    expect(error).toMatchObject({ userId: alice.id });
+    expect(ports.events.recorded.slice(events)).toEqual([]);
+  });
+
+  it("refuses a refresh whose login went with its user meanwhile, recording no reuse", async () => {
+    const alice = await aStoredUser(ports, { username: "alice" });
+    const pair = await logIn(ports, "alice");
+    const replace = ports.sessions.replaceIfCurrent.bind(ports.sessions);
+    ports.sessions.replaceIfCurrent = async (session, spentTokenId) => {
+      await ports.users.delete(alice.id);
+      return replace(session, spentTokenId);
+    };
+    const events = ports.events.recorded.length;
+
+    await expect(new RefreshSession(ports).execute({ refresh: pair.refresh })).rejects.toThrow(
+      new InvalidToken("unknown login"),
+    );
+    expect(ports.events.recorded.slice(events)).toEqual([]);
+  });
 });
 
 describe("EndLogin racing another end of the same login", () => {
