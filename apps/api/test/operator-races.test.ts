@@ -1,19 +1,20 @@
-import { DeactivateUser, DeleteUser, SetPassword } from "@tasks/domain";
+import { type CreateTask, DeactivateUser, DeleteUser, SetPassword } from "@tasks/domain";
 import { describeOnEngines } from "@tasks/persistence/testing";
 import { postgresAvailability } from "@tasks/testing";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openTestApi, PASSWORD, type TestApi } from "./support/test-api.ts";
+import { openTestApi, PASSWORD, type TestApi, testApiOn } from "./support/test-api.ts";
 
 const NEW_PASSWORD = "a brand new pass phrase";
 // Logins of one user that may be checked at once (LogIn's in-flight cap): every one of them races.
 const CLIENTS = 2;
 
 /**
- * An operator's change (taskctl users deactivate / set-password) made while correct logins
- * of that user stream in: no login in flight may write back what it read before the change.
+ * An operator's change (taskctl users deactivate / set-password / delete) made while correct
+ * logins, and task creations, of that user stream in: no request in flight may write back
+ * what it read before the change, nor fail for finding the user gone.
  */
-describeOnEngines(await postgresAvailability(), "an operator's change racing logins", (engine) => {
+describeOnEngines(await postgresAvailability(), "an operator's change racing the user's requests", (engine) => {
   let api: TestApi;
 
   beforeAll(async () => {
@@ -128,9 +129,38 @@ describeOnEngines(await postgresAvailability(), "an operator's change racing log
     expect(creations.filter((each) => each !== "201" && !refusedCreations.includes(each))).toEqual([]);
     expect(creations.at(-1)).toBe("401 urn:tasks:problem:invalid-token");
     expect(await api.database.users.findById(user.id)).toBeNull();
-    expect(await api.database.tasks.list({ ownerId: user.id }, { page: 1, pageSize: 100 })).toEqual({
-      items: [],
-      count: 0,
+  });
+
+  it("answers a task creation whose caller is deleted after the guard read them with 401 user-gone", async () => {
+    let callerId = "";
+    const deleting = await testApiOn(engine, api.testDatabase, {
+      adjust: (deps) => {
+        const createTask = deps.useCases.createTask;
+        const deletingFirst = {
+          execute: async (input) => {
+            await api.database.users.delete(callerId);
+            return createTask.execute(input);
+          },
+        } satisfies Pick<CreateTask, "execute">;
+        return { ...deps, useCases: { ...deps.useCases, createTask: deletingFirst as CreateTask } };
+      },
     });
+    const { user, auth } = await deleting.signUp("deleted-midway");
+    callerId = user.id;
+    try {
+      const response = await deleting.app.inject({
+        method: "POST",
+        url: "/api/tasks/",
+        headers: auth,
+        payload: { title: "Too late" },
+      });
+
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ type: "urn:tasks:problem:user-gone", status: 401 });
+      expect(response.headers["www-authenticate"]).toBe('Bearer realm="api", error="invalid_token"');
+      expect(await api.database.users.findById(user.id)).toBeNull();
+    } finally {
+      await deleting.close();
+    }
   });
 });

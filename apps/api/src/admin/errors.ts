@@ -1,7 +1,8 @@
-import { TaskNotFound, UserNotFound, ValidationError } from "@tasks/domain";
+import { TaskNotFound, UserGone, UserNotFound, ValidationError } from "@tasks/domain";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { allowedMethods, CsrfFailed, problemFor, SERVER_ERROR } from "../http/problems.ts";
 import { setAdminHeaders } from "./headers.ts";
+import { loginUrl } from "./paths.ts";
 import type { AdminPages } from "./render.ts";
 
 /** A signed-in user who is not staff opened an admin page. */
@@ -98,6 +99,10 @@ export function registerErrorPages(admin: FastifyInstance, pages: AdminPages, bo
   };
 
   admin.setErrorHandler(async (error, request, reply) => {
+    // The staff member was deleted while the page ran: their login went with them, so the
+    // browser goes to the login page, as with any login no longer live.
+    if (error instanceof UserGone && error.userId === request.user?.id)
+      return reply.redirect(loginUrl(request.url), 302);
     const page = errorPageFor(error, request, bodyLimit);
     if (page.status >= 500) request[SERVER_ERROR] = error;
     return show(request, reply, page);

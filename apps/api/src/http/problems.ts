@@ -6,6 +6,7 @@ import {
   LoginThrottled,
   SchemaNotMigrated,
   ServiceUnavailable,
+  UserGone,
   ValidationError,
 } from "@tasks/domain";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -169,10 +170,13 @@ export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: n
 }
 
 function headersFor(error: Error, status: number): Record<string, string> {
+  // A caller deleted while the request ran holds a token as dead as a revoked one.
   if (status === 401)
     return {
       "www-authenticate":
-        error instanceof InvalidToken ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"',
+        error instanceof InvalidToken || error instanceof UserGone
+          ? 'Bearer realm="api", error="invalid_token"'
+          : 'Bearer realm="api"',
     };
   if (error instanceof LoginThrottled) return { "retry-after": String(error.retryAfterSeconds) };
   if (error instanceof ServiceUnavailable || error instanceof SchemaNotMigrated)

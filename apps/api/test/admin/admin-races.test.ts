@@ -1,9 +1,9 @@
-import { Task, type User } from "@tasks/domain";
+import { type AdminAddTask, Task, type User } from "@tasks/domain";
 import { describeOnEngines } from "@tasks/persistence/testing";
 import { UuidV7IdGenerator } from "@tasks/platform";
 import { postgresAvailability } from "@tasks/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openTestApi, PASSWORD, type TestApi } from "../support/test-api.ts";
+import { openTestApi, PASSWORD, type TestApi, testApiOn } from "../support/test-api.ts";
 import { AdminBrowser, aUser, formToken, tokenStatus } from "./support.ts";
 
 const ids = new UuidV7IdGenerator();
@@ -133,6 +133,40 @@ describeOnEngines(await postgresAvailability(), "the web admin under concurrent 
       expect(await api.database.users.findById(user.id)).toMatchObject({ isStaff: true, isSuperuser: true });
       const entries = await api.database.history.listForObject("user", user.id);
       expect(entries).toHaveLength(byClerk.statusCode === 303 ? 2 : 1);
+    }
+  });
+
+  it("sends a staff member deleted while their new task was saved to the login page, keeping no task", async () => {
+    const staff = await aUser(api, { prefix: "deleted", isStaff: true });
+    const owner = await aUser(api, { prefix: "owner" });
+    const deleting = await testApiOn(engine, api.testDatabase, {
+      adjust: (deps) => {
+        const adminAddTask = deps.useCases.adminAddTask;
+        const deletingFirst = {
+          execute: async (input) => {
+            await api.database.users.delete(staff.id);
+            return adminAddTask.execute(input);
+          },
+        } satisfies Pick<AdminAddTask, "execute">;
+        return { ...deps, useCases: { ...deps.useCases, adminAddTask: deletingFirst as AdminAddTask } };
+      },
+    });
+    try {
+      const browser = new AdminBrowser(deleting);
+      expect((await browser.logIn(staff.username)).statusCode).toBe(303);
+
+      const response = await browser.submit("/admin/tasks/task/add/", {
+        title: "Added by the departed",
+        status: "todo",
+        owner: owner.username,
+      });
+
+      expect(response.statusCode).toBe(302);
+      expect(response.headers.location).toBe("/admin/login/?next=%2Fadmin%2Ftasks%2Ftask%2Fadd%2F");
+      expect(await api.database.users.findById(staff.id)).toBeNull();
+      expect((await api.database.tasks.list({ ownerId: owner.id }, { page: 1, pageSize: 10 })).count).toBe(0);
+    } finally {
+      await deleting.close();
     }
   });
 });
