@@ -177,7 +177,7 @@ const DOMAIN_ERROR_LINES: Readonly<Record<DomainErrorCode, (error: DomainError) 
   SCHEMA_NOT_MIGRATED: () => 'the database has no tables yet: run "taskctl migrate" first',
   TASK_NOT_FOUND: (error) => error.message,
   USER_NOT_FOUND: (error) => error.message,
-  USER_GONE: () => "the user was deleted meanwhile",
+  USER_GONE: (error) => error.message,
   PAGE_NOT_FOUND: (error) =>
     error instanceof PageNotFound ? `there is no page ${error.page}: the list has fewer pages` : error.message,
   INVALID_CREDENTIALS: (error) => error.message,

@@ -2,6 +2,9 @@ import type { HistoryEntry, HistoryObjectType, HistoryRepository } from "@tasks/
 import { isUuid, translateErrors, translateWriteNaming } from "../errors.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
+/** The foreign key from an entry to the staff member who acted. */
+const USER_KEY = "history_entries_user_id_foreign";
+
 export class KyselyHistoryRepository implements HistoryRepository {
   readonly #db: QuerySource;
 
@@ -13,9 +16,7 @@ export class KyselyHistoryRepository implements HistoryRepository {
     const insert = async () => {
       await this.#db().insertInto("history_entries").values(toRow(entry)).execute();
     };
-    return entry.userId === null
-      ? translateErrors(insert)
-      : translateWriteNaming("history_entries_user_id_foreign", entry.userId, insert);
+    return entry.userId === null ? translateErrors(insert) : translateWriteNaming(USER_KEY, entry.userId, insert);
   }
 
   listForObject(objectType: HistoryObjectType, objectId: string): Promise<HistoryEntry[]> {

@@ -15,6 +15,9 @@ import { CompiledQueries, type PoolQuery } from "./compiled-queries.ts";
 import { toUser } from "./kysely-user.repository.ts";
 import { COLUMNS, parseTimestamp, type QuerySource, type Row } from "./query-source.ts";
 
+/** The foreign key from a login to its user. */
+const USER_KEY = "sessions_user_id_foreign";
+
 export class KyselySessionRepository implements SessionRepository {
   readonly #db: QuerySource;
   readonly #compiled: CompiledQueries;
@@ -26,7 +29,7 @@ export class KyselySessionRepository implements SessionRepository {
   }
 
   add(session: Session): Promise<void> {
-    return translateWriteNaming("sessions_user_id_foreign", session.userId, async () => {
+    return translateWriteNaming(USER_KEY, session.userId, async () => {
       await this.#db().insertInto("sessions").values(toRow(session)).execute();
     });
   }

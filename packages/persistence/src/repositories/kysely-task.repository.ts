@@ -78,8 +78,7 @@ export class KyselyTaskRepository implements TaskRepository {
   update(id: string, fields: TaskUpdate, updatedAt: Date, ownerId?: string): Promise<Task | null> {
     if (!isUuid(id)) return Promise.resolve(null);
     const { title, description, status, ownerId: newOwnerId } = fields;
-    // Only a new owner can break the foreign key.
-    return translateWriteNaming(OWNER_KEY, newOwnerId ?? "", async () => {
+    const write = async () => {
       // The creation time never changes; the owner only when a new one is given. Kysely
       // leaves out a column whose value is undefined.
       const given = { title, description, status, owner_id: newOwnerId };
@@ -98,7 +97,9 @@ export class KyselyTaskRepository implements TaskRepository {
       });
       const [row] = rows;
       return row === undefined ? null : toTask(row);
-    });
+    };
+    // Only a new owner can break the foreign key.
+    return newOwnerId === undefined ? translateErrors(write) : translateWriteNaming(OWNER_KEY, newOwnerId, write);
   }
 
   delete(id: string, ownerId?: string): Promise<boolean> {
