@@ -5,6 +5,7 @@ import {
   historyRepositoryContract,
   START,
   sessionRepositoryContract,
+  type TaskRepositoryUnderTest,
   taskRepositoryContract,
   unitOfWorkContract,
   userRepositoryContract,
@@ -17,6 +18,21 @@ import { describeOnEngines, openTestDatabase, type TestDatabase } from "../testi
 const t = { describe, it, beforeAll, afterAll, expect };
 
 const postgres = await postgresAvailability();
+
+/** The task contract's subject on `db`: owners are stored users, whose foreign key the contract checks. */
+function taskSubject(db: Database): TaskRepositoryUnderTest {
+  return {
+    tasks: db.tasks,
+    newOwner: async () => {
+      const owner = aUser();
+      await db.users.add(owner);
+      return owner.id;
+    },
+    deleteOwner: async (id) => {
+      await db.users.delete(id);
+    },
+  };
+}
 
 describeOnEngines(postgres, "repositories", (engine) => {
   let test: Promise<TestDatabase> | undefined;
@@ -31,24 +47,7 @@ describeOnEngines(postgres, "repositories", (engine) => {
 
   describe("UserRepository", () => userRepositoryContract(t, database));
   describe("TaskRepository", () =>
-    taskRepositoryContract(
-      t,
-      async () => {
-        const db = await database();
-        return {
-          tasks: db.tasks,
-          newOwner: async () => {
-            const owner = aUser();
-            await db.users.add(owner);
-            return owner.id;
-          },
-          deleteOwner: async (id) => {
-            await db.users.delete(id);
-          },
-        };
-      },
-      { checksOwners: true },
-    ));
+    taskRepositoryContract(t, async () => taskSubject(await database()), { checksOwners: true }));
   describe("SessionRepository", () => sessionRepositoryContract(t, database));
   describe("HistoryRepository", () => historyRepositoryContract(t, database));
   describe("UnitOfWork", () => unitOfWorkContract(t, database));
@@ -142,23 +141,6 @@ describeWith(postgres)(
 
     describe("UserRepository", () => userRepositoryContract(t, database));
     describe("TaskRepository", () =>
-      taskRepositoryContract(
-        t,
-        async () => {
-          const db = await database();
-          return {
-            tasks: db.tasks,
-            newOwner: async () => {
-              const owner = aUser();
-              await db.users.add(owner);
-              return owner.id;
-            },
-            deleteOwner: async (id) => {
-              await db.users.delete(id);
-            },
-          };
-        },
-        { checksOwners: true },
-      ));
+      taskRepositoryContract(t, async () => taskSubject(await database()), { checksOwners: true }));
   },
 );
