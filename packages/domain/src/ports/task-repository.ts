@@ -21,7 +21,11 @@ export interface TaskFilter {
 export type TaskUpdate = Partial<TaskFields> & { readonly ownerId?: string };
 
 export interface TaskRepository {
-  /** Stores a new task; `UserGone` when its owner does not exist (deleted meanwhile). */
+  /**
+   * Stores a new task. A storage that knows the users, as a foreign key does, refuses an
+   * owner who does not exist (deleted meanwhile) with `UserGone`; one that stores tasks
+   * alone (the README's example) need not.
+   */
   add(task: Task): Promise<void>;
   /** `null` for an unknown id, and for a string that cannot be an id at all. */
   findById(id: string): Promise<Task | null>;
@@ -31,7 +35,7 @@ export interface TaskRepository {
    * reassignment; a member left out or `undefined` is not written) and returns the task
    * as stored. `null` when there is none (a task deleted meanwhile is not brought back),
    * when `id` cannot be an id, and, with `ownerId`, when the task belongs to someone
-   * else, who keeps it unchanged. `UserGone` when the new owner does not exist.
+   * else, who keeps it unchanged. `UserGone` when the new owner does not exist, as for `add`.
    */
   update(id: string, fields: TaskUpdate, updatedAt: Date, ownerId?: string): Promise<Task | null>;
   /** Returns whether there was one (of `ownerId`'s, when given) to delete. */

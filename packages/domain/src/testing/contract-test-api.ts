@@ -30,5 +30,6 @@ export interface AsyncAssertion {
   toBe(expected: unknown): Promise<void>;
   toEqual(expected: unknown): Promise<void>;
   toBeInstanceOf(expected: ErrorClass): Promise<void>;
+  toMatchObject(expected: object): Promise<void>;
   toBeUndefined(): Promise<void>;
 }

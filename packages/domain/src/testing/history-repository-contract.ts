@@ -62,7 +62,9 @@ export function historyRepositoryContract(t: ContractTestApi, open: () => Promis
     await storage.users.delete(user.id);
     const entry = anEntry({ userId: user.id, objectType: "user", objectId: anId() });
 
-    await expect(history.add(entry)).rejects.toBeInstanceOf(UserGone);
+    const adding = history.add(entry);
+    await expect(adding).rejects.toBeInstanceOf(UserGone);
+    await expect(adding).rejects.toMatchObject({ userId: user.id });
     expect(await history.listForObject("user", entry.objectId)).toEqual([]);
   });
 

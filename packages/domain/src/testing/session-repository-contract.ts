@@ -36,7 +36,9 @@ export function sessionRepositoryContract(t: ContractTestApi, open: () => Promis
     await storage.users.delete(user.id);
     const session = aSession({ userId: user.id });
 
-    await expect(sessions.add(session)).rejects.toBeInstanceOf(UserGone);
+    const adding = sessions.add(session);
+    await expect(adding).rejects.toBeInstanceOf(UserGone);
+    await expect(adding).rejects.toMatchObject({ userId: user.id });
     expect(await sessions.findById(session.id)).toBeNull();
   });
 

@@ -83,11 +83,15 @@ export function taskRepositoryContract(
       const gone = await subject.newOwner();
       await deleteOwner(gone);
       const task = aTask({ ownerId: gone });
-      await expect(tasks.add(task)).rejects.toBeInstanceOf(UserGone);
+      const adding = tasks.add(task);
+      await expect(adding).rejects.toBeInstanceOf(UserGone);
+      await expect(adding).rejects.toMatchObject({ userId: gone });
       expect(await tasks.findById(task.id)).toBeNull();
 
       const kept = await stored();
-      await expect(tasks.update(kept.id, { ownerId: gone, title: "moved" }, at(5))).rejects.toBeInstanceOf(UserGone);
+      const moved = tasks.update(kept.id, { ownerId: gone, title: "moved" }, at(5));
+      await expect(moved).rejects.toBeInstanceOf(UserGone);
+      await expect(moved).rejects.toMatchObject({ userId: gone });
       expect(await tasks.findById(kept.id)).toEqual(kept);
     });
 

@@ -63,12 +63,12 @@ export function unitOfWorkContract(t: ContractTestApi, open: () => Promise<Stora
     await storage.users.add(gone);
     await storage.users.delete(gone.id);
     const written = aUser();
-    await expect(
-      storage.unitOfWork.transaction(async () => {
-        await storage.users.add(written);
-        await storage.sessions.add(aSession({ userId: gone.id }));
-      }),
-    ).rejects.toBeInstanceOf(UserGone);
+    const storing = storage.unitOfWork.transaction(async () => {
+      await storage.users.add(written);
+      await storage.sessions.add(aSession({ userId: gone.id }));
+    });
+    await expect(storing).rejects.toBeInstanceOf(UserGone);
+    await expect(storing).rejects.toMatchObject({ userId: gone.id });
     expect(await storage.users.findById(written.id)).toBeNull();
 
     await storage.unitOfWork.transaction(() => storage.users.add(written));

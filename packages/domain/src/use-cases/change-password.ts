@@ -53,8 +53,10 @@ export class ChangePassword {
         clientAddress: input.clientAddress,
       });
     } catch (error) {
-      if (error instanceof InvalidCredentials) throw new ValidationError({ old_password: [WRONG_OLD_PASSWORD] });
-      throw error;
+      if (!(error instanceof InvalidCredentials)) throw error;
+      // Deleted before the check looked them up by name: gone, not a wrong password.
+      if ((await users.findById(user.id)) === null) throw new UserGone(user.id);
+      throw new ValidationError({ old_password: [WRONG_OLD_PASSWORD] });
     }
     const errors: Record<string, readonly string[]> = {};
     const problems = passwordProblems(input.newPassword, user);

@@ -69,8 +69,8 @@ export class LogIn {
       endsAt: new Date(now.getTime() + settings.maxAgeMs),
       client: input.client,
     };
-    // A user deleted while their password was checked is refused as after the deletion,
-    // recorded as a failed login as that refusal would be.
+    // A user deleted while their password was checked is refused as after the deletion and
+    // recorded as a failed login, but not counted by the throttle: the password was right.
     const store = (session: Session) =>
       unitOfWork
         .transaction(async () => {

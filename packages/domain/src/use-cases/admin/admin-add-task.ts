@@ -28,7 +28,7 @@ export class AdminAddTask {
 
     const found = owner as User;
     const task = Task.create({ ...fields, ownerId: found.id, id: ids.newId(), now: clock.now() });
-    await writeForOwner(found, input.owner, () =>
+    await writeForOwner(input.staff, found, input.owner, () =>
       unitOfWork.transaction(async () => {
         await tasks.add(task);
         await recordHistory(

@@ -38,7 +38,7 @@ export class AdminChangeTask {
     const found = owner as User;
     const update: TaskUpdate = { ...fields, ownerId: found.id };
     const message = changedFieldsMessage(changedLabels(before, update, TASK_FIELD_LABELS));
-    return writeForOwner(found, input.owner, () =>
+    return writeForOwner(input.staff, found, input.owner, () =>
       unitOfWork.transaction(async () => {
         const written = await tasks.update(input.id, update, clock.now());
         if (written === null) throw new TaskNotFound();

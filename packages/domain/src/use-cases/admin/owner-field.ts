@@ -1,3 +1,4 @@
+import type { StaffMember } from "../../entities/staff.ts";
 import type { User } from "../../entities/user.ts";
 import { couldBeUsername } from "../../entities/user.ts";
 import { UserGone, UserNotFound, ValidationError } from "../../errors.ts";
@@ -26,15 +27,21 @@ export async function findOwner(
 }
 
 /**
- * Runs `write`, which stores a task for `owner`, the user the form's `username` named. An
- * owner deleted since `findOwner` found them is reported as the field's error, as a form
- * sent a moment later would be.
+ * Runs `write`, in which `staff` stores a task for `owner`, the user the form's `username`
+ * named. An owner deleted since `findOwner` found them is reported as the field's error, as
+ * a form sent a moment later would be; unless the owner is the staff member, whose own
+ * deletion ends their request as `UserGone`.
  */
-export async function writeForOwner<T>(owner: User, username: string, write: () => Promise<T>): Promise<T> {
+export async function writeForOwner<T>(
+  staff: StaffMember,
+  owner: User,
+  username: string,
+  write: () => Promise<T>,
+): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (error instanceof UserGone && error.userId === owner.id)
+    if (error instanceof UserGone && error.userId === owner.id && owner.id !== staff.userId)
       throw new ValidationError({ owner: [unknownOwner(username)] });
     throw error;
   }
