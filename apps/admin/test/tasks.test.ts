@@ -101,6 +101,26 @@ describe("taskctl tasks", () => {
     expect((await list("--search", "both")).map((task) => task.status)).toEqual(["done"]);
   });
 
+  it("names an owner deleted between its look-up and the task's insert as unknown, and writes nothing", async () => {
+    const racing = new FakeTaskctl();
+    expect((await racing.run(["users", "create", "carol", "--password-stdin"], "long secret words")).code).toBe(0);
+    const { ports } = racing;
+    ports.tasks.users = ports.users;
+    const find = ports.users.findByUsername.bind(ports.users);
+    ports.users.findByUsername = async (username) => {
+      const user = await find(username);
+      if (user !== null) await ports.users.delete(user.id);
+      return user;
+    };
+
+    expectFailure(
+      await racing.run(["tasks", "create", "--user", "carol", "--title", "Too late"]),
+      1,
+      'taskctl tasks create: No user named "carol".',
+    );
+    expect((await ports.tasks.list({}, { page: 1, pageSize: 10 })).count).toBe(0);
+  });
+
   it("refuses an invalid status, an empty title or an unknown owner with the domain's message and writes nothing", async () => {
     expectFailure(
       await run(["tasks", "create", "--user", "bob", "--title", "Fine", "--status", "someday"]),

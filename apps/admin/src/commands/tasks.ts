@@ -5,6 +5,8 @@ import {
   TaskNotFound,
   type TaskWithOwner,
   TITLE_MAX_LENGTH,
+  UserGone,
+  UserNotFound,
 } from "@tasks/domain";
 import {
   type Command,
@@ -102,11 +104,16 @@ const create: Command = {
     const title = requiredOption(input, "title");
     const useCases = await context.useCases();
     const owner = await useCases.getUser.execute({ username });
-    const task = await useCases.createTask.execute({
-      actor: OPERATOR,
-      ownerId: owner.id,
-      changes: { title, description: stringOption(input, "description"), status: stringOption(input, "status") },
-    });
+    const task = await useCases.createTask
+      .execute({
+        actor: OPERATOR,
+        ownerId: owner.id,
+        changes: { title, description: stringOption(input, "description"), status: stringOption(input, "status") },
+      })
+      .catch((error: unknown) => {
+        // Deleted since the look-up: said as if it had been before, as the web admin's form does.
+        throw error instanceof UserGone && error.userId === owner.id ? new UserNotFound(username) : error;
+      });
     printTask(
       context,
       input,
