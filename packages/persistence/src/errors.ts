@@ -26,16 +26,20 @@ export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }
 
+/** Whether `error` is PostgreSQL's refusal, with SQLSTATE `sqlstate`, by the constraint `name`. */
+function violates(error: unknown, sqlstate: string, name: string): boolean {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  return error instanceof Error && code === sqlstate && constraint === name;
+}
+
 /** Whether `error` is PostgreSQL's refusal of a duplicate in the unique index or constraint `name` (SQLSTATE 23505). */
 export function isUniqueViolation(error: unknown, name: string): boolean {
-  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  return error instanceof Error && code === "23505" && constraint === name;
+  return violates(error, "23505", name);
 }
 
 /** Whether `error` is PostgreSQL's refusal of a row whose foreign key `name` points at no row (SQLSTATE 23503). */
 function isForeignKeyViolation(error: unknown, name: string): boolean {
-  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  return error instanceof Error && code === "23503" && constraint === name;
+  return violates(error, "23503", name);
 }
 
 // SQLSTATE classes and codes meaning "the database cannot serve you now", not "your query is wrong":
@@ -105,8 +109,14 @@ export async function translateErrors<T>(work: () => Promise<T>): Promise<T> {
 /**
  * `translateErrors` for a write of a row that names the user `userId` through the foreign
  * key `constraint`: a user who does not exist (deleted since they were read) is `UserGone`.
+ * With no `userId` (a row naming no user, an update keeping its owner), `translateErrors`.
  */
-export function translateWriteNaming<T>(constraint: string, userId: string, work: () => Promise<T>): Promise<T> {
+export function translateWriteNaming<T>(
+  constraint: string,
+  userId: string | null | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (userId === null || userId === undefined) return translateErrors(work);
   return translateErrors(async () => {
     try {
       return await work();

@@ -13,10 +13,9 @@ export class KyselyHistoryRepository implements HistoryRepository {
   }
 
   add(entry: HistoryEntry): Promise<void> {
-    const insert = async () => {
+    return translateWriteNaming(USER_KEY, entry.userId, async () => {
       await this.#db().insertInto("history_entries").values(toRow(entry)).execute();
-    };
-    return entry.userId === null ? translateErrors(insert) : translateWriteNaming(USER_KEY, entry.userId, insert);
+    });
   }
 
   listForObject(objectType: HistoryObjectType, objectId: string): Promise<HistoryEntry[]> {

@@ -99,7 +99,7 @@ export class KyselyTaskRepository implements TaskRepository {
       return row === undefined ? null : toTask(row);
     };
     // Only a new owner can break the foreign key.
-    return newOwnerId === undefined ? translateErrors(write) : translateWriteNaming(OWNER_KEY, newOwnerId, write);
+    return translateWriteNaming(OWNER_KEY, newOwnerId, write);
   }
 
   delete(id: string, ownerId?: string): Promise<boolean> {
