@@ -131,36 +131,61 @@ describeOnEngines(await postgresAvailability(), "an operator's change racing the
     expect(await api.database.users.findById(user.id)).toBeNull();
   });
 
-  it("answers a task creation whose caller is deleted after the guard read them with 401 user-gone", async () => {
-    let callerId = "";
-    const deleting = await testApiOn(engine, api.testDatabase, {
-      adjust: (deps) => {
-        const createTask = deps.useCases.createTask;
-        const deletingFirst = {
-          execute: async (input) => {
-            await api.database.users.delete(callerId);
-            return createTask.execute(input);
-          },
-        } satisfies Pick<CreateTask, "execute">;
-        return { ...deps, useCases: { ...deps.useCases, createTask: deletingFirst as CreateTask } };
-      },
+  /** The cookies and CSRF header of a browser session of `username` on `app`, as a browser app logs in. */
+  async function browserSession(app: TestApi, username: string) {
+    const cookiesOf = (response: LightMyRequestResponse) =>
+      Object.fromEntries(response.cookies.map((cookie) => [cookie.name, cookie.value]));
+    const csrf = cookiesOf(await app.app.inject({ method: "GET", url: "/api/auth/csrf/" }));
+    const login = await app.app.inject({
+      method: "POST",
+      url: "/api/auth/session/",
+      cookies: csrf,
+      headers: { "x-csrftoken": csrf.csrftoken as string },
+      payload: { username, password: PASSWORD },
     });
-    const { user, auth } = await deleting.signUp("deleted-midway");
-    callerId = user.id;
-    try {
-      const response = await deleting.app.inject({
-        method: "POST",
-        url: "/api/tasks/",
-        headers: auth,
-        payload: { title: "Too late" },
-      });
+    expect(login.statusCode, login.body).toBe(200);
+    const cookies = { ...csrf, ...cookiesOf(login) };
+    return { cookies, headers: { "x-csrftoken": cookies.csrftoken as string } };
+  }
 
-      expect(response.statusCode).toBe(401);
-      expect(response.json()).toMatchObject({ type: "urn:tasks:problem:user-gone", status: 401 });
-      expect(response.headers["www-authenticate"]).toBe('Bearer realm="api", error="invalid_token"');
-      expect(await api.database.users.findById(user.id)).toBeNull();
-    } finally {
-      await deleting.close();
-    }
-  });
+  it.each([
+    ["a bearer token", 'Bearer realm="api", error="invalid_token"'],
+    ["a session cookie", 'Bearer realm="api"'],
+  ])(
+    "answers a task creation whose caller (%s) is deleted after the guard read them with 401 user-gone",
+    async (credential, challenge) => {
+      let callerId = "";
+      const deleting = await testApiOn(engine, api.testDatabase, {
+        adjust: (deps) => {
+          const createTask = deps.useCases.createTask;
+          const deletingFirst = {
+            execute: async (input) => {
+              await api.database.users.delete(callerId);
+              return createTask.execute(input);
+            },
+          } satisfies Pick<CreateTask, "execute">;
+          return { ...deps, useCases: { ...deps.useCases, createTask: deletingFirst as CreateTask } };
+        },
+      });
+      try {
+        const { user, username, auth } = await deleting.signUp("deleted-midway");
+        const sent = credential === "a bearer token" ? { headers: auth } : await browserSession(deleting, username);
+        callerId = user.id;
+
+        const response = await deleting.app.inject({
+          method: "POST",
+          url: "/api/tasks/",
+          ...sent,
+          payload: { title: "Too late" },
+        });
+
+        expect(response.statusCode).toBe(401);
+        expect(response.json()).toMatchObject({ type: "urn:tasks:problem:user-gone", status: 401 });
+        expect(response.headers["www-authenticate"]).toBe(challenge);
+        expect(await api.database.users.findById(user.id)).toBeNull();
+      } finally {
+        await deleting.close();
+      }
+    },
+  );
 });

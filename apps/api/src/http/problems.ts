@@ -93,6 +93,8 @@ const PROBLEM_TYPES: Readonly<Record<DomainErrorCode | ApiErrorCode, ProblemType
   CSRF_FAILED: { status: 403, title: "Forbidden", slug: "csrf-failed" },
   PERMISSION_DENIED: { status: 403, title: "Forbidden", slug: "permission-denied" },
   NOT_AUTHENTICATED: { status: 401, title: "Not authenticated", slug: "not-authenticated" },
+  // Every UserGone that reaches the API names the caller: the use cases turn an owner named
+  // in a form into the form's error, and a raced login into InvalidCredentials.
   USER_GONE: { status: 401, title: "Not authenticated", slug: "user-gone" },
   TASK_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
   USER_NOT_FOUND: { status: 404, title: "Not found", slug: "not-found" },
@@ -142,7 +144,7 @@ export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: n
       instance,
     };
     if (error instanceof ValidationError) problem.errors = { ...error.errors } as Record<string, string[]>;
-    return { problem, headers: headersFor(error, known.status) };
+    return { problem, headers: headersFor(error, known.status, request) };
   }
   const status = (error as Partial<FastifyError>).statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
@@ -169,15 +171,11 @@ export function problemFor(error: unknown, request: FastifyRequest, bodyLimit: n
   };
 }
 
-function headersFor(error: Error, status: number): Record<string, string> {
-  // A caller deleted while the request ran holds a token as dead as a revoked one.
+function headersFor(error: Error, status: number, request: FastifyRequest): Record<string, string> {
+  // A bearer token whose user was deleted while the request ran is as dead as a revoked one.
+  const deadToken = error instanceof InvalidToken || (error instanceof UserGone && request.credential === "token");
   if (status === 401)
-    return {
-      "www-authenticate":
-        error instanceof InvalidToken || error instanceof UserGone
-          ? 'Bearer realm="api", error="invalid_token"'
-          : 'Bearer realm="api"',
-    };
+    return { "www-authenticate": deadToken ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"' };
   if (error instanceof LoginThrottled) return { "retry-after": String(error.retryAfterSeconds) };
   if (error instanceof ServiceUnavailable || error instanceof SchemaNotMigrated)
     return { "retry-after": String(RETRY_AFTER_UNAVAILABLE_SECONDS) };
