@@ -1,10 +1,7 @@
-import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserSession } from "./support/browser-session.ts";
 import { expectProblem } from "./support/http.ts";
-import { openTestApi, PASSWORD, type TestApi } from "./support/test-api.ts";
-
-const cookiesOf = (response: LightMyRequestResponse) =>
-  Object.fromEntries(response.cookies.map((cookie) => [cookie.name, cookie.value]));
+import { openTestApi, type TestApi } from "./support/test-api.ts";
 
 // What a page on another origin of the API's site can send with the user's session cookie
 // (SameSite=Lax lets it go): an HTML form, or a fetch that needs no preflight. Neither can
@@ -17,16 +14,7 @@ describe("the CSRF check comes before the body is read", () => {
   beforeAll(async () => {
     api = await openTestApi("pglite");
     const { username } = await api.signUp("form");
-    const csrf = cookiesOf(await api.app.inject({ method: "GET", url: "/api/auth/csrf/" }));
-    const login = await api.app.inject({
-      method: "POST",
-      url: "/api/auth/session/",
-      cookies: csrf,
-      headers: { "x-csrftoken": csrf.csrftoken as string },
-      payload: { username, password: PASSWORD },
-    });
-    expect(login.statusCode, login.body).toBe(200);
-    cookies = { ...csrf, ...cookiesOf(login) };
+    ({ cookies } = await browserSession(api, username));
   });
   afterAll(async () => {
     await api?.close();

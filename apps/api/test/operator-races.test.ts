@@ -3,6 +3,7 @@ import { describeOnEngines } from "@tasks/persistence/testing";
 import { postgresAvailability } from "@tasks/testing";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { browserSession } from "./support/browser-session.ts";
 import { openTestApi, PASSWORD, type TestApi, testApiOn } from "./support/test-api.ts";
 
 const NEW_PASSWORD = "a brand new pass phrase";
@@ -130,23 +131,6 @@ describeOnEngines(await postgresAvailability(), "an operator's change racing the
     expect(creations.at(-1)).toBe("401 urn:tasks:problem:invalid-token");
     expect(await api.database.users.findById(user.id)).toBeNull();
   });
-
-  /** The cookies and CSRF header of a browser session of `username` on `app`, as a browser app logs in. */
-  async function browserSession(app: TestApi, username: string) {
-    const cookiesOf = (response: LightMyRequestResponse) =>
-      Object.fromEntries(response.cookies.map((cookie) => [cookie.name, cookie.value]));
-    const csrf = cookiesOf(await app.app.inject({ method: "GET", url: "/api/auth/csrf/" }));
-    const login = await app.app.inject({
-      method: "POST",
-      url: "/api/auth/session/",
-      cookies: csrf,
-      headers: { "x-csrftoken": csrf.csrftoken as string },
-      payload: { username, password: PASSWORD },
-    });
-    expect(login.statusCode, login.body).toBe(200);
-    const cookies = { ...csrf, ...cookiesOf(login) };
-    return { cookies, headers: { "x-csrftoken": cookies.csrftoken as string } };
-  }
 
   it.each([
     ["a bearer token", 'Bearer realm="api", error="invalid_token"'],

@@ -1,0 +1,27 @@
+import type { LightMyRequestResponse } from "fastify";
+import { expect } from "vitest";
+import { PASSWORD, type TestApi } from "./test-api.ts";
+
+/** What a browser keeps of a response's Set-Cookie headers: each cookie's value by name. */
+export function cookiesOf(response: LightMyRequestResponse): Record<string, string> {
+  return Object.fromEntries(response.cookies.map((cookie) => [cookie.name, cookie.value]));
+}
+
+/**
+ * Logs `username` in on `api` as a browser app does (`GET /api/auth/csrf/`, then
+ * `POST /api/auth/session/` with that token): the cookies the browser then holds, and the
+ * CSRF header its app sends back with every unsafe request.
+ */
+export async function browserSession(api: TestApi, username: string, password = PASSWORD) {
+  const csrf = cookiesOf(await api.app.inject({ method: "GET", url: "/api/auth/csrf/" }));
+  const login = await api.app.inject({
+    method: "POST",
+    url: "/api/auth/session/",
+    cookies: csrf,
+    headers: { "x-csrftoken": csrf.csrftoken as string },
+    payload: { username, password },
+  });
+  expect(login.statusCode, login.body).toBe(200);
+  const cookies = { ...csrf, ...cookiesOf(login) };
+  return { cookies, headers: { "x-csrftoken": cookies.csrftoken as string } };
+}
