@@ -2,15 +2,11 @@ import { DeactivateUser, SetPassword } from "@tasks/domain";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cookiesOf } from "./support/browser-session.ts";
 import { expectProblem, expectValidationProblem } from "./support/http.ts";
 import { openTestApi, PASSWORD, type TestApi, type TestUser } from "./support/test-api.ts";
 
 type Cookies = Record<string, string>;
-
-/** What a browser keeps of a response's Set-Cookie headers. */
-function cookiesOf(response: LightMyRequestResponse): Cookies {
-  return Object.fromEntries(response.cookies.map((cookie) => [cookie.name, cookie.value]));
-}
 
 /** One set cookie, with its attributes. */
 function setCookie(response: LightMyRequestResponse, name: string) {
