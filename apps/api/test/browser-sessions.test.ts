@@ -2,7 +2,7 @@ import { DeactivateUser, SetPassword } from "@tasks/domain";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cookiesOf } from "./support/browser-session.ts";
+import { cookiesOf, sessionLogin } from "./support/browser-session.ts";
 import { expectProblem, expectValidationProblem } from "./support/http.ts";
 import { openTestApi, PASSWORD, type TestApi, type TestUser } from "./support/test-api.ts";
 
@@ -35,22 +35,9 @@ describe("browser sessions (cookie authentication)", () => {
 
   const request = (options: InjectOptions) => api.app.inject(options);
 
-  /** `GET /api/auth/csrf/`, then `POST /api/auth/session/` with that token, as a browser app logs in. */
-  async function sessionLogin(payload: object, app: TestApi = api) {
-    const csrf = cookiesOf(await app.app.inject({ method: "GET", url: "/api/auth/csrf/" }));
-    const response = await app.app.inject({
-      method: "POST",
-      url: "/api/auth/session/",
-      cookies: csrf,
-      headers: { "x-csrftoken": csrf.csrftoken as string },
-      payload,
-    });
-    return { csrf, response };
-  }
-
   /** A browser signed in as `user`. */
   async function browserLogIn(user: TestUser): Promise<Browser> {
-    const { csrf, response } = await sessionLogin({ username: user.username, password: PASSWORD });
+    const { csrf, response } = await sessionLogin(api, { username: user.username, password: PASSWORD });
     expect(response.statusCode, response.body).toBe(200);
     const cookies = { ...csrf, ...cookiesOf(response) };
     return { cookies, csrf: { "x-csrftoken": cookies.csrftoken as string } };
@@ -84,7 +71,7 @@ describe("browser sessions (cookie authentication)", () => {
   describe("POST /api/auth/session/", () => {
     it("logs in, answering the user and setting sessionid (HttpOnly, Lax) and a fresh csrftoken", async () => {
       const user = await api.signUp("browser");
-      const { csrf, response } = await sessionLogin({ username: user.username, password: PASSWORD });
+      const { csrf, response } = await sessionLogin(api, { username: user.username, password: PASSWORD });
 
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({
@@ -131,7 +118,7 @@ describe("browser sessions (cookie authentication)", () => {
 
     it("answers a wrong password like the token login: 401, the same message", async () => {
       const user = await api.signUp("wrong");
-      const { response } = await sessionLogin({ username: user.username, password: "not it" });
+      const { response } = await sessionLogin(api, { username: user.username, password: "not it" });
       expect(expectProblem(response, 401).detail).toBe("No active account found with the given credentials.");
       expect(response.headers["set-cookie"]).toBeUndefined();
     });
@@ -142,7 +129,7 @@ describe("browser sessions (cookie authentication)", () => {
       });
       try {
         const user = await production.signUp("secure");
-        const { response } = await sessionLogin({ username: user.username, password: PASSWORD }, production);
+        const { response } = await sessionLogin(production, { username: user.username, password: PASSWORD });
         expect(setCookie(response, "sessionid").secure).toBe(true);
         expect(setCookie(response, "csrftoken").secure).toBe(true);
       } finally {
@@ -292,7 +279,7 @@ describe("browser sessions (cookie authentication)", () => {
   });
 
   it("answers 400 for a session login without a username, after the CSRF check", async () => {
-    const { response } = await sessionLogin({ password: PASSWORD });
+    const { response } = await sessionLogin(api, { password: PASSWORD });
     expectValidationProblem(response, ["username"]);
   });
 });

@@ -8,19 +8,27 @@ export function cookiesOf(response: LightMyRequestResponse): Record<string, stri
 }
 
 /**
- * Logs `username` in on `api` as a browser app does (`GET /api/auth/csrf/`, then
- * `POST /api/auth/session/` with that token): the cookies the browser then holds, and the
- * CSRF header its app sends back with every unsafe request.
+ * `GET /api/auth/csrf/`, then `POST /api/auth/session/` with `payload` and that token, as a
+ * browser app logs in: the CSRF cookie it got first, and the login's response.
  */
-export async function browserSession(api: TestApi, username: string, password = PASSWORD) {
+export async function sessionLogin(api: TestApi, payload: object) {
   const csrf = cookiesOf(await api.app.inject({ method: "GET", url: "/api/auth/csrf/" }));
-  const login = await api.app.inject({
+  const response = await api.app.inject({
     method: "POST",
     url: "/api/auth/session/",
     cookies: csrf,
     headers: { "x-csrftoken": csrf.csrftoken as string },
-    payload: { username, password },
+    payload,
   });
+  return { csrf, response };
+}
+
+/**
+ * Logs `username` in on `api` as a browser app does (`sessionLogin`): the cookies the
+ * browser then holds, and the CSRF header its app sends back with every unsafe request.
+ */
+export async function browserSession(api: TestApi, username: string, password = PASSWORD) {
+  const { csrf, response: login } = await sessionLogin(api, { username, password });
   expect(login.statusCode, login.body).toBe(200);
   const cookies = { ...csrf, ...cookiesOf(login) };
   return { cookies, headers: { "x-csrftoken": cookies.csrftoken as string } };
