@@ -150,6 +150,21 @@ describe("browser sessions (cookie authentication)", () => {
       );
     });
 
+    it("are cookie requests whatever other scheme an Authorization header names (a proxy's Basic login)", async () => {
+      const user = await api.signUp("behind-basic");
+      const browser = await browserLogIn(user);
+      const basic = { authorization: `Basic ${Buffer.from("staging:secret").toString("base64")}` };
+      const me = await request({ method: "GET", url: "/api/auth/me/", headers: basic, cookies: browser.cookies });
+      expect(me.statusCode, me.body).toBe(200);
+      expect(me.json()).toMatchObject({ username: user.username });
+      // A cookie request still needs the CSRF header.
+      const unprotected = await createWith(browser, basic);
+      expect(expectProblem(unprotected, 403).detail).toBe("CSRF Failed: CSRF token missing.");
+      expect((await createWith(browser, { ...basic, ...browser.csrf })).statusCode).toBe(201);
+      // Without the cookie such a header is no credential at all.
+      expectProblem(await request({ method: "GET", url: "/api/auth/me/", headers: basic }), 401);
+    });
+
     it("need X-CSRFToken equal to the csrftoken cookie on every unsafe method", async () => {
       const user = await api.signUp("csrf");
       const browser = await browserLogIn(user);

@@ -21,12 +21,16 @@ declare module "fastify" {
 
 // `Authorization: Bearer <token>`, the scheme in any case (RFC 9110 section 11.1).
 const BEARER = /^Bearer +([^\s]+) *$/i;
+// An Authorization header of the Bearer scheme, well formed or not.
+const BEARER_SCHEME = /^Bearer(?: |$)/i;
 
 /**
  * The guard: every request whose route is not marked `config: { public: true }` must
- * carry a credential, so a route that forgets to say it is public is protected. With an
- * `Authorization` header, the bearer token is the credential and the cookie is not looked
- * at; without one, the `sessionid` cookie is. The `ResolveCaller` use case answers the
+ * carry a credential, so a route that forgets to say it is public is protected. With a
+ * Bearer `Authorization` header, its token is the credential and the cookie is not looked
+ * at; otherwise the `sessionid` cookie is, whatever other scheme the header names (a
+ * proxy's HTTP Basic login in front of a staging site, say), as in DRF, whose JWT
+ * authentication passes on a header of another scheme. The `ResolveCaller` use case answers the
  * user and the login in one look-up, refusing a login that was revoked or has ended and a
  * user deleted, deactivated or given a new password since.
  */
@@ -37,8 +41,9 @@ export function registerAuthentication(app: FastifyInstance, resolveCaller: Reso
   app.addHook("onRequest", (request, _reply, done) => {
     if (request.is404 || request.routeOptions.config.public === true) return done();
     const authorization = request.headers.authorization;
-    const sessionKey = authorization === undefined ? request.cookies[SESSION_COOKIE] : undefined;
-    const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+    const bearer = authorization !== undefined && BEARER_SCHEME.test(authorization);
+    const sessionKey = bearer ? undefined : request.cookies[SESSION_COOKIE];
+    const token = bearer ? BEARER.exec(authorization)?.[1] : undefined;
     if (token === undefined && sessionKey === undefined) return done(new NotAuthenticated());
     const credential = token !== undefined ? { accessToken: token } : { sessionKey: sessionKey as string };
     identifyCaller(request, resolveCaller, credential).then(() => done(), done);
