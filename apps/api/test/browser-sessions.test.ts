@@ -241,6 +241,22 @@ describe("browser sessions (cookie authentication)", () => {
     });
   });
 
+  describe("the browser session's own routes with a bearer token", () => {
+    it("answer 401: a token caller has no session cookie to show or to end, and its login stays", async () => {
+      const user = await api.signUp("token-not-session");
+      const browser = await browserLogIn(user);
+      for (const cookies of [{}, browser.cookies]) {
+        const shown = await request({ method: "GET", url: "/api/auth/session/", headers: user.auth, cookies });
+        expect(expectProblem(shown, 401).detail).toBe("Authentication credentials were not provided.");
+        const ended = await request({ method: "DELETE", url: "/api/auth/session/", headers: user.auth, cookies });
+        expectProblem(ended, 401);
+        expect(ended.headers["set-cookie"]).toBeUndefined();
+      }
+      expect((await request({ method: "GET", url: "/api/tasks/", headers: user.auth })).statusCode).toBe(200);
+      expect((await listWith(browser)).statusCode).toBe(200);
+    });
+  });
+
   describe("the end of a browser session", () => {
     it("DELETE /api/auth/session/ revokes the login and clears both cookies with their attributes", async () => {
       const user = await api.signUp("logout");

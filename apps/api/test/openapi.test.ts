@@ -217,6 +217,9 @@ describe("the OpenAPI document", () => {
     expect(document.paths["/api/tasks/"]?.post?.security).toEqual(bearerOrCookieWithCsrf);
     expect(document.paths["/api/tasks/{id}/"]?.delete?.security).toEqual(bearerOrCookieWithCsrf);
     expect(document.paths["/api/auth/session/"]?.post?.security).toEqual([{ csrfToken: [] }]);
+    // The browser session's own routes: the cookie alone.
+    expect(document.paths["/api/auth/session/"]?.get?.security).toEqual([{ cookieAuth: [] }]);
+    expect(document.paths["/api/auth/session/"]?.delete?.security).toEqual([{ cookieAuth: [], csrfToken: [] }]);
     expect(document.paths["/api/auth/login/"]?.post?.security).toEqual([]);
   });
 

@@ -7,6 +7,11 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Marks a route that needs no credential. Every other route requires one (default deny). */
     public?: boolean;
+    /**
+     * Marks a route that speaks of the session cookie itself (the browser session's own):
+     * a Bearer caller has none to show or to end, and gets 401.
+     */
+    cookieOnly?: boolean;
   }
 
   interface FastifyRequest {
@@ -45,6 +50,7 @@ export function registerAuthentication(app: FastifyInstance, resolveCaller: Reso
     const sessionKey = bearer ? undefined : request.cookies[SESSION_COOKIE];
     const token = bearer ? BEARER.exec(authorization)?.[1] : undefined;
     if (token === undefined && sessionKey === undefined) return done(new NotAuthenticated());
+    if (bearer && request.routeOptions.config.cookieOnly === true) return done(new NotAuthenticated());
     const credential = token !== undefined ? { accessToken: token } : { sessionKey: sessionKey as string };
     identifyCaller(request, resolveCaller, credential).then(() => done(), done);
   });

@@ -250,6 +250,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
         description: "The user of the browser session (401 without a live one).",
         response: { 200: ref(SessionUserSchema) },
       },
+      config: { cookieOnly: true },
     },
     async (request) => ({ user: toMeResource(request.user) }),
   );
@@ -264,6 +265,7 @@ export function authRoutes(app: FastifyTypeBox, deps: AuthDependencies): void {
         description: "Log out of the browser session: the login is revoked and both cookies cleared.",
         response: NO_CONTENT,
       },
+      config: { cookieOnly: true },
     },
     async (request, reply) => {
       await deps.browserSessions.end(request, reply);

@@ -21,6 +21,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 type SecurityRequirements = Record<string, string[]>[];
 const SAFE_SECURITY: SecurityRequirements = [{ bearerAuth: [] }, { cookieAuth: [] }];
 const UNSAFE_SECURITY: SecurityRequirements = [{ bearerAuth: [] }, { cookieAuth: [], csrfToken: [] }];
+const SAFE_COOKIE_SECURITY: SecurityRequirements = [{ cookieAuth: [] }];
+const UNSAFE_COOKIE_SECURITY: SecurityRequirements = [{ cookieAuth: [], csrfToken: [] }];
 
 // An id in the examples of a path's problems, where the path has one.
 const EXAMPLE_ID = "0192f0c4-5b7e-7c3a-9d2e-4f6a8b1c3d5e";
@@ -91,7 +93,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
  */
 function documentRoute(schema: FastifySchema | undefined, url: string, route: RouteOptions): FastifySchema {
   if (schema === undefined) return {};
-  const config = route.config as { public?: boolean; csrf?: boolean } | undefined;
+  const config = route.config as { public?: boolean; csrf?: boolean; cookieOnly?: boolean } | undefined;
   const isPublic = config?.public === true;
   const unsafe = [route.method].flat().some((method) => !SAFE_METHODS.has(method));
   const implied: ProblemStatus[] = [400, 500];
@@ -115,6 +117,7 @@ function documentRoute(schema: FastifySchema | undefined, url: string, route: Ro
 
   let security = schema.security;
   if (config?.csrf === true) security = [{ csrfToken: [] }];
+  else if (config?.cookieOnly === true) security = unsafe ? UNSAFE_COOKIE_SECURITY : SAFE_COOKIE_SECURITY;
   else if (!isPublic) security = unsafe ? UNSAFE_SECURITY : SAFE_SECURITY;
   return { ...schema, response, ...(security === undefined ? {} : { security }) };
 }
