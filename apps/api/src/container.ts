@@ -129,7 +129,7 @@ export function createDependencies(input: ContainerInput): Dependencies {
       logIn: new LogIn({ passwords, users, sessions, tokens, keys, clock, ids, unitOfWork, settings, events }),
       refreshSession: new RefreshSession({ sessions, tokens, clock, ids, events, settings }),
       logOut: new LogOut({ sessions, tokens, clock, events }),
-      verifyToken: new VerifyToken({ sessions, tokens, clock }),
+      verifyToken: new VerifyToken({ sessions, tokens, clock, settings }),
       endLogin: new EndLogin({ sessions, clock, events }),
       revokeLogins: new RevokeLogins({ sessions, clock, events }),
       listLogins: new ListLogins({ sessions, clock }),

@@ -88,6 +88,20 @@ describe("logins, the account and simplejwt's paths", () => {
       expectProblem(await post("/api/token/verify/", { token: user.access }), 401);
     });
 
+    it("POST /api/token/verify/ answers 401 for a spent refresh token, once a refresh would no longer take it", async () => {
+      const user = await api.signUp("verify-spent");
+      const rotated = await post("/api/auth/refresh/", { refresh: user.refresh });
+      expect(rotated.statusCode).toBe(200);
+      const { refresh } = rotated.json<PairBody>();
+      // Within the reuse window a refresh still takes it (and answers the same pair): valid.
+      expect((await post("/api/token/verify/", { token: user.refresh })).statusCode).toBe(200);
+      clock.advance(11_000);
+      expectProblem(await post("/api/token/verify/", { token: user.refresh }), 401);
+      // Verifying changed nothing: the login and its current tokens live on.
+      expect((await post("/api/token/verify/", { token: refresh })).statusCode).toBe(200);
+      expect((await post("/api/auth/refresh/", { refresh })).statusCode).toBe(200);
+    });
+
     it("POST /api/token/blacklist/ answers {} and revokes the login, its access token included", async () => {
       const user = await api.signUp("blacklist");
       const response = await post("/api/token/blacklist/", { refresh: user.refresh });

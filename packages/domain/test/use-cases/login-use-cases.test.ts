@@ -231,6 +231,18 @@ describe("VerifyToken", () => {
     await expect(new VerifyToken(ports).execute({ token: pair.refresh })).resolves.toBeUndefined();
   });
 
+  it("accepts a spent refresh token within the reuse window only, and changes nothing", async () => {
+    const pair = await logIn(ports, "alice");
+    const next = await new RefreshSession(ports).execute({ refresh: pair.refresh });
+    await expect(new VerifyToken(ports).execute({ token: pair.refresh })).resolves.toBeUndefined();
+    ports.clock.advance(ports.settings.reuseWindowMs + 1);
+    const verifying = new VerifyToken(ports).execute({ token: pair.refresh });
+    await expect(verifying).rejects.toBeInstanceOf(InvalidToken);
+    await expect(verifying).rejects.toMatchObject({ reason: "refresh token spent" });
+    await expect(new VerifyToken(ports).execute({ token: next.refresh })).resolves.toBeUndefined();
+    await expect(new VerifyToken(ports).execute({ token: next.access })).resolves.toBeUndefined();
+  });
+
   it("refuses a token of a revoked login, and anything that is no token", async () => {
     const pair = await logIn(ports, "alice");
     await new RevokeLogins(ports).execute({ userId: alice.id, reason: "admin" });
