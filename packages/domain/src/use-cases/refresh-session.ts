@@ -63,6 +63,9 @@ export class RefreshSession {
     const current = await sessions.findById(session.id);
     // Or the login went meanwhile, with its user: there is nothing left to refresh or revoke.
     if (current === null) throw new InvalidToken("unknown login");
+    // Or it was revoked meanwhile (a logout, a password change): the token is still its
+    // current one, spent by nobody, so this is no theft to report.
+    if (current.refreshTokenId === claims.tokenId) throw new InvalidToken("login revoked, expired or ended");
     if (current.isLive(now) && current.judgeRefresh(claims.tokenId, now, settings.reuseWindowMs) === "replayed")
       return this.issue(current, claims);
     return this.revokeForReuse(current, now);

@@ -194,6 +194,26 @@ describe("a caller deleted while their own request runs", () => {
   });
 });
 
+describe("RefreshSession racing a revocation of its login", () => {
+  it("refuses the refresh and reports no theft: the token was spent by nobody", async () => {
+    const alice = await aStoredUser(ports, { username: "alice" });
+    const pair = await logIn(ports, "alice");
+    const [session] = await ports.sessions.listLive(alice.id, ports.clock.now());
+    if (session === undefined) throw new Error("no login");
+    const replace = ports.sessions.replaceIfCurrent.bind(ports.sessions);
+    ports.sessions.replaceIfCurrent = async (rotated, spentTokenId) => {
+      await ports.sessions.revoke(session.id, "logout", ports.clock.now());
+      return replace(rotated, spentTokenId);
+    };
+    const events = ports.events.recorded.length;
+
+    const refreshing = new RefreshSession(ports).execute({ refresh: pair.refresh });
+    await expect(refreshing).rejects.toThrow(InvalidToken);
+    expect(ports.events.names().slice(events)).toEqual([]);
+    expect(await ports.sessions.findById(session.id)).toMatchObject({ revocationReason: "logout" });
+  });
+});
+
 describe("EndLogin racing another end of the same login", () => {
   it("records the end once, by whichever request ended it", async () => {
     const alice = await aStoredUser(ports, { username: "alice" });
