@@ -34,7 +34,9 @@ export interface SessionRepository {
    * Compare-and-set for refresh-token rotation: writes the rotation of `session` only if
    * the stored row still has `expectedRefreshTokenId` as its current token and is not
    * revoked. Returns whether it wrote. Of two concurrent rotations from one token, exactly
-   * one wins.
+   * one wins. A token version already recorded on the login is kept (a password change
+   * made from it may have landed since `session` was read); only a login without one
+   * adopts `session`'s.
    */
   replaceIfCurrent(session: Session, expectedRefreshTokenId: string): Promise<boolean>;
   /** Revokes the login unless it is revoked already; whether it did. */

@@ -56,7 +56,8 @@ export class InMemorySessionRepository implements SessionRepository, Transaction
   async replaceIfCurrent(session: Session, expectedRefreshTokenId: string): Promise<boolean> {
     const stored = this.table.rows.get(session.id);
     const written = stored?.refreshTokenId === expectedRefreshTokenId && stored.revokedAt === null;
-    if (written) this.put(session);
+    if (written)
+      this.put(SessionClass.rehydrate({ ...session, tokenVersion: stored.tokenVersion ?? session.tokenVersion }));
     this.replaceAttempts.push({ sessionId: session.id, expectedRefreshTokenId, written });
     return written;
   }

@@ -124,6 +124,32 @@ export function sessionRepositoryContract(t: ContractTestApi, open: () => Promis
     expect(await sessions.findById(session.id)).toEqual(rotated.revoke(at(7), "logout"));
   });
 
+  it("keeps the token version a password change recorded while a rotation was on its way", async () => {
+    // The rotation was decided under version 0; the password change made from this login
+    // (keepValidUnder) landed between that read and the write. Writing 0 back would end the
+    // very login the change was made from.
+    const session = await stored({ tokenVersion: 0 });
+    const rotated = session.rotate({
+      pair: { refreshTokenId: anId(), accessTokenId: anId(), expiresAt: at(60) },
+      now: at(1),
+      tokenVersion: 0,
+    });
+    await sessions.keepValidUnder(session.id, 1);
+    expect(await sessions.replaceIfCurrent(rotated, session.refreshTokenId as string)).toBe(true);
+    const found = await sessions.findById(session.id);
+    expect(found?.tokenVersion).toBe(1);
+    expect(found?.refreshTokenId).toBe(rotated.refreshTokenId);
+    // A login from before versions were recorded adopts the rotation's.
+    const unversioned = await stored({ tokenVersion: null });
+    const adopted = unversioned.rotate({
+      pair: { refreshTokenId: anId(), accessTokenId: anId(), expiresAt: at(60) },
+      now: at(1),
+      tokenVersion: 4,
+    });
+    expect(await sessions.replaceIfCurrent(adopted, unversioned.refreshTokenId as string)).toBe(true);
+    expect(await sessions.findById(unversioned.id)).toEqual(adopted);
+  });
+
   it("lets exactly one of many concurrent rotations from the same token win", async () => {
     const session = await stored();
     const contenders = Array.from({ length: 6 }, () =>

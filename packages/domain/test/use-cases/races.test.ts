@@ -214,6 +214,33 @@ describe("RefreshSession racing a revocation of its login", () => {
   });
 });
 
+describe("RefreshSession racing a password change made from the same login", () => {
+  it("leaves the login alive under the new password, with the pair the refresh issued", async () => {
+    const alice = await aStoredUser(ports, { username: "alice" });
+    const pair = await logIn(ports, "alice");
+    const [session] = await ports.sessions.listLive(alice.id, ports.clock.now());
+    if (session === undefined) throw new Error("no login");
+    const replace = ports.sessions.replaceIfCurrent.bind(ports.sessions);
+    ports.sessions.replaceIfCurrent = async (rotated, spentTokenId) => {
+      await new ChangePassword(ports).execute({
+        userId: alice.id,
+        sessionId: session.id,
+        oldPassword: GOOD_PASSWORD,
+        newPassword: "a brand new pass phrase",
+        clientAddress: "192.0.2.1",
+      });
+      return replace(rotated, spentTokenId);
+    };
+
+    const next = await new RefreshSession(ports).execute({ refresh: pair.refresh });
+    ports.sessions.replaceIfCurrent = replace;
+    await expect(new VerifyToken(ports).execute({ token: next.access })).resolves.toBeUndefined();
+    await expect(new RefreshSession(ports).execute({ refresh: next.refresh })).resolves.toMatchObject({
+      access: expect.any(String),
+    });
+  });
+});
+
 describe("EndLogin racing another end of the same login", () => {
   it("records the end once, by whichever request ended it", async () => {
     const alice = await aStoredUser(ports, { username: "alice" });

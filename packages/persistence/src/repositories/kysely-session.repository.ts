@@ -96,15 +96,16 @@ export class KyselySessionRepository implements SessionRepository {
     return translateErrors(async () => {
       const result = await this.#db()
         .updateTable("sessions")
-        .set({
+        .set((eb) => ({
           refresh_token_id: session.refreshTokenId,
           access_token_id: session.accessTokenId,
           issued_at: session.issuedAt,
           rotated_from: session.rotatedFrom,
-          token_version: session.tokenVersion,
+          // A version recorded meanwhile (a password change made from this login) stays.
+          token_version: eb.fn.coalesce("token_version", eb.val(session.tokenVersion)),
           last_used_at: session.lastUsedAt,
           expires_at: session.expiresAt,
-        })
+        }))
         .where("id", "=", session.id)
         .where("refresh_token_id", "=", expectedRefreshTokenId)
         .where("revoked_at", "is", null)
