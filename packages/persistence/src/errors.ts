@@ -44,8 +44,9 @@ function isForeignKeyViolation(error: unknown, name: string): boolean {
 
 // SQLSTATE classes and codes meaning "the database cannot serve you now", not "your query is wrong":
 // 08 connection exceptions, 53 insufficient resources, 57014 statement timeout, 57P0x shutdown or
-// starting up, 55P03 lock timeout, 58 system errors.
-const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|58)|^(57014|55P03)$/;
+// starting up, 55P03 lock timeout, 58 system errors, and 40P01 and 40001: the transaction was rolled
+// back to break a deadlock or a serialization conflict with another, and may simply be tried again.
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|58)|^(57014|55P03|40P01|40001)$/;
 const UNAVAILABLE_NODE_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",

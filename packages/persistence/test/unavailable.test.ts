@@ -122,6 +122,47 @@ describeWith(await postgresAvailability())("a PostgreSQL server too busy to answ
     expect((await db.tasks.findById(task.id))?.title).toBe(task.title);
   });
 
+  it("answers a transaction that PostgreSQL aborts to break a deadlock with ServiceUnavailable, writing nothing", async () => {
+    // Without the statement timeout, which would end the wait before the deadlock check.
+    const patient = await openDatabase({ url: test.options.url, poolSize: 1, connectTimeoutMs: 300 });
+    const owner = aUser();
+    const [first, second] = [aTask({ ownerId: owner.id }), aTask({ ownerId: owner.id })];
+    await patient.users.add(owner);
+    await patient.tasks.add(first);
+    await patient.tasks.add(second);
+    const other = new pg.Client({ connectionString: test.options.url });
+    await other.connect();
+    try {
+      await other.query("begin");
+      // The other transaction never runs the deadlock check first, so the one aborted is ours.
+      await other.query("set local deadlock_timeout = '20s'");
+      await other.query("update tasks set title = 'other' where id = $1", [first.id]);
+      let secondLocked = () => {};
+      const locked = new Promise<void>((resolve) => {
+        secondLocked = resolve;
+      });
+      const ours = failure(() =>
+        patient.unitOfWork.transaction(async () => {
+          await patient.tasks.update(second.id, { title: "ours" }, new Date());
+          secondLocked();
+          await patient.tasks.update(first.id, { title: "ours" }, new Date());
+        }),
+      );
+      await locked;
+      const theirs = other.query("update tasks set title = 'other' where id = $1", [second.id]);
+      const aborted = await ours;
+      expect(aborted).toBeInstanceOf(ServiceUnavailable);
+      expect(aborted).toMatchObject({ reason: expect.stringContaining("deadlock") });
+      await theirs;
+      await other.query("rollback");
+      expect((await patient.tasks.findById(first.id))?.title).toBe(first.title);
+      expect((await patient.tasks.findById(second.id))?.title).toBe(second.title);
+    } finally {
+      await other.end();
+      await patient.close();
+    }
+  });
+
   it("stops waiting for a pooled connection after the connect timeout, with ServiceUnavailable", async () => {
     let release = () => {};
     const held = new Promise<void>((resolve) => {
