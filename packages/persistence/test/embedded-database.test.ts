@@ -68,6 +68,17 @@ describe("the embedded database in DATA_DIR", { timeout: 120_000 }, () => {
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
   });
 
+  it("takes over a lock naming this process's pid that this process does not hold (a restarted container's pid 1)", async () => {
+    const dataDir = await preparedDataDir();
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const left = { pid: process.pid, command: "the process this one replaces", socketDir: null };
+    await writeFile(join(dataDir, LOCK_FILE), JSON.stringify(left));
+    const database = await openDatabase({ dataDir });
+    cleanups.push(() => database.close());
+    expect(await database.users.count()).toBe(0);
+    await expect(openDatabase({ dataDir })).rejects.toMatchObject({ name: "DatabaseInUse", pid: process.pid });
+  });
+
   describe("shared by a server over its socket", () => {
     let server: TestDatabase;
     afterEach(async () => {

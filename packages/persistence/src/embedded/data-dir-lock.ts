@@ -14,11 +14,16 @@ export type LockAttempt = { acquired: true; lock: DataDirLock } | { acquired: fa
 
 export const LOCK_FILE = "pglite.lock";
 
+/** The lock files this process holds. */
+const HELD = new Set<string>();
+
 /**
  * Only one process may open the embedded database's files at a time: a second PostgreSQL
  * in the same directory would corrupt it. The lock is a file created exclusively in
  * DATA_DIR holding the owner's pid; a lock whose pid is no longer alive is stale and
- * taken over.
+ * taken over, and so is one naming this process's own pid that this process does not
+ * hold: a container's only process is pid 1 each time it starts, so after a crash its
+ * successor finds its own pid in the lock its predecessor left.
  */
 export class DataDirLock {
   readonly path: string;
@@ -33,10 +38,14 @@ export class DataDirLock {
     const holder: LockHolder = { pid: process.pid, command: process.argv.join(" "), socketDir };
     // Two rounds: the second follows the removal of a stale lock.
     for (let round = 0; round < 2; round++) {
-      if (createExclusively(path, JSON.stringify(holder))) return { acquired: true, lock: new DataDirLock(path) };
+      if (createExclusively(path, JSON.stringify(holder))) {
+        HELD.add(path);
+        return { acquired: true, lock: new DataDirLock(path) };
+      }
       const current = readHolder(path);
       if (current === null) continue;
-      if (isAlive(current.pid)) return { acquired: false, holder: current };
+      const mine = current.pid === process.pid;
+      if (mine ? HELD.has(path) : isAlive(current.pid)) return { acquired: false, holder: current };
       removeStaleLock(path, current);
     }
     const current = readHolder(path);
@@ -49,6 +58,7 @@ export class DataDirLock {
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    HELD.delete(this.path);
     const current = readHolder(this.path);
     if (current?.pid === process.pid) unlinkSync(this.path);
   }
