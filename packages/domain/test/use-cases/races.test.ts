@@ -194,46 +194,51 @@ describe("a caller deleted while their own request runs", () => {
   });
 });
 
+/**
+ * alice logged in, with `meanwhile` run once, on her login, between a refresh's read of it
+ * and its rotation's write: her refresh token and the login's id.
+ */
+async function aliceWithRotationInterrupted(meanwhile: (userId: string, sessionId: string) => Promise<unknown>) {
+  const alice = await aStoredUser(ports, { username: "alice" });
+  const pair = await logIn(ports, "alice");
+  const [session] = await ports.sessions.listLive(alice.id, ports.clock.now());
+  if (session === undefined) throw new Error("no login");
+  const replace = ports.sessions.replaceIfCurrent.bind(ports.sessions);
+  ports.sessions.replaceIfCurrent = async (rotated, spentTokenId) => {
+    ports.sessions.replaceIfCurrent = replace;
+    await meanwhile(alice.id, session.id);
+    return replace(rotated, spentTokenId);
+  };
+  return { refresh: pair.refresh, sessionId: session.id };
+}
+
 describe("RefreshSession racing a revocation of its login", () => {
   it("refuses the refresh and reports no theft: the token was spent by nobody", async () => {
-    const alice = await aStoredUser(ports, { username: "alice" });
-    const pair = await logIn(ports, "alice");
-    const [session] = await ports.sessions.listLive(alice.id, ports.clock.now());
-    if (session === undefined) throw new Error("no login");
-    const replace = ports.sessions.replaceIfCurrent.bind(ports.sessions);
-    ports.sessions.replaceIfCurrent = async (rotated, spentTokenId) => {
-      await ports.sessions.revoke(session.id, "logout", ports.clock.now());
-      return replace(rotated, spentTokenId);
-    };
+    const { refresh, sessionId } = await aliceWithRotationInterrupted((_userId, id) =>
+      ports.sessions.revoke(id, "logout", ports.clock.now()),
+    );
     const events = ports.events.recorded.length;
 
-    const refreshing = new RefreshSession(ports).execute({ refresh: pair.refresh });
+    const refreshing = new RefreshSession(ports).execute({ refresh });
     await expect(refreshing).rejects.toThrow(InvalidToken);
     expect(ports.events.names().slice(events)).toEqual([]);
-    expect(await ports.sessions.findById(session.id)).toMatchObject({ revocationReason: "logout" });
+    expect(await ports.sessions.findById(sessionId)).toMatchObject({ revocationReason: "logout" });
   });
 });
 
 describe("RefreshSession racing a password change made from the same login", () => {
   it("leaves the login alive under the new password, with the pair the refresh issued", async () => {
-    const alice = await aStoredUser(ports, { username: "alice" });
-    const pair = await logIn(ports, "alice");
-    const [session] = await ports.sessions.listLive(alice.id, ports.clock.now());
-    if (session === undefined) throw new Error("no login");
-    const replace = ports.sessions.replaceIfCurrent.bind(ports.sessions);
-    ports.sessions.replaceIfCurrent = async (rotated, spentTokenId) => {
-      await new ChangePassword(ports).execute({
-        userId: alice.id,
-        sessionId: session.id,
+    const { refresh } = await aliceWithRotationInterrupted((userId, sessionId) =>
+      new ChangePassword(ports).execute({
+        userId,
+        sessionId,
         oldPassword: GOOD_PASSWORD,
         newPassword: "a brand new pass phrase",
         clientAddress: "192.0.2.1",
-      });
-      return replace(rotated, spentTokenId);
-    };
+      }),
+    );
 
-    const next = await new RefreshSession(ports).execute({ refresh: pair.refresh });
-    ports.sessions.replaceIfCurrent = replace;
+    const next = await new RefreshSession(ports).execute({ refresh });
     await expect(new VerifyToken(ports).execute({ token: next.access })).resolves.toBeUndefined();
     await expect(new RefreshSession(ports).execute({ refresh: next.refresh })).resolves.toMatchObject({
       access: expect.any(String),
